@@ -1,0 +1,108 @@
+#include "service/cli.h"
+
+#include <functional>
+#include <set>
+
+#include "service/commands/commands.h"
+
+namespace backflow::cli {
+namespace {
+
+using Handler = std::function<int(const Args&, std::ostream&, std::ostream&)>;
+
+struct Command {
+  const char* name;
+  const char* usage;
+  const char* summary;
+  Handler handler;  // empty: not built yet
+  std::set<std::string> switches;  // flags without a value
+};
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"validate", "validate -c FILE [--check-sources]",
+       "check a config file and report every error with file, line and key", command_validate,
+       {"--check-sources"}},
+      {"preview", "preview -c FILE SYNC [--limit N]",
+       "show the columns and first rows the sync's model reads from the warehouse",
+       command_preview, {}},
+      {"run", "run -c FILE SYNC [--full-resync] [--dry-run] [--force] [--json]",
+       "run one sync in the foreground", {}, {"--full-resync", "--dry-run", "--force", "--json"}},
+      {"status", "status -c FILE [SYNC]", "show the state and last runs of syncs", {}, {"--json"}},
+      {"serve", "serve -c FILE [--shard i/n]",
+       "run the scheduler, the HTTP API and the dashboard", {}, {}},
+  };
+  return table;
+}
+
+void print_help(std::ostream& out) {
+  out << "backflow " << BACKFLOW_VERSION
+      << " - reverse ETL: keeps SaaS tools in step with warehouse models\n\n"
+         "usage: backflow COMMAND [options]\n\ncommands:\n";
+  for (const auto& c : commands()) {
+    std::string usage = c.usage;
+    out << "  " << usage << std::string(usage.size() < 64 ? 64 - usage.size() : 1, ' ')
+        << "\n      " << c.summary << (c.handler ? "" : " (not built yet)") << "\n";
+  }
+  out << "\noptions:\n  -c, --config FILE   the sync config (YAML), see docs/config-reference.md\n"
+         "  --version           print the version\n  -h, --help          this help\n\n"
+         "exit codes: 0 ok, 1 run failed, 2 usage or config error, 3 blocked by a guard\n";
+}
+
+}  // namespace
+
+int main(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  if (argc < 2) {
+    print_help(err);
+    return kExitUsage;
+  }
+  std::string first = argv[1];
+  if (first == "--version" || first == "version") {
+    out << "backflow " << BACKFLOW_VERSION << "\n";
+    return kExitOk;
+  }
+  if (first == "--help" || first == "-h" || first == "help") {
+    print_help(out);
+    return kExitOk;
+  }
+  const Command* command = nullptr;
+  for (const auto& c : commands()) {
+    if (first == c.name) command = &c;
+  }
+  if (command == nullptr) {
+    err << "backflow: unknown command '" << first << "' (see backflow --help)\n";
+    return kExitUsage;
+  }
+  Args args;
+  args.command = first;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-h" || a == "--help") {
+      out << "usage: backflow " << command->usage << "\n  " << command->summary << "\n";
+      return kExitOk;
+    }
+    if (a == "-c") a = "--config";
+    if (a.rfind("--", 0) == 0) {
+      auto eq = a.find('=');
+      if (eq != std::string::npos) {
+        args.options[a.substr(0, eq)] = a.substr(eq + 1);
+      } else if (command->switches.count(a)) {
+        args.options[a] = "true";
+      } else if (i + 1 < argc) {
+        args.options[a] = argv[++i];
+      } else {
+        err << "backflow " << first << ": option " << a << " needs a value\n";
+        return kExitUsage;
+      }
+    } else {
+      args.positional.push_back(a);
+    }
+  }
+  if (!command->handler) {
+    err << "backflow " << first << ": not built yet in this version of backflow\n";
+    return kExitUsage;
+  }
+  return command->handler(args, out, err);
+}
+
+}  // namespace backflow::cli

@@ -1,0 +1,14 @@
+// One function per subcommand. Each returns the process exit code and writes
+// its report to out (results) and err (errors, progress).
+#pragma once
+
+#include <ostream>
+
+#include "service/cli.h"
+
+namespace backflow::cli {
+
+int command_validate(const Args& args, std::ostream& out, std::ostream& err);
+int command_preview(const Args& args, std::ostream& out, std::ostream& err);
+
+}  // namespace backflow::cli

@@ -1,0 +1,68 @@
+#include "tests/support/test_env.h"
+
+#include <sys/wait.h>
+
+#include <array>
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace backflow::test {
+
+std::filesystem::path source_dir() { return BACKFLOW_SOURCE_DIR; }
+std::filesystem::path backflow_binary() { return BACKFLOW_BINARY; }
+
+std::filesystem::path make_temp_dir(const std::string& label) {
+  static std::atomic<int> counter{0};
+  auto dir = std::filesystem::path(BACKFLOW_TEST_TMP) /
+             (label + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::string pg_env(const std::string& key) {
+  std::ifstream in(BACKFLOW_TEST_PG_ENV);
+  if (!in) {
+    throw std::runtime_error(std::string("PostgreSQL test cluster is not running: ") +
+                             BACKFLOW_TEST_PG_ENV +
+                             " is missing (run the suite through ctest, which starts it)");
+  }
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key + "=", 0) == 0) return line.substr(key.size() + 1);
+  }
+  throw std::runtime_error("pg.env has no " + key);
+}
+
+std::string pg_connection_string() { return pg_env("BACKFLOW_TEST_PG_CONN"); }
+
+std::string sqlite_connection_string(const std::filesystem::path& db_file) {
+  return std::string("Driver=") + BACKFLOW_SQLITEODBC + ";Database=" + db_file.string() + ";";
+}
+
+CommandResult run_command(const std::string& command) {
+  CommandResult result;
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen((command + " 2>&1").c_str(), "r"), ::pclose);
+  if (!pipe) throw std::runtime_error("popen failed for: " + command);
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe.get())) > 0) result.output.append(buf.data(), n);
+  int status = ::pclose(pipe.release());
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace backflow::test
