@@ -1,0 +1,479 @@
+// syncs: source, destination, mapping, schedule, diff, guard, retry.
+#include <algorithm>
+#include <set>
+
+#include "destinations/catalog.h"
+#include "service/config/section_parsers.h"
+#include "service/config/suggest.h"
+#include "service/schedule/cron.h"
+#include "service/schedule/time_zone.h"
+
+namespace backflow::config {
+namespace {
+
+using destinations::DestinationType;
+using destinations::Requirement;
+
+const std::vector<std::string> kSyncKeys = {"source", "destination", "mapping", "schedule",
+                                            "diff",   "guard",       "retry",   "retention"};
+const std::vector<std::string> kSourceKeys = {"warehouse", "table", "query", "primary_key"};
+const std::vector<std::string> kMatchOnKeys = {"field", "column"};
+const std::vector<std::string> kModes = {"upsert", "update", "insert", "mirror", "append"};
+const std::vector<std::string> kOnDelete = {"nothing", "clear", "delete"};
+const std::vector<std::string> kExpressionKeys = {"column", "value", "template", "transforms"};
+const std::vector<std::string> kTransforms = {"trim",      "lower",     "upper",   "sha256",
+                                              "to_string", "to_number", "to_bool", "date_format"};
+const std::vector<std::string> kScheduleKeys = {"cron", "timezone", "every", "after"};
+const std::vector<std::string> kDiffKeys = {"engine", "send"};
+const std::vector<std::string> kGuardKeys = {"max_removed_pct", "max_removed_rows", "min_rows"};
+const std::vector<std::string> kRetryKeys = {"max_attempts"};
+
+template <typename T>
+std::vector<std::string> names_of(const std::vector<T>& items) {
+  std::vector<std::string> names;
+  for (const auto& item : items) names.push_back(item.name);
+  return names;
+}
+
+std::string listed(const std::vector<std::string>& names) {
+  if (names.empty()) return "none are defined";
+  std::string text;
+  for (const auto& n : names) text += (text.empty() ? "" : ", ") + n;
+  return "defined: " + text;
+}
+
+// Everything a sync's parse needs to look up.
+struct SyncContext {
+  const std::vector<Warehouse>& warehouses;
+  const std::vector<Destination>& destinations;
+  const std::vector<std::string>& sync_names;
+};
+
+SyncSource parse_source(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                        const SyncContext& context) {
+  SyncSource source;
+  source.location = reader.location(node);
+  auto fields = reader.map(node, path, &kSourceKeys);
+  if (!fields) return source;
+  reader.require(*fields, {"warehouse", "primary_key"});
+  if (auto value = fields->get("warehouse")) {
+    if (auto name = reader.non_empty_string(*value, path + ".warehouse")) {
+      source.warehouse = *name;
+      const auto names = names_of(context.warehouses);
+      if (std::find(names.begin(), names.end(), *name) == names.end()) {
+        reader.error(*value, path + ".warehouse", "unknown warehouse '" + *name + "' (" + listed(names) + ")",
+                     nearest(*name, names));
+      }
+    }
+  }
+  auto table = fields->get("table");
+  auto query = fields->get("query");
+  if (table && query) {
+    reader.error(*query, path + ".query", "set either 'table' or 'query', not both");
+  } else if (!table && !query) {
+    reader.error(node, path + ".table", "missing 'table' or 'query' (the model to read)");
+  }
+  if (table) source.table = reader.non_empty_string(*table, path + ".table");
+  if (query) source.query = reader.non_empty_string(*query, path + ".query");
+  if (auto value = fields->get("primary_key")) {
+    if (auto columns = reader.string_list(*value, path + ".primary_key", true)) {
+      if (columns->empty()) {
+        reader.error(*value, path + ".primary_key", "expected at least one column, found an empty list");
+      }
+      std::set<std::string> seen;
+      for (const auto& column : *columns) {
+        if (!seen.insert(column).second) {
+          reader.error(*value, path + ".primary_key", "column '" + column + "' is listed twice");
+        }
+      }
+      source.primary_key = *columns;
+    }
+  }
+  return source;
+}
+
+void check_on_delete(YamlReader& reader, const YAML::Node& node, const std::string& path, SyncMode mode,
+                     OnDelete on_delete, const DestinationType* type) {
+  if (on_delete == OnDelete::nothing) return;
+  const std::string value(to_string(on_delete));
+  if (mode == SyncMode::insert || mode == SyncMode::append) {
+    reader.error(node, path, "on_delete: " + value + " does not apply to mode " + std::string(to_string(mode)) +
+                                 ", which never removes records; use 'nothing' or remove the key");
+  } else if (mode == SyncMode::mirror && on_delete == OnDelete::clear) {
+    reader.error(node, path, "on_delete: clear does not apply to mode mirror, which deletes removed records");
+  } else if (on_delete == OnDelete::delete_record && type != nullptr && !type->can_delete) {
+    reader.error(node, path, "on_delete: delete is not possible: " + type->name + " destinations cannot delete records");
+  }
+}
+
+SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                                       const SyncContext& context) {
+  SyncDestination destination;
+  destination.location = reader.location(node);
+  if (!node.IsMap()) {
+    reader.error(node, path, "expected a map, found " + describe(node));
+    return destination;
+  }
+  // The destination's type decides which keys are valid, so resolve it first.
+  const DestinationType* type = nullptr;
+  YAML::Node name_node = node["name"];
+  if (name_node.IsDefined()) {
+    if (auto name = reader.non_empty_string(name_node, path + ".name")) {
+      destination.name = *name;
+      const auto names = names_of(context.destinations);
+      auto found = std::find_if(context.destinations.begin(), context.destinations.end(),
+                                [&](const Destination& d) { return d.name == *name; });
+      if (found == context.destinations.end()) {
+        reader.error(name_node, path + ".name", "unknown destination '" + *name + "' (" + listed(names) + ")",
+                     nearest(*name, names));
+      } else {
+        type = destinations::find_destination_type(found->type);
+      }
+    }
+  }
+  std::vector<std::string> allowed = destinations::common_sync_destination_keys();
+  std::vector<const destinations::OptionSpec*> specs;
+  for (const auto& candidate : destinations::destination_types()) {
+    if (type != nullptr && &candidate != type) continue;
+    for (const auto& spec : candidate.sync_options) {
+      if (std::find(allowed.begin(), allowed.end(), spec.name) == allowed.end()) {
+        allowed.push_back(spec.name);
+        specs.push_back(&spec);
+      }
+    }
+  }
+  auto fields = reader.map(node, path, &allowed);
+  if (!fields) return destination;
+  reader.require(*fields, {"name", "mode"});
+
+  bool mode_known = false;
+  if (auto value = fields->get("mode")) {
+    if (auto mode = reader.choice(*value, path + ".mode", kModes)) {
+      destination.mode = static_cast<SyncMode>(std::find(kModes.begin(), kModes.end(), *mode) - kModes.begin());
+      mode_known = true;
+      if (type != nullptr && !destinations::supports_mode(*type, destination.mode)) {
+        std::vector<std::string> supported;
+        for (auto m : type->modes) supported.emplace_back(to_string(m));
+        std::string supported_text;
+        for (const auto& s : supported) supported_text += (supported_text.empty() ? "" : ", ") + s;
+        reader.error(*value, path + ".mode",
+                     "mode '" + *mode + "' is not supported by " + type->name + " destinations (supported: " +
+                         supported_text + ")");
+        mode_known = false;
+      }
+    }
+  }
+  if (auto value = fields->get("on_delete")) {
+    if (auto on_delete = reader.choice(*value, path + ".on_delete", kOnDelete)) {
+      destination.on_delete =
+          static_cast<OnDelete>(std::find(kOnDelete.begin(), kOnDelete.end(), *on_delete) - kOnDelete.begin());
+      if (mode_known) check_on_delete(reader, *value, path + ".on_delete", destination.mode, destination.on_delete, type);
+    }
+  }
+  if (auto value = fields->get("match_on")) {
+    if (auto match = reader.map(*value, path + ".match_on", &kMatchOnKeys)) {
+      if (reader.require(*match, kMatchOnKeys)) {
+        auto field = reader.non_empty_string(*match->get("field"), path + ".match_on.field");
+        auto column = reader.non_empty_string(*match->get("column"), path + ".match_on.column");
+        if (field && column) destination.match_on = MatchOn{*field, *column};
+      }
+    }
+  }
+  if (type == nullptr) return destination;
+  for (const auto* spec : specs) {
+    const std::string key_path = join_path(path, spec->name);
+    auto value = fields->get(spec->name);
+    if (!value) {
+      const bool required = spec->requirement == Requirement::required ||
+                            (spec->requirement == Requirement::required_for_append && mode_known &&
+                             destination.mode == SyncMode::append);
+      if (required) {
+        reader.error(node, key_path,
+                     "missing required key '" + spec->name + "' for a " + type->name + " destination" +
+                         (spec->requirement == Requirement::required_for_append ? " in append mode" : ""));
+      }
+      continue;
+    }
+    if (auto parsed = parse_option(reader, *spec, *value, key_path)) {
+      if (spec->name == "object") {
+        destination.object = parsed->get<std::string>();
+      } else {
+        destination.options[spec->name] = *parsed;
+      }
+    }
+  }
+  return destination;
+}
+
+std::optional<Transform> parse_transform(YamlReader& reader, const YAML::Node& node, const std::string& path) {
+  if (node.IsMap()) {
+    static const std::vector<std::string> kArgumentTransforms = {"date_format"};
+    auto fields = reader.map(node, path, &kArgumentTransforms);
+    if (!fields) return std::nullopt;
+    if (fields->entries.size() != 1) {
+      if (fields->entries.empty()) reader.error(node, path, "expected a transform such as {date_format: \"%Y-%m-%d\"}, found an empty map");
+      return std::nullopt;
+    }
+    auto format = reader.non_empty_string(fields->entries[0].value, path + ".date_format");
+    if (!format) return std::nullopt;
+    return Transform{"date_format", *format};
+  }
+  auto name = reader.choice(node, path, kTransforms);
+  if (!name) return std::nullopt;
+  if (*name == "date_format") {
+    reader.error(node, path, "date_format needs a format: write {date_format: \"%Y-%m-%d\"}");
+    return std::nullopt;
+  }
+  return Transform{*name, ""};
+}
+
+std::optional<MappingExpression> parse_expression(YamlReader& reader, const YAML::Node& node, const std::string& path) {
+  MappingExpression expression;
+  if (node.IsScalar()) {
+    auto column = reader.non_empty_string(node, path);
+    if (!column) return std::nullopt;
+    expression.column = *column;
+    return expression;
+  }
+  if (!node.IsMap()) {
+    reader.error(node, path, "expected a column name or a map with one of column, value, template; found " + describe(node));
+    return std::nullopt;
+  }
+  auto fields = reader.map(node, path, &kExpressionKeys);
+  if (!fields) return std::nullopt;
+  int forms = fields->has("column") + fields->has("value") + fields->has("template");
+  if (forms != 1) {
+    reader.error(node, path,
+                 forms == 0 ? "expected one of column, value, template; found none"
+                            : "expected exactly one of column, value, template; found " + std::to_string(forms));
+    return std::nullopt;
+  }
+  bool ok = true;
+  if (auto value = fields->get("column")) {
+    auto column = reader.non_empty_string(*value, path + ".column");
+    ok = column.has_value();
+    if (column) expression.column = *column;
+  } else if (auto constant = fields->get("value")) {
+    expression.kind = MappingExpression::Kind::value;
+    auto json = reader.scalar_json(*constant, path + ".value");
+    ok = json.has_value();
+    if (json) expression.value = *json;
+  } else if (auto text = fields->get("template")) {
+    expression.kind = MappingExpression::Kind::template_text;
+    auto template_text = reader.non_empty_string(*text, path + ".template");
+    ok = template_text.has_value();
+    if (template_text) expression.template_text = *template_text;
+  }
+  if (auto transforms = fields->get("transforms")) {
+    const std::string transforms_path = path + ".transforms";
+    if (expression.kind == MappingExpression::Kind::value) {
+      reader.error(*transforms, transforms_path, "transforms apply to column and template expressions, not to a constant value");
+      return std::nullopt;
+    }
+    if (!transforms->IsSequence()) {
+      reader.error(*transforms, transforms_path, "expected a list of transforms, found " + describe(*transforms));
+      return std::nullopt;
+    }
+    for (std::size_t i = 0; i < transforms->size(); ++i) {
+      auto transform = parse_transform(reader, (*transforms)[i], transforms_path + "[" + std::to_string(i) + "]");
+      if (transform) {
+        expression.transforms.push_back(*transform);
+      } else {
+        ok = false;
+      }
+    }
+  }
+  if (!ok) return std::nullopt;
+  return expression;
+}
+
+std::vector<MappingEntry> parse_mapping(YamlReader& reader, const YAML::Node& node, const std::string& path) {
+  std::vector<MappingEntry> mapping;
+  auto fields = reader.map(node, path, nullptr);
+  if (!fields) return mapping;
+  if (fields->entries.empty()) reader.error(node, path, "expected at least one field mapping, found none");
+  for (const auto& entry : fields->entries) {
+    const std::string field_path = join_path(path, entry.key);
+    const std::string& field = entry.key;
+    if (field.empty() || field.front() == '.' || field.back() == '.' || field.find("..") != std::string::npos) {
+      reader.error(entry.key_node, field_path, "invalid field path '" + field + "': empty path segment");
+      continue;
+    }
+    if (auto expression = parse_expression(reader, entry.value, field_path)) {
+      mapping.push_back(MappingEntry{field, *expression, reader.location(entry.key_node)});
+    }
+  }
+  return mapping;
+}
+
+std::optional<Schedule> parse_cron(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                                   const std::string& timezone) {
+  auto text = reader.non_empty_string(node, path);
+  if (!text) return std::nullopt;
+  try {
+    return CronSchedule{schedule::CronExpression::parse(*text), timezone};
+  } catch (const std::invalid_argument& e) {
+    reader.error(node, path, "invalid cron expression '" + *text + "': " + e.what());
+    return std::nullopt;
+  }
+}
+
+std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                                       const SyncContext& context, const std::string& sync_name) {
+  if (node.IsScalar()) {
+    if (node.Scalar() == "manual") return ManualSchedule{};
+    return parse_cron(reader, node, path, "");
+  }
+  if (!node.IsMap()) {
+    reader.error(node, path,
+                 "expected a cron string, 'manual', {cron: ..., timezone: ...}, {every: DURATION} or "
+                 "{after: [SYNC, ...]}; found " + describe(node));
+    return std::nullopt;
+  }
+  auto fields = reader.map(node, path, &kScheduleKeys);
+  if (!fields) return std::nullopt;
+  int forms = fields->has("cron") + fields->has("every") + fields->has("after");
+  if (forms != 1) {
+    reader.error(node, path,
+                 forms == 0 ? "expected one of cron, every, after; found none"
+                            : "expected exactly one of cron, every, after; found " + std::to_string(forms));
+    return std::nullopt;
+  }
+  std::string timezone;
+  if (auto zone = fields->get("timezone")) {
+    if (!fields->has("cron")) {
+      reader.error(*zone, path + ".timezone", "timezone applies to cron schedules only");
+      return std::nullopt;
+    }
+    auto name = reader.non_empty_string(*zone, path + ".timezone");
+    if (!name) return std::nullopt;
+    if (!schedule::TimeZone::exists(*name)) {
+      reader.error(*zone, path + ".timezone",
+                   "unknown time zone '" + *name + "' (expected an IANA name such as Europe/Paris or UTC)");
+      return std::nullopt;
+    }
+    if (*name != "UTC" && *name != "Etc/UTC") timezone = *name;
+  }
+  if (auto cron = fields->get("cron")) return parse_cron(reader, *cron, path + ".cron", timezone);
+  if (auto every = fields->get("every")) {
+    auto interval = reader.duration(*every, path + ".every");
+    if (!interval) return std::nullopt;
+    if (interval->count() <= 0) {
+      reader.error(*every, path + ".every", "expected a duration longer than 0, found '" + every->Scalar() + "'");
+      return std::nullopt;
+    }
+    return EverySchedule{*interval};
+  }
+  auto after_node = *fields->get("after");
+  auto after = reader.string_list(after_node, path + ".after", true);
+  if (!after) return std::nullopt;
+  if (after->empty()) {
+    reader.error(after_node, path + ".after", "expected at least one sync name, found an empty list");
+    return std::nullopt;
+  }
+  bool ok = true;
+  for (const auto& name : *after) {
+    if (std::find(context.sync_names.begin(), context.sync_names.end(), name) == context.sync_names.end()) {
+      std::vector<std::string> others;
+      for (const auto& other : context.sync_names) {
+        if (other != sync_name) others.push_back(other);
+      }
+      reader.error(after_node, path + ".after", "unknown sync '" + name + "' (" + listed(others) + ")",
+                   nearest(name, others));
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return AfterSchedule{*after};
+}
+
+void parse_diff(YamlReader& reader, const YAML::Node& node, const std::string& path, DiffSettings& diff) {
+  auto fields = reader.map(node, path, &kDiffKeys);
+  if (!fields) return;
+  if (auto value = fields->get("engine")) {
+    if (auto engine = reader.choice(*value, path + ".engine", {"local", "warehouse"})) {
+      diff.engine = *engine == "local" ? DiffEngine::local : DiffEngine::warehouse;
+    }
+  }
+  if (auto value = fields->get("send")) {
+    if (auto send = reader.choice(*value, path + ".send", {"all_fields", "changed_fields"})) {
+      diff.send = *send == "all_fields" ? SendFields::all_fields : SendFields::changed_fields;
+    }
+  }
+}
+
+Guard parse_guard(YamlReader& reader, const YAML::Node& node, const std::string& path) {
+  Guard guard;
+  auto fields = reader.map(node, path, &kGuardKeys);
+  if (!fields) return guard;
+  if (auto value = fields->get("max_removed_pct")) guard.max_removed_pct = reader.number(*value, path + ".max_removed_pct", 0, 100);
+  if (auto value = fields->get("max_removed_rows")) {
+    guard.max_removed_rows = reader.whole_number(*value, path + ".max_removed_rows", 0, UINT64_MAX);
+  }
+  if (auto value = fields->get("min_rows")) guard.min_rows = reader.whole_number(*value, path + ".min_rows", 0, UINT64_MAX);
+  return guard;
+}
+
+Sync parse_sync(YamlReader& reader, const MapEntry& entry, const SyncContext& context) {
+  const std::string path = join_path("syncs", entry.key);
+  Sync sync;
+  sync.name = entry.key;
+  sync.location = reader.location(entry.key_node);
+  sync.schedule_location = sync.location;
+  auto fields = reader.map(entry.value, path, &kSyncKeys);
+  if (!fields) return sync;
+  reader.require(*fields, {"source", "destination", "mapping"});
+  if (auto node = fields->get("source")) sync.source = parse_source(reader, *node, path + ".source", context);
+  if (auto node = fields->get("destination")) {
+    sync.destination = parse_sync_destination(reader, *node, path + ".destination", context);
+  }
+  if (auto node = fields->get("mapping")) sync.mapping = parse_mapping(reader, *node, path + ".mapping");
+  if (auto node = fields->get("schedule")) {
+    sync.schedule_location = reader.location(*node);
+    if (auto schedule = parse_schedule(reader, *node, path + ".schedule", context, sync.name)) sync.schedule = *schedule;
+  }
+  auto warehouse = std::find_if(context.warehouses.begin(), context.warehouses.end(),
+                                [&](const Warehouse& w) { return w.name == sync.source.warehouse; });
+  const bool sqlite = warehouse != context.warehouses.end() && warehouse->dialect == Dialect::sqlite;
+  sync.diff.engine = sqlite ? DiffEngine::local : DiffEngine::warehouse;
+  if (auto node = fields->get("diff")) parse_diff(reader, *node, path + ".diff", sync.diff);
+  if (auto node = fields->get("guard")) sync.guard = parse_guard(reader, *node, path + ".guard");
+  if (auto node = fields->get("retry")) {
+    if (auto retry = reader.map(*node, path + ".retry", &kRetryKeys)) {
+      if (auto value = retry->get("max_attempts")) {
+        if (auto n = reader.whole_number(*value, path + ".retry.max_attempts", 1, 1000)) {
+          sync.retry.max_attempts = static_cast<std::uint32_t>(*n);
+        }
+      }
+    }
+  }
+  if (auto node = fields->get("retention")) {
+    if (auto retention = reader.duration(*node, path + ".retention")) {
+      if (retention->count() <= 0) {
+        reader.error(*node, path + ".retention", "expected a duration longer than 0, found '" + node->Scalar() + "'");
+      } else {
+        sync.retention = *retention;
+      }
+    }
+  }
+  return sync;
+}
+
+}  // namespace
+
+std::vector<Sync> parse_syncs(YamlReader& reader, const YAML::Node& node, const std::vector<Warehouse>& warehouses,
+                              const std::vector<Destination>& destinations) {
+  std::vector<Sync> syncs;
+  auto all = reader.map(node, "syncs", nullptr);
+  if (!all) return syncs;
+  std::vector<std::string> sync_names;
+  for (const auto& entry : all->entries) sync_names.push_back(entry.key);
+  const SyncContext context{warehouses, destinations, sync_names};
+  for (const auto& entry : all->entries) {
+    check_name(reader, entry, join_path("syncs", entry.key), "sync");
+    syncs.push_back(parse_sync(reader, entry, context));
+  }
+  return syncs;
+}
+
+}  // namespace backflow::config

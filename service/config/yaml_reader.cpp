@@ -1,0 +1,253 @@
+#include "service/config/yaml_reader.h"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <stdexcept>
+
+#include "service/config/suggest.h"
+#include "service/schedule/duration.h"
+
+namespace backflow::config {
+namespace {
+
+bool is_plain(const YAML::Node& node) { return node.Tag() == "?"; }
+
+std::string lowercase(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+std::string join_path(const std::string& base, const std::string& key) {
+  return base.empty() ? key : base + "." + key;
+}
+
+std::string describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Null: return "nothing (null)";
+    case YAML::NodeType::Scalar: {
+      std::string text = node.Scalar();
+      if (text.size() > 40) text = text.substr(0, 37) + "...";
+      return "'" + text + "'";
+    }
+    default: return "nothing";
+  }
+}
+
+std::optional<YAML::Node> MapFields::get(std::string_view key) const {
+  for (const auto& entry : entries) {
+    if (entry.key == key) return entry.value;
+  }
+  return std::nullopt;
+}
+
+YamlReader::YamlReader(std::string file, EnvLookup env) : file_(std::move(file)), env_(std::move(env)) {}
+
+SourceLocation YamlReader::location(const YAML::Node& node) const {
+  YAML::Mark mark = node.Mark();
+  if (mark.is_null()) return SourceLocation{file_, 0, 0};
+  return SourceLocation{file_, mark.line + 1, mark.column + 1};
+}
+
+void YamlReader::error(const SourceLocation& at, const std::string& path, std::string message,
+                       std::string suggestion) {
+  diagnostics_.push_back(Diagnostic{at, path, std::move(message), std::move(suggestion)});
+}
+
+void YamlReader::error(const YAML::Node& at, const std::string& path, std::string message,
+                       std::string suggestion) {
+  error(location(at), path, std::move(message), std::move(suggestion));
+}
+
+std::optional<MapFields> YamlReader::map(const YAML::Node& node, const std::string& path,
+                                         const std::vector<std::string>* allowed) {
+  if (!node.IsMap()) {
+    error(node, path, "expected a map, found " + describe(node));
+    return std::nullopt;
+  }
+  MapFields fields{node, path, {}};
+  std::map<std::string, int> first_line;
+  for (const auto& pair : node) {
+    const YAML::Node key_node = pair.first;
+    if (!key_node.IsScalar()) {
+      error(key_node, path, "expected a key (a plain name), found " + describe(key_node));
+      continue;
+    }
+    const std::string key = key_node.Scalar();
+    const std::string key_path = join_path(path, key);
+    if (auto seen = first_line.find(key); seen != first_line.end()) {
+      error(key_node, key_path, "duplicate key '" + key + "' (first defined on line " +
+                                    std::to_string(seen->second) + ")");
+      continue;
+    }
+    first_line[key] = location(key_node).line;
+    if (allowed != nullptr && std::find(allowed->begin(), allowed->end(), key) == allowed->end()) {
+      std::string valid;
+      for (const auto& a : *allowed) valid += (valid.empty() ? "" : ", ") + a;
+      error(key_node, key_path, "unknown key '" + key + "' (valid keys: " + valid + ")",
+            nearest(key, *allowed));
+      continue;
+    }
+    fields.entries.push_back(MapEntry{key, key_node, pair.second});
+  }
+  return fields;
+}
+
+bool YamlReader::require(const MapFields& fields, const std::vector<std::string>& keys) {
+  bool all = true;
+  for (const auto& key : keys) {
+    if (!fields.has(key)) {
+      error(fields.node, join_path(fields.path, key), "missing required key '" + key + "'");
+      all = false;
+    }
+  }
+  return all;
+}
+
+std::optional<std::string> YamlReader::expanded_scalar(const YAML::Node& node, const std::string& path,
+                                                       const char* expected) {
+  if (!node.IsScalar()) {
+    error(node, path, std::string("expected ") + expected + ", found " + describe(node));
+    return std::nullopt;
+  }
+  try {
+    return expand_variables(node.Scalar(), env_);
+  } catch (const std::invalid_argument& e) {
+    error(node, path, e.what());
+    return std::nullopt;
+  }
+}
+
+std::optional<std::string> YamlReader::string(const YAML::Node& node, const std::string& path) {
+  return expanded_scalar(node, path, "a string");
+}
+
+std::optional<std::string> YamlReader::non_empty_string(const YAML::Node& node, const std::string& path) {
+  auto text = string(node, path);
+  if (text && text->empty()) {
+    error(node, path, "expected a non-empty string, found ''");
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::optional<std::uint64_t> YamlReader::whole_number(const YAML::Node& node, const std::string& path,
+                                                      std::uint64_t min, std::uint64_t max) {
+  auto text = expanded_scalar(node, path, "a whole number");
+  if (!text) return std::nullopt;
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  const std::string range = "a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+  if (text->empty() || ec == std::errc::invalid_argument || end != text->data() + text->size()) {
+    error(node, path, "expected " + range + ", found '" + *text + "'");
+    return std::nullopt;
+  }
+  if (ec == std::errc::result_out_of_range || value < min || value > max) {
+    error(node, path, "expected " + range + ", found " + *text);
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> YamlReader::number(const YAML::Node& node, const std::string& path, double min,
+                                         double max) {
+  auto text = expanded_scalar(node, path, "a number");
+  if (!text) return std::nullopt;
+  std::string range = "a number from " + nlohmann::json(min).dump() + " to " + nlohmann::json(max).dump();
+  try {
+    std::size_t used = 0;
+    double value = std::stod(*text, &used);
+    if (used != text->size()) throw std::invalid_argument("trailing text");
+    if (value < min || value > max) {
+      error(node, path, "expected " + range + ", found " + *text);
+      return std::nullopt;
+    }
+    return value;
+  } catch (const std::exception&) {
+    error(node, path, "expected " + range + ", found '" + *text + "'");
+    return std::nullopt;
+  }
+}
+
+std::optional<bool> YamlReader::boolean(const YAML::Node& node, const std::string& path) {
+  auto text = expanded_scalar(node, path, "true or false");
+  if (!text) return std::nullopt;
+  std::string lowered = lowercase(*text);
+  if (lowered == "true") return true;
+  if (lowered == "false") return false;
+  error(node, path, "expected true or false, found '" + *text + "'");
+  return std::nullopt;
+}
+
+std::optional<std::chrono::milliseconds> YamlReader::duration(const YAML::Node& node, const std::string& path) {
+  auto text = expanded_scalar(node, path, "a duration (e.g. 10m)");
+  if (!text) return std::nullopt;
+  try {
+    return schedule::parse_duration(*text);
+  } catch (const std::invalid_argument& e) {
+    error(node, path, e.what());
+    return std::nullopt;
+  }
+}
+
+std::optional<std::string> YamlReader::choice(const YAML::Node& node, const std::string& path,
+                                              const std::vector<std::string>& choices) {
+  std::string listed;
+  for (const auto& c : choices) listed += (listed.empty() ? "" : ", ") + c;
+  auto text = expanded_scalar(node, path, ("one of " + listed).c_str());
+  if (!text) return std::nullopt;
+  if (std::find(choices.begin(), choices.end(), *text) != choices.end()) return text;
+  error(node, path, "expected one of " + listed + ", found '" + *text + "'", nearest(*text, choices));
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> YamlReader::string_list(const YAML::Node& node,
+                                                                const std::string& path, bool allow_single) {
+  if (allow_single && node.IsScalar()) {
+    auto text = non_empty_string(node, path);
+    if (!text) return std::nullopt;
+    return std::vector<std::string>{*text};
+  }
+  if (!node.IsSequence()) {
+    error(node, path,
+          std::string("expected ") + (allow_single ? "a string or a list of strings" : "a list of strings") +
+              ", found " + describe(node));
+    return std::nullopt;
+  }
+  std::vector<std::string> items;
+  bool ok = true;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    auto item = non_empty_string(node[i], path + "[" + std::to_string(i) + "]");
+    if (item) {
+      items.push_back(*item);
+    } else {
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return items;
+}
+
+std::optional<nlohmann::json> YamlReader::scalar_json(const YAML::Node& node, const std::string& path) {
+  if (node.IsNull()) return nlohmann::json(nullptr);
+  auto text = expanded_scalar(node, path, "a value (string, number, true/false or null)");
+  if (!text) return std::nullopt;
+  if (!is_plain(node) || *text != node.Scalar()) return nlohmann::json(*text);
+  const std::string lowered = lowercase(*text);
+  if (lowered == "null" || *text == "~") return nlohmann::json(nullptr);
+  if (lowered == "true") return nlohmann::json(true);
+  if (lowered == "false") return nlohmann::json(false);
+  std::int64_t integer = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), integer);
+  if (ec == std::errc() && end == text->data() + text->size()) return nlohmann::json(integer);
+  double real = 0;
+  auto [real_end, real_ec] = std::from_chars(text->data(), text->data() + text->size(), real);
+  if (real_ec == std::errc() && real_end == text->data() + text->size()) return nlohmann::json(real);
+  return nlohmann::json(*text);
+}
+
+}  // namespace backflow::config
