@@ -29,12 +29,31 @@ LoadResult single_failure(const std::string& file, const std::string& message, i
 
 // yaml-cpp's messages are terse ("end of map not found"): say what it is.
 std::string syntax_message(const YAML::ParserException& e) {
+  struct Hint {
+    const char* yaml_cpp_says;
+    const char* meaning;
+  };
+  static const Hint kHints[] = {
+      {"end of sequence flow not found", "a '[' list is not closed by ']'"},
+      {"end of map flow not found", "a '{' map is not closed by '}', or a value in it holds an unquoted ': '"},
+      {"end of map not found", "the indentation does not line up with the keys above"},
+      {"end of sequence not found", "the indentation of this list item does not line up with the items above"},
+      {"illegal map value", "a ':' where no value may start (quote values that contain ': ')"},
+      {"end of string not found", "a quoted string is not closed"},
+  };
+  for (const auto& hint : kHints) {
+    if (e.msg == hint.yaml_cpp_says) return std::string("YAML syntax error: ") + hint.meaning + " (" + e.msg + ")";
+  }
   return "YAML syntax error: " + e.msg;
 }
 
 Config build(YamlReader& reader, const YAML::Node& root) {
   Config config;
   config.file = reader.file();
+  if (!root.IsMap()) {
+    reader.error(root, "", "expected the config to be a map of top-level keys (version, warehouses, destinations, syncs, ...), found " + describe(root));
+    return config;
+  }
   auto fields = reader.map(root, "", &kTopLevelKeys);
   if (!fields) return config;
   if (reader.require(*fields, {"version"})) {

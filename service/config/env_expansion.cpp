@@ -37,6 +37,22 @@ std::string read_secret_file(const std::string& path) {
   return text;
 }
 
+// The '}' closing a "${" whose contents start at `from`; nested "${...}"
+// (allowed in a ${file:...} path) are skipped. npos when unclosed.
+std::size_t matching_brace(std::string_view text, std::size_t from) {
+  int depth = 0;
+  for (std::size_t i = from; i < text.size(); ++i) {
+    if (text.compare(i, 2, "${") == 0) {
+      ++depth;
+      ++i;
+    } else if (text[i] == '}') {
+      if (depth == 0) return i;
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 EnvLookup process_environment() {
@@ -60,13 +76,13 @@ std::string expand_variables(std::string_view text, const EnvLookup& env) {
       out += text[i++];
       continue;
     }
-    std::size_t close = text.find('}', i + 2);
+    std::size_t close = matching_brace(text, i + 2);
     if (close == std::string_view::npos) {
       throw std::invalid_argument("unterminated '${' (write '$${' for a literal '${')");
     }
     std::string reference(text.substr(i + 2, close - i - 2));
     if (reference.rfind("file:", 0) == 0) {
-      std::string path = reference.substr(5);
+      std::string path = expand_variables(reference.substr(5), env);
       if (path.empty()) throw std::invalid_argument("${file:} needs a path");
       out += read_secret_file(path);
     } else {

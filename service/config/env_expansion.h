@@ -16,7 +16,8 @@ EnvLookup process_environment();
 
 // Replaces, in one scalar value:
 //   ${NAME}        the environment variable NAME ([A-Za-z_][A-Za-z0-9_]*)
-//   ${file:/path}  the contents of that file, one trailing newline trimmed
+//   ${file:/path}  the contents of that file, one trailing newline trimmed;
+//                  the path may itself use ${NAME} (${file:${SECRETS}/token})
 //   $${            a literal "${"
 // A lone '$' is kept. Throws std::invalid_argument naming the variable or
 // file when it is not set / cannot be read, or when "${" is not closed.

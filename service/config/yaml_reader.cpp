@@ -49,6 +49,11 @@ YamlReader::YamlReader(std::string file, EnvLookup env) : file_(std::move(file))
 
 SourceLocation YamlReader::location(const YAML::Node& node) const {
   YAML::Mark mark = node.Mark();
+  if (node.IsNull()) {
+    for (const auto& [null_node, key_mark] : null_value_keys_) {
+      if (null_node.is(node)) mark = key_mark;
+    }
+  }
   if (mark.is_null()) return SourceLocation{file_, 0, 0};
   return SourceLocation{file_, mark.line + 1, mark.column + 1};
 }
@@ -92,6 +97,9 @@ std::optional<MapFields> YamlReader::map(const YAML::Node& node, const std::stri
             nearest(key, *allowed));
       continue;
     }
+    // yaml-cpp places an empty value at the next token, often on a later
+    // line; errors about it are clearer at its key.
+    if (pair.second.IsNull()) null_value_keys_.emplace_back(pair.second, key_node.Mark());
     fields.entries.push_back(MapEntry{key, key_node, pair.second});
   }
   return fields;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -95,6 +96,7 @@ class YamlReader {
   std::string file_;
   EnvLookup env_;
   std::vector<Diagnostic> diagnostics_;
+  std::vector<std::pair<YAML::Node, YAML::Mark>> null_value_keys_;
 };
 
 }  // namespace backflow::config
