@@ -40,6 +40,7 @@ std::string syntax_message(const YAML::ParserException& e) {
       {"end of sequence not found", "the indentation of this list item does not line up with the items above"},
       {"illegal map value", "a ':' where no value may start (quote values that contain ': ')"},
       {"end of string not found", "a quoted string is not closed"},
+      {"illegal flow end", "a '}' or ']' closes nothing, or closes the wrong kind of bracket"},
   };
   for (const auto& hint : kHints) {
     if (e.msg == hint.yaml_cpp_says) return std::string("YAML syntax error: ") + hint.meaning + " (" + e.msg + ")";

@@ -62,9 +62,16 @@ std::vector<Diagnostic> check_raw_text(std::string_view text, const std::string&
   if (text.substr(0, 3) == "\xEF\xBB\xBF") i = 3;  // a UTF-8 byte order mark is fine
   while (i < text.size()) {
     const char c = text[i];
-    if (c == '\0' && !encoding_reported) {
-      found.push_back({{file, line, column}, "", "config file contains binary data (a NUL byte); expected YAML text", ""});
-      encoding_reported = true;
+    const auto byte = static_cast<unsigned char>(c);
+    // YAML text may hold no control characters besides tab, LF and CR.
+    if ((byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7F) {
+      if (!encoding_reported) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(byte));
+        found.push_back({{file, line, column}, "",
+                         std::string("config file contains binary data (control byte ") + hex + "); expected YAML text", ""});
+        encoding_reported = true;
+      }
     }
     std::size_t length = utf8_sequence_length(text, i);
     if (length == 0) {

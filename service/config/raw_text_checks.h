@@ -16,8 +16,8 @@ inline constexpr std::uintmax_t kMaxConfigBytes = 4 * 1024 * 1024;
 // "config file is 10.0 MiB; the limit is 4 MiB" when size > limit, else "".
 std::string size_limit_message(std::uintmax_t size, std::uintmax_t limit);
 
-// Reports, with line and column: NUL bytes ("binary data"), invalid UTF-8
-// (only the first such byte: the rest would be noise), and tab characters in
+// Reports, with line and column: control bytes ("binary data") and invalid
+// UTF-8 (only the first such byte: the rest would be noise), and tab characters in
 // indentation (each line). Empty result: the text is fit for the parser.
 std::vector<Diagnostic> check_raw_text(std::string_view text, const std::string& file);
 

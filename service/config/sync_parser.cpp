@@ -242,6 +242,8 @@ std::optional<MappingExpression> parse_expression(YamlReader& reader, const YAML
   auto fields = reader.map(node, path, &kExpressionKeys);
   if (!fields) return std::nullopt;
   int forms = fields->has("column") + fields->has("value") + fields->has("template");
+  const bool had_unknown_keys = fields->entries.size() < node.size();
+  if (forms == 0 && had_unknown_keys) return std::nullopt;  // the misspelt key is already reported
   if (forms != 1) {
     reader.error(node, path,
                  forms == 0 ? "expected one of column, value, template; found none"
@@ -319,7 +321,7 @@ std::optional<Schedule> parse_cron(YamlReader& reader, const YAML::Node& node, c
 }
 
 std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& node, const std::string& path,
-                                       const SyncContext& context, const std::string& sync_name) {
+                                       const SyncContext& context) {
   if (node.IsScalar()) {
     if (node.Scalar() == "manual") return ManualSchedule{};
     return parse_cron(reader, node, path, "");
@@ -374,12 +376,8 @@ std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& nod
   bool ok = true;
   for (const auto& name : *after) {
     if (std::find(context.sync_names.begin(), context.sync_names.end(), name) == context.sync_names.end()) {
-      std::vector<std::string> others;
-      for (const auto& other : context.sync_names) {
-        if (other != sync_name) others.push_back(other);
-      }
-      reader.error(after_node, path + ".after", "unknown sync '" + name + "' (" + listed(others) + ")",
-                   nearest(name, others));
+      reader.error(after_node, path + ".after", "unknown sync '" + name + "' (" + listed(context.sync_names) + ")",
+                   nearest(name, context.sync_names));
       ok = false;
     }
   }
@@ -430,7 +428,7 @@ Sync parse_sync(YamlReader& reader, const MapEntry& entry, const SyncContext& co
   if (auto node = fields->get("mapping")) sync.mapping = parse_mapping(reader, *node, path + ".mapping");
   if (auto node = fields->get("schedule")) {
     sync.schedule_location = reader.location(*node);
-    if (auto schedule = parse_schedule(reader, *node, path + ".schedule", context, sync.name)) sync.schedule = *schedule;
+    if (auto schedule = parse_schedule(reader, *node, path + ".schedule", context)) sync.schedule = *schedule;
   }
   auto warehouse = std::find_if(context.warehouses.begin(), context.warehouses.end(),
                                 [&](const Warehouse& w) { return w.name == sync.source.warehouse; });

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 
 #include "service/config/suggest.h"
@@ -165,7 +166,9 @@ std::optional<double> YamlReader::number(const YAML::Node& node, const std::stri
                                          double max) {
   auto text = expanded_scalar(node, path, "a number");
   if (!text) return std::nullopt;
-  std::string range = "a number from " + nlohmann::json(min).dump() + " to " + nlohmann::json(max).dump();
+  std::ostringstream range_text;
+  range_text << "a number from " << min << " to " << max;
+  const std::string range = range_text.str();
   try {
     std::size_t used = 0;
     double value = std::stod(*text, &used);

@@ -58,7 +58,7 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
       if (kUnits[u].suffix == suffix) unit_index = u;
     }
     if (unit_index == kUnits.size()) {
-      fail(text, "unknown unit '" + std::string(suffix) + "' (units: ms, s, m, h, d, w)");
+      fail(text, "unknown unit '" + std::string(suffix) + "'; the units are ms, s, m, h, d, w");
     }
     if (unit_index + 1 <= previous_unit) fail(text, "units must go from largest to smallest, each once");
     previous_unit = unit_index + 1;
