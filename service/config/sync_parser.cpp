@@ -421,9 +421,15 @@ Sync parse_sync(YamlReader& reader, const MapEntry& entry, const SyncContext& co
   auto fields = reader.map(entry.value, path, &kSyncKeys);
   if (!fields) return sync;
   reader.require(*fields, {"source", "destination", "mapping"});
-  if (auto node = fields->get("source")) sync.source = parse_source(reader, *node, path + ".source", context);
-  if (auto node = fields->get("destination")) {
-    sync.destination = parse_sync_destination(reader, *node, path + ".destination", context);
+  // Blocks are located at their key: a block map's own position is its first child's.
+  for (const auto& field : fields->entries) {
+    if (field.key == "source") {
+      sync.source = parse_source(reader, field.value, path + ".source", context);
+      sync.source.location = reader.location(field.key_node);
+    } else if (field.key == "destination") {
+      sync.destination = parse_sync_destination(reader, field.value, path + ".destination", context);
+      sync.destination.location = reader.location(field.key_node);
+    }
   }
   if (auto node = fields->get("mapping")) sync.mapping = parse_mapping(reader, *node, path + ".mapping");
   if (auto node = fields->get("schedule")) {
