@@ -1,10 +1,12 @@
-// The loader's parts on their own: durations, ${...} substitution, suggestions.
+// The loader's parts on their own: durations, ${...} substitution,
+// suggestions, redaction.
 #include <catch2/catch.hpp>
 
 #include <fstream>
 #include <map>
 
 #include "service/config/env_expansion.h"
+#include "service/config/redaction.h"
 #include "service/config/suggest.h"
 #include "service/schedule/duration.h"
 #include "tests/support/test_env.h"
@@ -105,4 +107,18 @@ TEST_CASE("suggestions: close misspellings only", "[config][suggest]") {
   CHECK(nearest("Upsert", {"upsert", "update"}) == "upsert");  // case only
   CHECK(nearest("salesforce", {"crm", "hooks"}).empty());      // nothing close
   CHECK(nearest("ab", {"xy"}).empty());
+}
+
+TEST_CASE("redaction: secret options and connection-string passwords", "[config][redaction]") {
+  Destination destination;
+  destination.options = {{"url", "https://hooks.example.com"}, {"secret", "hmac-key"}};
+  destination.secret_keys = {"secret"};
+  CHECK(redacted_options(destination) ==
+        nlohmann::json{{"url", "https://hooks.example.com"}, {"secret", "[redacted]"}});
+  CHECK(redacted_connection_string("Driver={PostgreSQL Unicode};Server=db;Uid=bf;Pwd=hunter2;Port=5432") ==
+        "Driver={PostgreSQL Unicode};Server=db;Uid=bf;Pwd=[redacted];Port=5432");
+  CHECK(redacted_connection_string("Driver=x;PASSWORD={a;b}}c};Database=d") ==
+        "Driver=x;PASSWORD=[redacted];Database=d");
+  CHECK(redacted_connection_string("Driver=Snowflake;authenticator=oauth;Token=abc") ==
+        "Driver=Snowflake;authenticator=oauth;Token=[redacted]");
 }

@@ -82,7 +82,7 @@ struct SyncSource {
   std::optional<std::string> table;  // exactly one of table and query is set
   std::optional<std::string> query;
   std::vector<std::string> primary_key;  // one or more columns, never empty
-  SourceLocation location;
+  SourceLocation location;               // of the `source:` key
 };
 
 struct MatchOn {
@@ -98,7 +98,7 @@ struct SyncDestination {
   OnDelete on_delete = OnDelete::nothing;
   // Type-specific sync-level keys (table, list_id, event_name, ...).
   nlohmann::json options = nlohmann::json::object();
-  SourceLocation location;
+  SourceLocation location;  // of the `destination:` key
 };
 
 // One transform of a mapping expression; `argument` is set for date_format.
@@ -120,7 +120,7 @@ struct MappingExpression {
 struct MappingEntry {
   std::string field;  // destination field path, dots for nesting ("address.city")
   MappingExpression expression;
-  SourceLocation location;
+  SourceLocation location;  // of the field's key
 };
 
 struct ManualSchedule {};
@@ -157,12 +157,12 @@ struct Sync {
   SyncDestination destination;
   std::vector<MappingEntry> mapping;  // in file order
   Schedule schedule = ManualSchedule{};
-  SourceLocation schedule_location;
+  SourceLocation schedule_location;  // of the schedule value; the sync's key when absent
   DiffSettings diff;
   Guard guard;
   SyncRetry retry;
   std::chrono::milliseconds retention = std::chrono::hours(24 * 30);  // how long run history is kept
-  SourceLocation location;
+  SourceLocation location;  // of the sync's name
 };
 
 struct Alert {
