@@ -2,9 +2,11 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include "service/schedule/cron.h"
+#include "service/schedule/posix_tz.h"
 
 using backflow::schedule::CronExpression;
 using backflow::schedule::TimeZone;
@@ -133,4 +135,80 @@ TEST_CASE("cron: parse errors name the field and the token", "[cron]") {
   CHECK(error_of("a * * * *") == "minute field 'a': expected a number, found 'a'");
   CHECK(error_of("@often") ==
         "unknown alias '@often' (known: @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly)");
+}
+
+namespace {
+
+// The C library's answer, for comparison (single-threaded test only).
+class LibcZone {
+ public:
+  explicit LibcZone(const std::string& name) {
+    if (const char* old = std::getenv("TZ")) previous_ = old;
+    setenv("TZ", (":" + name).c_str(), 1);
+    tzset();
+  }
+  ~LibcZone() {
+    if (previous_.empty()) {
+      unsetenv("TZ");
+    } else {
+      setenv("TZ", previous_.c_str(), 1);
+    }
+    tzset();
+  }
+  std::int64_t offset_at(std::int64_t t) const {
+    std::time_t time = static_cast<std::time_t>(t);
+    std::tm local{};
+    localtime_r(&time, &local);
+    return local.tm_gmtoff;
+  }
+
+ private:
+  std::string previous_;
+};
+
+}  // namespace
+
+TEST_CASE("time zones: offsets match the C library, transitions included", "[cron][tz]") {
+  for (const char* name : {"Europe/Paris", "America/New_York", "Australia/Sydney", "Asia/Kolkata",
+                           "Pacific/Chatham", "Europe/Dublin", "America/Nuuk", "America/Sao_Paulo",
+                           "Asia/Tehran", "Africa/Casablanca", "Pacific/Apia", "America/Santiago"}) {
+    INFO(name);
+    const auto zone = TimeZone::named(name);
+    LibcZone libc(name);
+    std::int64_t previous = libc.offset_at(631152000);  // 1990-01-01
+    int mismatches = 0, transitions = 0;
+    for (std::int64_t t = 631152000; t < 2398291200 && mismatches < 3; t += 5 * 3600 + 1013) {  // to 2046
+      const std::int64_t expected = libc.offset_at(t);
+      if (zone.offset_at(t) != expected) {
+        ++mismatches;
+        FAIL_CHECK("at " << t << ": " << zone.offset_at(t) << " != " << expected);
+      }
+      if (expected != previous) {
+        // Find the exact second of the change and compare on both sides.
+        std::int64_t low = t - 5 * 3600 - 1013, high = t;
+        while (high - low > 1) {
+          std::int64_t mid = low + (high - low) / 2;
+          (libc.offset_at(mid) == expected ? high : low) = mid;
+        }
+        CHECK(zone.offset_at(high - 1) == libc.offset_at(high - 1));
+        CHECK(zone.offset_at(high) == libc.offset_at(high));
+        ++transitions;
+      }
+      previous = expected;
+    }
+    CHECK(mismatches == 0);
+    if (std::string(name) != "Asia/Kolkata") CHECK(transitions > 0);
+  }
+}
+
+TEST_CASE("time zones: POSIX TZ rules on their own", "[cron][tz]") {
+  using backflow::schedule::PosixTzRule;
+  const auto sydney = PosixTzRule::parse("AEST-10AEDT,M10.1.0,M4.1.0/3");
+  CHECK(sydney.offset_at(utc("2024-01-15 00:00").time_since_epoch() / std::chrono::seconds(1)) == 11 * 3600);
+  CHECK(sydney.offset_at(utc("2024-07-15 00:00").time_since_epoch() / std::chrono::seconds(1)) == 10 * 3600);
+  const auto fixed = PosixTzRule::parse("<+0530>-5:30");
+  CHECK(fixed.offset_at(0) == 5 * 3600 + 1800);
+  CHECK_THROWS_WITH(PosixTzRule::parse("CET-1CEST,M3.5.0"),
+                    "invalid POSIX TZ string 'CET-1CEST,M3.5.0': expected ',' before the DST end date");
+  CHECK_THROWS_WITH(PosixTzRule::parse("X1"), "invalid POSIX TZ string 'X1': zone abbreviation shorter than 3 letters");
 }

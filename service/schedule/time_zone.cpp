@@ -1,50 +1,24 @@
 #include "service/schedule/time_zone.h"
 
-#include <cstdlib>
-#include <ctime>
 #include <fstream>
-#include <mutex>
-#include <optional>
+#include <sstream>
 #include <stdexcept>
+
+#include "service/schedule/tzif.h"
 
 namespace backflow::schedule {
 namespace {
 
 constexpr const char* kZoneInfoDir = "/usr/share/zoneinfo/";
 
-std::mutex& tz_mutex() {
-  static std::mutex mutex;
-  return mutex;
+bool safe_zone_name(const std::string& name) {
+  return !name.empty() && name.front() != '/' && name.find("..") == std::string::npos;
 }
-
-// Sets TZ for its lifetime and puts back what was there before.
-class ScopedTz {
- public:
-  explicit ScopedTz(const std::string& name) {
-    if (const char* old = std::getenv("TZ")) previous_ = old;
-    std::string value = ":" + name;
-    setenv("TZ", value.c_str(), 1);
-    tzset();
-  }
-  ~ScopedTz() {
-    if (previous_) {
-      setenv("TZ", previous_->c_str(), 1);
-    } else {
-      unsetenv("TZ");
-    }
-    tzset();
-  }
-  ScopedTz(const ScopedTz&) = delete;
-  ScopedTz& operator=(const ScopedTz&) = delete;
-
- private:
-  std::optional<std::string> previous_;
-};
 
 }  // namespace
 
 bool TimeZone::exists(const std::string& name) {
-  if (name.empty() || name.front() == '/' || name.find("..") != std::string::npos) return false;
+  if (!safe_zone_name(name)) return false;
   std::ifstream file(kZoneInfoDir + name, std::ios::binary);
   char magic[4] = {};
   if (!file.read(magic, 4)) return false;
@@ -52,22 +26,25 @@ bool TimeZone::exists(const std::string& name) {
 }
 
 TimeZone TimeZone::named(const std::string& name) {
-  if (!exists(name)) {
-    throw std::invalid_argument("unknown time zone '" + name + "' (no such zone in " +
-                                std::string(kZoneInfoDir) + ")");
+  const std::string unknown = "unknown time zone '" + name + "' (no such zone in " + kZoneInfoDir + ")";
+  if (!safe_zone_name(name)) throw std::invalid_argument(unknown);
+  std::ifstream file(kZoneInfoDir + name, std::ios::binary);
+  if (!file) throw std::invalid_argument(unknown);
+  std::ostringstream bytes;
+  bytes << file.rdbuf();
+  TimeZone zone;
+  if (name == "UTC" || name == "Etc/UTC") return zone;
+  try {
+    zone.rules_ = std::make_shared<const ZoneRules>(ZoneRules::parse(bytes.str()));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("time zone '" + name + "': " + e.what());
   }
-  if (name == "UTC" || name == "Etc/UTC") return TimeZone();
-  return TimeZone(name);
+  zone.name_ = name;
+  return zone;
 }
 
 std::int64_t TimeZone::offset_at(std::int64_t unix_seconds) const {
-  if (is_utc()) return 0;
-  std::lock_guard<std::mutex> lock(tz_mutex());
-  ScopedTz scoped(name_);
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm local{};
-  localtime_r(&t, &local);
-  return local.tm_gmtoff;
+  return rules_ ? rules_->offset_at(unix_seconds) : 0;
 }
 
 }  // namespace backflow::schedule
