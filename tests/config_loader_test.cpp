@@ -231,3 +231,27 @@ TEST_CASE("deploy/examples/full.yaml validates and covers every destination type
   REQUIRE_FALSE(bare.ok());
   CHECK(bare.diagnostics.size() == variables.size());
 }
+
+TEST_CASE("anchors, aliases and merge keys", "[config]") {
+  auto result = load_config(source_dir() / "tests/configs/valid_anchors.yaml", environment({}));
+  for (const auto& d : result.diagnostics) UNSCOPED_INFO(format_diagnostic(d));
+  REQUIRE(result.ok());
+  const Sync& vip = *result.config->find_sync("vip_contacts");
+  CHECK(vip.source.table == "vip_customers");  // the map's own key wins
+  CHECK(vip.source.warehouse == "analytics");
+  CHECK(vip.source.primary_key == std::vector<std::string>{"id"});
+  CHECK(vip.destination.mode == SyncMode::update);
+  CHECK(vip.destination.object == "contacts");
+  std::vector<std::string> fields;
+  for (const auto& m : vip.mapping) fields.push_back(m.field);
+  CHECK(fields == std::vector<std::string>{"tier", "email", "name"});
+  CHECK(std::holds_alternative<CronSchedule>(vip.schedule));
+
+  auto bad = load_config_text("version: 1\nserver:\n  <<: [1]\n  listn: x\n", "merge.yaml", environment({}));
+  REQUIRE_FALSE(bad.ok());
+  REQUIRE(bad.diagnostics.size() == 2);
+  CHECK(format_diagnostic(bad.diagnostics[0]) ==
+        "merge.yaml:3:8: error: server: '<<' merges a map or a list of maps (e.g. <<: *defaults), found '1'");
+  CHECK(format_diagnostic(bad.diagnostics[1]) ==
+        "merge.yaml:4:3: error: server.listn: unknown key 'listn' (valid keys: listen, auth_token) (did you mean 'listen'?)");
+}

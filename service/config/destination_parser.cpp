@@ -102,16 +102,14 @@ std::vector<Destination> parse_destinations(YamlReader& reader, const YAML::Node
     Destination destination;
     destination.name = entry.key;
     destination.location = reader.location(entry.key_node);
-    if (!entry.value.IsMap()) {
-      reader.error(entry.value, path, "expected a map, found " + describe(entry.value));
-      continue;
-    }
+    auto fields = reader.map(entry.value, path, nullptr);
+    if (!fields) continue;
     // The type decides which keys are valid, so read it first.
     const DestinationType* type = nullptr;
-    YAML::Node type_node = entry.value["type"];
-    if (!type_node.IsDefined()) {
+    auto type_node = fields->get("type");
+    if (!type_node) {
       reader.error(entry.value, path + ".type", "missing required key 'type' (one of webhook, hubspot, salesforce, braze, klaviyo, iterable, intercom, sql)");
-    } else if (auto type_name = reader.choice(type_node, path + ".type", type_names)) {
+    } else if (auto type_name = reader.choice(*type_node, path + ".type", type_names)) {
       type = destinations::find_destination_type(*type_name);
       destination.type = *type_name;
     }
@@ -119,8 +117,7 @@ std::vector<Destination> parse_destinations(YamlReader& reader, const YAML::Node
     if (type != nullptr) {
       for (const auto& spec : type->options) allowed.push_back(spec.name);
     }
-    auto fields = reader.map(entry.value, path, type != nullptr ? &allowed : nullptr);
-    if (!fields) continue;
+    if (type != nullptr) reader.reject_unknown_keys(*fields, allowed);
     if (auto value = fields->get("base_url")) destination.base_url = http_url(reader, *value, path + ".base_url");
     if (auto value = fields->get("rate_limit")) destination.rate_limit = parse_rate_limit(reader, *value, path + ".rate_limit");
     if (auto value = fields->get("max_concurrency")) {

@@ -110,21 +110,18 @@ SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& nod
                                        const SyncContext& context) {
   SyncDestination destination;
   destination.location = reader.location(node);
-  if (!node.IsMap()) {
-    reader.error(node, path, "expected a map, found " + describe(node));
-    return destination;
-  }
+  auto fields = reader.map(node, path, nullptr);
+  if (!fields) return destination;
   // The destination's type decides which keys are valid, so resolve it first.
   const DestinationType* type = nullptr;
-  YAML::Node name_node = node["name"];
-  if (name_node.IsDefined()) {
-    if (auto name = reader.non_empty_string(name_node, path + ".name")) {
+  if (auto name_node = fields->get("name")) {
+    if (auto name = reader.non_empty_string(*name_node, path + ".name")) {
       destination.name = *name;
       const auto names = names_of(context.destinations);
       auto found = std::find_if(context.destinations.begin(), context.destinations.end(),
                                 [&](const Destination& d) { return d.name == *name; });
       if (found == context.destinations.end()) {
-        reader.error(name_node, path + ".name", "unknown destination '" + *name + "' (" + listed(names) + ")",
+        reader.error(*name_node, path + ".name", "unknown destination '" + *name + "' (" + listed(names) + ")",
                      nearest(*name, names));
       } else {
         type = destinations::find_destination_type(found->type);
@@ -142,8 +139,7 @@ SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& nod
       }
     }
   }
-  auto fields = reader.map(node, path, &allowed);
-  if (!fields) return destination;
+  reader.reject_unknown_keys(*fields, allowed);
   reader.require(*fields, {"name", "mode"});
 
   bool mode_known = false;

@@ -14,6 +14,9 @@ namespace {
 
 bool is_plain(const YAML::Node& node) { return node.Tag() == "?"; }
 
+// YAML 1.1's merge key, which yaml-cpp parses as an ordinary "<<" key.
+bool is_merge_key(const YAML::Node& key) { return key.Scalar() == "<<" && is_plain(key); }
+
 std::string lowercase(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -77,33 +80,98 @@ std::optional<MapFields> YamlReader::map(const YAML::Node& node, const std::stri
   }
   MapFields fields{node, path, {}};
   std::map<std::string, int> first_line;
+  std::vector<YAML::Node> merges;
   for (const auto& pair : node) {
     const YAML::Node key_node = pair.first;
     if (!key_node.IsScalar()) {
       error(key_node, path, "expected a key (a plain name), found " + describe(key_node));
       continue;
     }
+    if (is_merge_key(key_node)) {
+      merges.push_back(pair.second);
+      continue;
+    }
     const std::string key = key_node.Scalar();
-    const std::string key_path = join_path(path, key);
     if (auto seen = first_line.find(key); seen != first_line.end()) {
-      error(key_node, key_path, "duplicate key '" + key + "' (first defined on line " +
-                                    std::to_string(seen->second) + ")");
+      error(key_node, join_path(path, key), "duplicate key '" + key + "' (first defined on line " +
+                                                std::to_string(seen->second) + ")");
       continue;
     }
     first_line[key] = location(key_node).line;
-    if (allowed != nullptr && std::find(allowed->begin(), allowed->end(), key) == allowed->end()) {
-      std::string valid;
-      for (const auto& a : *allowed) valid += (valid.empty() ? "" : ", ") + a;
-      error(key_node, key_path, "unknown key '" + key + "' (valid keys: " + valid + ")",
-            nearest(key, *allowed));
+    add_entry(fields, key_node, pair.second, allowed);
+  }
+  // Merged keys never override the map's own keys, nor earlier merges.
+  for (const auto& merge : merges) merge_into(fields, merge, first_line, allowed, 0);
+  return fields;
+}
+
+void YamlReader::merge_into(MapFields& fields, const YAML::Node& source, std::map<std::string, int>& seen,
+                            const std::vector<std::string>* allowed, int depth) {
+  const std::string what = "'<<' merges a map or a list of maps (e.g. <<: *defaults), found ";
+  if (depth > 8) {
+    error(source, fields.path, "'<<' merges nest too deeply");
+    return;
+  }
+  if (source.IsSequence()) {
+    for (std::size_t i = 0; i < source.size(); ++i) {
+      if (!source[i].IsMap()) {
+        error(source[i], fields.path, what + describe(source[i]));
+        continue;
+      }
+      merge_into(fields, source[i], seen, allowed, depth + 1);
+    }
+    return;
+  }
+  if (!source.IsMap()) {
+    error(source, fields.path, what + describe(source));
+    return;
+  }
+  std::vector<YAML::Node> nested;
+  for (const auto& pair : source) {
+    const YAML::Node key_node = pair.first;
+    if (!key_node.IsScalar()) continue;  // reported where the anchored map is read
+    if (is_merge_key(key_node)) {
+      nested.push_back(pair.second);
       continue;
     }
-    // yaml-cpp places an empty value at the next token, often on a later
-    // line; errors about it are clearer at its key.
-    if (pair.second.IsNull()) null_value_keys_.emplace_back(pair.second, key_node.Mark());
-    fields.entries.push_back(MapEntry{key, key_node, pair.second});
+    if (!seen.emplace(key_node.Scalar(), location(key_node).line).second) continue;
+    add_entry(fields, key_node, pair.second, allowed);
   }
-  return fields;
+  for (const auto& more : nested) merge_into(fields, more, seen, allowed, depth + 1);
+}
+
+void YamlReader::report_unknown_key(const MapFields& fields, const YAML::Node& key_node,
+                                    const std::vector<std::string>& allowed) {
+  const std::string key = key_node.Scalar();
+  std::string valid;
+  for (const auto& a : allowed) valid += (valid.empty() ? "" : ", ") + a;
+  error(key_node, join_path(fields.path, key), "unknown key '" + key + "' (valid keys: " + valid + ")",
+        nearest(key, allowed));
+}
+
+void YamlReader::reject_unknown_keys(MapFields& fields, const std::vector<std::string>& allowed) {
+  std::vector<MapEntry> kept;
+  for (auto& entry : fields.entries) {
+    if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end()) {
+      report_unknown_key(fields, entry.key_node, allowed);
+    } else {
+      kept.push_back(std::move(entry));
+    }
+  }
+  fields.entries = std::move(kept);
+}
+
+void YamlReader::add_entry(MapFields& fields, const YAML::Node& key_node, const YAML::Node& value,
+                           const std::vector<std::string>* allowed) {
+  const std::string key = key_node.Scalar();
+  if (allowed != nullptr && std::find(allowed->begin(), allowed->end(), key) == allowed->end()) {
+    report_unknown_key(fields, key_node, *allowed);
+    return;
+  }
+  // yaml-cpp places an empty value at the next token, often on a later
+  // line; errors about it are clearer at its key.
+  if (value.IsNull()) null_value_keys_.emplace_back(value, key_node.Mark());
+  fields.entries.push_back(MapEntry{key, key_node, value});
 }
 
 bool YamlReader::require(const MapFields& fields, const std::vector<std::string>& keys) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -61,10 +62,15 @@ class YamlReader {
 
   // The node's entries if it is a map, reporting duplicate keys, keys not in
   // `allowed` (null: any key goes) with the nearest allowed key, and
-  // non-scalar keys. When it is not a map, reports "expected a map" and
-  // returns nullopt.
+  // non-scalar keys. YAML merge keys (`<<: *anchor`, `<<: [*a, *b]`) are
+  // resolved: merged keys come after the map's own, which win. When it is
+  // not a map, reports "expected a map" and returns nullopt.
   std::optional<MapFields> map(const YAML::Node& node, const std::string& path,
                                const std::vector<std::string>* allowed);
+
+  // Reports and drops the entries whose key is not in `allowed`, for maps
+  // whose valid keys depend on one of their values (a destination's type).
+  void reject_unknown_keys(MapFields& fields, const std::vector<std::string>& allowed);
 
   // Reports "missing required key" at the map for each of `keys` it lacks;
   // returns true when none is missing.
@@ -90,6 +96,12 @@ class YamlReader {
   std::optional<nlohmann::json> scalar_json(const YAML::Node& node, const std::string& path);
 
  private:
+  void report_unknown_key(const MapFields& fields, const YAML::Node& key_node,
+                          const std::vector<std::string>& allowed);
+  void add_entry(MapFields& fields, const YAML::Node& key_node, const YAML::Node& value,
+                 const std::vector<std::string>* allowed);
+  void merge_into(MapFields& fields, const YAML::Node& source, std::map<std::string, int>& seen,
+                  const std::vector<std::string>* allowed, int depth);
   std::optional<std::string> expanded_scalar(const YAML::Node& node, const std::string& path,
                                              const char* expected);
 
