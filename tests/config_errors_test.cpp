@@ -90,7 +90,7 @@ TEST_CASE("bad config: bad durations: no unit, unknown unit, no number, a sign, 
         });
 }
 
-TEST_CASE("bad config: mapping expressions: two forms, unknown transform, date_format without format, bad field path", "[config][config-errors]") {
+TEST_CASE("bad config: mapping expressions: two forms, unknown transform, date_format without format, bad field path, bare constants", "[config][config-errors]") {
   CHECK(errors_of("bad_mapping.yaml") == std::vector<std::string>{
             "bad_mapping.yaml:15:14: error: syncs.contacts.mapping.email: expected exactly one of column, value, template; found 2",
             "bad_mapping.yaml:16:59: error: syncs.contacts.mapping.name.transforms[1]: expected one of trim, lower, upper, sha256, to_string, to_number, to_bool, date_format, found 'lowr' (did you mean 'lower'?)",
@@ -98,6 +98,8 @@ TEST_CASE("bad config: mapping expressions: two forms, unknown transform, date_f
             "bad_mapping.yaml:18:14: error: syncs.contacts.mapping.vip.colum: unknown key 'colum' (valid keys: column, value, template, transforms) (did you mean 'column'?)",
             "bad_mapping.yaml:19:13: error: syncs.contacts.mapping.tags: expected a column name or a map with one of column, value, template; found a list",
             "bad_mapping.yaml:20:7: error: syncs.contacts.mapping.address..city: invalid field path 'address..city': empty path segment",
+            "bad_mapping.yaml:21:14: error: syncs.contacts.mapping.score: expected a column name, found the constant 5 (write { value: 5 } for a constant, or quote a column named so)",
+            "bad_mapping.yaml:22:17: error: syncs.contacts.mapping.vip_flag: expected a column name, found the constant true (write { value: true } for a constant, or quote a column named so)",
         });
 }
 

@@ -69,14 +69,20 @@ Config build(YamlReader& reader, const YAML::Node& root) {
   if (auto node = fields->get("state_dir")) {
     if (auto dir = reader.non_empty_string(*node, "state_dir")) config.state_dir = *dir;
   }
-  if (auto node = fields->get("server")) config.server = parse_server(reader, *node);
-  if (auto node = fields->get("warehouses")) config.warehouses = parse_warehouses(reader, *node);
-  if (auto node = fields->get("destinations")) config.destinations = parse_destinations(reader, *node);
-  if (auto node = fields->get("syncs")) {
+  // A section key with nothing under it ("syncs:") is an empty section.
+  auto section = [&](const char* key) -> std::optional<YAML::Node> {
+    auto node = fields->get(key);
+    if (node && node->IsNull()) return std::nullopt;
+    return node;
+  };
+  if (auto node = section("server")) config.server = parse_server(reader, *node);
+  if (auto node = section("warehouses")) config.warehouses = parse_warehouses(reader, *node);
+  if (auto node = section("destinations")) config.destinations = parse_destinations(reader, *node);
+  if (auto node = section("syncs")) {
     config.syncs = parse_syncs(reader, *node, config.warehouses, config.destinations);
     check_after_cycles(reader, config.syncs);
   }
-  if (auto node = fields->get("alerts")) config.alerts = parse_alerts(reader, *node);
+  if (auto node = section("alerts")) config.alerts = parse_alerts(reader, *node);
   return config;
 }
 

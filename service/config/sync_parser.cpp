@@ -226,6 +226,11 @@ std::optional<Transform> parse_transform(YamlReader& reader, const YAML::Node& n
 std::optional<MappingExpression> parse_expression(YamlReader& reader, const YAML::Node& node, const std::string& path) {
   MappingExpression expression;
   if (node.IsScalar()) {
+    if (auto typed = reader.scalar_json(node, path); typed && !typed->is_string()) {
+      reader.error(node, path, "expected a column name, found the constant " + typed->dump() +
+                                   " (write { value: " + typed->dump() + " } for a constant, or quote a column named so)");
+      return std::nullopt;
+    }
     auto column = reader.non_empty_string(node, path);
     if (!column) return std::nullopt;
     expression.column = *column;
