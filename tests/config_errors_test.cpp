@@ -142,7 +142,7 @@ TEST_CASE("bad config: an unknown time zone", "[config][config-errors]") {
 
 TEST_CASE("bad config: after: naming an unknown sync", "[config][config-errors]") {
   CHECK(errors_of("dangling_after.yaml") == std::vector<std::string>{
-            "dangling_after.yaml:15:24: error: syncs.contacts.schedule.after: unknown sync 'contcts' (defined: contacts) (did you mean 'contacts'?)",
+            "dangling_after.yaml:15:25: error: syncs.contacts.schedule.after[0]: unknown sync 'contcts' (defined: contacts) (did you mean 'contacts'?)",
         });
 }
 

@@ -375,9 +375,12 @@ std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& nod
     return std::nullopt;
   }
   bool ok = true;
-  for (const auto& name : *after) {
+  for (std::size_t i = 0; i < after->size(); ++i) {
+    const std::string& name = (*after)[i];
     if (std::find(context.sync_names.begin(), context.sync_names.end(), name) == context.sync_names.end()) {
-      reader.error(after_node, path + ".after", "unknown sync '" + name + "' (" + listed(context.sync_names) + ")",
+      const bool listed_form = after_node.IsSequence();
+      reader.error(listed_form ? after_node[i] : after_node,
+                   listed_form ? path + ".after[" + std::to_string(i) + "]" : path + ".after", "unknown sync '" + name + "' (" + listed(context.sync_names) + ")",
                    nearest(name, context.sync_names));
       ok = false;
     }
