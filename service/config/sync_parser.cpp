@@ -46,7 +46,8 @@ std::string listed(const std::vector<std::string>& names) {
 struct SyncContext {
   const std::vector<Warehouse>& warehouses;
   const std::vector<Destination>& destinations;
-  const std::vector<std::string>& sync_names;
+  const std::vector<std::string>& sync_names;  // in file order, for messages
+  const std::set<std::string>& sync_name_set;  // for lookups
 };
 
 SyncSource parse_source(YamlReader& reader, const YAML::Node& node, const std::string& path,
@@ -377,7 +378,7 @@ std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& nod
   bool ok = true;
   for (std::size_t i = 0; i < after->size(); ++i) {
     const std::string& name = (*after)[i];
-    if (std::find(context.sync_names.begin(), context.sync_names.end(), name) == context.sync_names.end()) {
+    if (context.sync_name_set.count(name) == 0) {
       const bool listed_form = after_node.IsSequence();
       reader.error(listed_form ? after_node[i] : after_node,
                    listed_form ? path + ".after[" + std::to_string(i) + "]" : path + ".after", "unknown sync '" + name + "' (" + listed(context.sync_names) + ")",
@@ -476,7 +477,8 @@ std::vector<Sync> parse_syncs(YamlReader& reader, const YAML::Node& node, const 
   if (!all) return syncs;
   std::vector<std::string> sync_names;
   for (const auto& entry : all->entries) sync_names.push_back(entry.key);
-  const SyncContext context{warehouses, destinations, sync_names};
+  const std::set<std::string> sync_name_set(sync_names.begin(), sync_names.end());
+  const SyncContext context{warehouses, destinations, sync_names, sync_name_set};
   for (const auto& entry : all->entries) {
     check_name(reader, entry, join_path("syncs", entry.key), "sync");
     syncs.push_back(parse_sync(reader, entry, context));
