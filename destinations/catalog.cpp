@@ -9,8 +9,8 @@ using config::SyncMode;
 using K = OptionKind;
 using R = Requirement;
 
-OptionSpec opt(std::string name, OptionKind kind = K::string, Requirement req = R::optional,
-               bool secret = false, std::vector<std::string> choices = {}) {
+OptionSpec opt(std::string name, OptionKind kind = K::string, Requirement req = R::optional, bool secret = false,
+               std::vector<std::string> choices = {}) {
   return OptionSpec{std::move(name), kind, req, secret, std::move(choices)};
 }
 
@@ -36,8 +36,8 @@ std::vector<DestinationType> build_catalog() {
        true},
       {"salesforce",
        {SyncMode::upsert, SyncMode::update, SyncMode::insert, SyncMode::mirror},
-       {opt("instance_url"), secret("access_token"), opt("client_id"), secret("client_secret"),
-        secret("refresh_token"), opt("login_url"), opt("api_version"), opt("bulk_threshold", K::integer)},
+       {opt("instance_url"), secret("access_token"), opt("client_id"), secret("client_secret"), secret("refresh_token"),
+        opt("login_url"), opt("api_version"), opt("bulk_threshold", K::integer)},
        {{"access_token", "refresh_token"}},
        {opt("object", K::string, R::required), opt("external_id_field")},
        true},
@@ -47,8 +47,7 @@ std::vector<DestinationType> build_catalog() {
        {},
        {event_name_for_append},
        true},
-      {"klaviyo", {SyncMode::upsert}, {secret("api_key", R::required), opt("revision")}, {},
-       {opt("list_id")}, false},
+      {"klaviyo", {SyncMode::upsert}, {secret("api_key", R::required), opt("revision")}, {}, {opt("list_id")}, false},
       {"iterable",
        {SyncMode::upsert, SyncMode::append},
        {secret("api_key", R::required)},
@@ -94,8 +93,8 @@ std::vector<std::string> destination_type_names() {
 }
 
 const std::vector<std::string>& common_destination_keys() {
-  static const std::vector<std::string> keys = {"type", "base_url", "rate_limit", "max_concurrency", "retry",
-                                                "timeout"};
+  static const std::vector<std::string> keys = {"type",  "base_url", "rate_limit", "max_concurrency",
+                                                "retry", "timeout"};
   return keys;
 }
 

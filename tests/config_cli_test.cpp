@@ -1,6 +1,5 @@
 // `backflow validate` as a user runs it: exit codes and output shape.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 
 #include "tests/support/test_env.h"
@@ -20,9 +19,9 @@ std::string fixture(const std::string& name) { return shell_quote((source_dir() 
 TEST_CASE("validate prints a one-line summary and exits 0 for a valid config", "[config][cli]") {
   auto secrets = make_temp_dir("cli-secrets");
   std::ofstream(secrets / "hubspot_token") << "token\n";
-  auto result = run_command(validate("-c " + fixture("valid_full.yaml"),
-                                     "BACKFLOW_TEST_TOKEN=t BACKFLOW_TEST_PGPASSWORD=p BACKFLOW_TEST_SECRET_DIR=" +
-                                         shell_quote(secrets.string())));
+  auto result = run_command(validate(
+      "-c " + fixture("valid_full.yaml"),
+      "BACKFLOW_TEST_TOKEN=t BACKFLOW_TEST_PGPASSWORD=p BACKFLOW_TEST_SECRET_DIR=" + shell_quote(secrets.string())));
   CHECK(result.exit_code == 0);
   CHECK(result.output == "config OK: 2 warehouses, 2 destinations, 5 syncs (4 scheduled, 1 manual)\n");
 }
@@ -34,7 +33,8 @@ TEST_CASE("validate lists every error as FILE:LINE:COL and exits 2", "[config][c
   CHECK(result.exit_code == 2);
   CHECK(result.output == file +
                              ":12:26: error: syncs.contacts.source.warehouse: unknown warehouse 'analytcs' "
-                             "(defined: analytics) (did you mean 'analytics'?)\n1 error in " + file + "\n");
+                             "(defined: analytics) (did you mean 'analytics'?)\n1 error in " +
+                             file + "\n");
 
   auto many = run_command(validate("-c " + fixture("bad/many_errors.yaml")));
   CHECK(many.exit_code == 2);
@@ -59,7 +59,8 @@ TEST_CASE("validate usage errors exit 2", "[config][cli]") {
   CHECK(no_config.output == "usage: backflow validate -c FILE [--check-sources]\n");
   auto missing_file = run_command(validate("-c /nonexistent/backflow.yaml"));
   CHECK(missing_file.exit_code == 2);
-  CHECK(missing_file.output.find("/nonexistent/backflow.yaml: error: cannot read config file: No such file or directory") !=
+  CHECK(missing_file.output.find(
+            "/nonexistent/backflow.yaml: error: cannot read config file: No such file or directory") !=
         std::string::npos);
 }
 

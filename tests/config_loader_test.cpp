@@ -1,11 +1,11 @@
 // A valid config loads to the expected structs; the shipped example validates.
-#include <catch2/catch.hpp>
+#include "service/config/config_loader.h"
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
 #include <set>
 
-#include "service/config/config_loader.h"
 #include "tests/support/test_env.h"
 
 using namespace backflow::config;
@@ -210,19 +210,26 @@ TEST_CASE("a minimal config gets every default", "[config]") {
 
 TEST_CASE("deploy/examples/full.yaml validates and covers every destination type", "[config]") {
   auto secrets = secret_dir_with("hubspot_token", "pat-na1-example");
-  std::map<std::string, std::string> variables = {
-      {"SECRETS_DIR", secrets.string()},  {"BACKFLOW_API_TOKEN", "t"},  {"PGPASSWORD", "p"},
-      {"SALESFORCE_CLIENT_ID", "id"},     {"SALESFORCE_CLIENT_SECRET", "s"},
-      {"SALESFORCE_REFRESH_TOKEN", "r"},  {"BRAZE_API_KEY", "b"},       {"KLAVIYO_API_KEY", "k"},
-      {"ITERABLE_API_KEY", "i"},          {"INTERCOM_TOKEN", "ic"},     {"WEBHOOK_SIGNING_SECRET", "w"},
-      {"OPS_DB_PASSWORD", "o"},           {"SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/X"}};
+  std::map<std::string, std::string> variables = {{"SECRETS_DIR", secrets.string()},
+                                                  {"BACKFLOW_API_TOKEN", "t"},
+                                                  {"PGPASSWORD", "p"},
+                                                  {"SALESFORCE_CLIENT_ID", "id"},
+                                                  {"SALESFORCE_CLIENT_SECRET", "s"},
+                                                  {"SALESFORCE_REFRESH_TOKEN", "r"},
+                                                  {"BRAZE_API_KEY", "b"},
+                                                  {"KLAVIYO_API_KEY", "k"},
+                                                  {"ITERABLE_API_KEY", "i"},
+                                                  {"INTERCOM_TOKEN", "ic"},
+                                                  {"WEBHOOK_SIGNING_SECRET", "w"},
+                                                  {"OPS_DB_PASSWORD", "o"},
+                                                  {"SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/X"}};
   auto result = load_config(source_dir() / "deploy/examples/full.yaml", environment(variables));
   for (const auto& d : result.diagnostics) UNSCOPED_INFO(format_diagnostic(d));
   REQUIRE(result.ok());
   std::set<std::string> types;
   for (const auto& d : result.config->destinations) types.insert(d.type);
-  CHECK(types == std::set<std::string>{"webhook", "hubspot", "salesforce", "braze", "klaviyo", "iterable",
-                                       "intercom", "sql"});
+  CHECK(types ==
+        std::set<std::string>{"webhook", "hubspot", "salesforce", "braze", "klaviyo", "iterable", "intercom", "sql"});
   std::set<std::size_t> schedule_forms;
   for (const auto& s : result.config->syncs) schedule_forms.insert(s.schedule.index());
   CHECK(schedule_forms.size() == 4);
@@ -254,5 +261,6 @@ TEST_CASE("anchors, aliases and merge keys", "[config]") {
   CHECK(format_diagnostic(bad.diagnostics[0]) ==
         "merge.yaml:3:8: error: server: '<<' merges a map or a list of maps (e.g. <<: *defaults), found '1'");
   CHECK(format_diagnostic(bad.diagnostics[1]) ==
-        "merge.yaml:4:3: error: server.listn: unknown key 'listn' (valid keys: listen, auth_token) (did you mean 'listen'?)");
+        "merge.yaml:4:3: error: server.listn: unknown key 'listn' (valid keys: listen, auth_token) (did you mean "
+        "'listen'?)");
 }

@@ -1,7 +1,6 @@
 // The loader's parts on their own: durations, ${...} substitution,
 // suggestions, redaction.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <map>
 
@@ -67,7 +66,8 @@ TEST_CASE("durations: what is refused, and why", "[config][duration]") {
   CHECK(duration_error("-5m") == "invalid duration '-5m': a duration has no sign" + examples);
   CHECK(duration_error("1x") == "invalid duration '1x': unknown unit 'x'; the units are ms, s, m, h, d, w" + examples);
   CHECK(duration_error("") == "invalid duration '': it is empty" + examples);
-  CHECK(duration_error("30m1h") == "invalid duration '30m1h': units must go from largest to smallest, each once" + examples);
+  CHECK(duration_error("30m1h") ==
+        "invalid duration '30m1h': units must go from largest to smallest, each once" + examples);
   CHECK(duration_error("1h 30m") == "invalid duration '1h 30m': expected a number before ' '" + examples);
   CHECK(duration_error("99999999999999999999d") == "invalid duration '99999999999999999999d': too large" + examples);
   CHECK(duration_error("1.5h") == "invalid duration '1.5h': unexpected '.'" + examples);

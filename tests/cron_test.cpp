@@ -1,11 +1,11 @@
 // Cron parsing and next-fire computation, in UTC and in named zones.
-#include <catch2/catch.hpp>
+#include "service/schedule/cron.h"
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 
-#include "service/schedule/cron.h"
 #include "service/schedule/posix_tz.h"
 
 using backflow::schedule::CronExpression;
@@ -17,8 +17,8 @@ namespace {
 // "2024-03-31 01:59" (UTC) -> time point.
 Clock::time_point utc(const std::string& text) {
   std::tm tm{};
-  REQUIRE(std::sscanf(text.c_str(), "%d-%d-%d %d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                      &tm.tm_min) == 5);
+  REQUIRE(std::sscanf(text.c_str(), "%d-%d-%d %d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min) ==
+          5);
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
   return Clock::from_time_t(timegm(&tm));
@@ -42,8 +42,9 @@ std::string next(const std::string& cron, const std::string& after, const TimeZo
 TEST_CASE("cron: next fire is strictly after, on whole minutes", "[cron]") {
   CHECK(next("*/15 * * * *", "2024-05-01 10:07") == "2024-05-01 10:15");
   CHECK(next("*/15 * * * *", "2024-05-01 10:15") == "2024-05-01 10:30");
-  CHECK(utc_text(CronExpression::parse("*/15 * * * *").next_after(utc("2024-05-01 10:14") + std::chrono::seconds(59))) ==
-        "2024-05-01 10:15");
+  CHECK(
+      utc_text(CronExpression::parse("*/15 * * * *").next_after(utc("2024-05-01 10:14") + std::chrono::seconds(59))) ==
+      "2024-05-01 10:15");
   CHECK(next("* * * * *", "2024-05-01 23:59") == "2024-05-02 00:00");
   CHECK(next("0 0 1 1 *", "2024-12-31 23:59") == "2025-01-01 00:00");
 }
@@ -169,9 +170,9 @@ class LibcZone {
 }  // namespace
 
 TEST_CASE("time zones: offsets match the C library, transitions included", "[cron][tz]") {
-  for (const char* name : {"Europe/Paris", "America/New_York", "Australia/Sydney", "Asia/Kolkata",
-                           "Pacific/Chatham", "Europe/Dublin", "America/Nuuk", "America/Sao_Paulo",
-                           "Asia/Tehran", "Africa/Casablanca", "Pacific/Apia", "America/Santiago"}) {
+  for (const char* name :
+       {"Europe/Paris", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Pacific/Chatham", "Europe/Dublin",
+        "America/Nuuk", "America/Sao_Paulo", "Asia/Tehran", "Africa/Casablanca", "Pacific/Apia", "America/Santiago"}) {
     INFO(name);
     const auto zone = TimeZone::named(name);
     LibcZone libc(name);

@@ -8,9 +8,7 @@
 namespace backflow::cli {
 namespace {
 
-std::string plural(std::size_t n, const char* word) {
-  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
+std::string plural(std::size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 std::string summary(const config::Config& config) {
   std::size_t manual = 0;

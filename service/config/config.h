@@ -6,13 +6,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "service/config/source_location.h"
 #include "service/schedule/cron.h"
@@ -162,7 +161,7 @@ struct Sync {
   Guard guard;
   SyncRetry retry;
   std::chrono::milliseconds retention = std::chrono::hours(24 * 30);  // how long run history is kept
-  SourceLocation location;  // of the sync's name
+  SourceLocation location;                                            // of the sync's name
 };
 
 struct Alert {

@@ -52,7 +52,10 @@ Config build(YamlReader& reader, const YAML::Node& root) {
   Config config;
   config.file = reader.file();
   if (!root.IsMap()) {
-    reader.error(root, "", "expected the config to be a map of top-level keys (version, warehouses, destinations, syncs, ...), found " + describe(root));
+    reader.error(
+        root, "",
+        "expected the config to be a map of top-level keys (version, warehouses, destinations, syncs, ...), found " +
+            describe(root));
     return config;
   }
   auto fields = reader.map(root, "", &kTopLevelKeys);
@@ -113,7 +116,8 @@ LoadResult load_config_text(std::string_view text, const std::string& file_label
   } catch (const YAML::Exception& e) {
     // The tree is fully parsed, so this would be a loader bug; report it
     // rather than crash the command.
-    reader.error(SourceLocation{file_label, 0, 0}, "", std::string("internal error reading the YAML tree: ") + e.what());
+    reader.error(SourceLocation{file_label, 0, 0}, "",
+                 std::string("internal error reading the YAML tree: ") + e.what());
   }
   if (reader.error_count() > 0) return failure(std::move(reader.diagnostics()));
   return LoadResult{std::move(config), {}};
@@ -122,7 +126,8 @@ LoadResult load_config_text(std::string_view text, const std::string& file_label
 LoadResult load_config(const std::filesystem::path& file, const LoadOptions& options) {
   const std::string label = file.string();
   std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) return single_failure(label, "cannot read config file: it is a directory");
+  if (std::filesystem::is_directory(file, ec))
+    return single_failure(label, "cannot read config file: it is a directory");
   auto size = std::filesystem::file_size(file, ec);
   if (ec) return single_failure(label, "cannot read config file: " + ec.message());
   if (size > options.max_file_bytes) return single_failure(label, size_limit_message(size, options.max_file_bytes));

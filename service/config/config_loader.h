@@ -36,8 +36,7 @@ struct LoadResult {
 LoadResult load_config(const std::filesystem::path& file, const LoadOptions& options = {});
 
 // The same for text already in memory; `file_label` names it in messages.
-LoadResult load_config_text(std::string_view text, const std::string& file_label,
-                            const LoadOptions& options = {});
+LoadResult load_config_text(std::string_view text, const std::string& file_label, const LoadOptions& options = {});
 
 // load_config, throwing ConfigError (holding all diagnostics) on any error.
 Config load_config_or_throw(const std::filesystem::path& file, const LoadOptions& options = {});

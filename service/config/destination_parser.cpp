@@ -108,7 +108,9 @@ std::vector<Destination> parse_destinations(YamlReader& reader, const YAML::Node
     const DestinationType* type = nullptr;
     auto type_node = fields->get("type");
     if (!type_node) {
-      reader.error(entry.value, path + ".type", "missing required key 'type' (one of webhook, hubspot, salesforce, braze, klaviyo, iterable, intercom, sql)");
+      reader.error(
+          entry.value, path + ".type",
+          "missing required key 'type' (one of webhook, hubspot, salesforce, braze, klaviyo, iterable, intercom, sql)");
     } else if (auto type_name = reader.choice(*type_node, path + ".type", type_names)) {
       type = destinations::find_destination_type(*type_name);
       destination.type = *type_name;
@@ -119,7 +121,8 @@ std::vector<Destination> parse_destinations(YamlReader& reader, const YAML::Node
     }
     if (type != nullptr) reader.reject_unknown_keys(*fields, allowed);
     if (auto value = fields->get("base_url")) destination.base_url = http_url(reader, *value, path + ".base_url");
-    if (auto value = fields->get("rate_limit")) destination.rate_limit = parse_rate_limit(reader, *value, path + ".rate_limit");
+    if (auto value = fields->get("rate_limit"))
+      destination.rate_limit = parse_rate_limit(reader, *value, path + ".rate_limit");
     if (auto value = fields->get("max_concurrency")) {
       if (auto n = reader.whole_number(*value, path + ".max_concurrency", 1, 1024)) {
         destination.max_concurrency = static_cast<std::uint32_t>(*n);
@@ -136,7 +139,8 @@ std::vector<Destination> parse_destinations(YamlReader& reader, const YAML::Node
       auto value = fields->get(spec.name);
       if (!value) {
         if (spec.requirement == destinations::Requirement::required) {
-          reader.error(entry.value, key_path, "missing required key '" + spec.name + "' for a " + type->name + " destination");
+          reader.error(entry.value, key_path,
+                       "missing required key '" + spec.name + "' for a " + type->name + " destination");
         }
         continue;
       }

@@ -27,12 +27,12 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
     length = 2;
   } else if (lead >= 0xE0 && lead <= 0xEF) {
     length = 3;
-    if (lead == 0xE0) min_second = 0xA0;   // overlong
-    if (lead == 0xED) max_second = 0x9F;   // surrogates
+    if (lead == 0xE0) min_second = 0xA0;  // overlong
+    if (lead == 0xED) max_second = 0x9F;  // surrogates
   } else if (lead >= 0xF0 && lead <= 0xF4) {
     length = 4;
-    if (lead == 0xF0) min_second = 0x90;   // overlong
-    if (lead == 0xF4) max_second = 0x8F;   // beyond U+10FFFF
+    if (lead == 0xF0) min_second = 0x90;  // overlong
+    if (lead == 0xF4) max_second = 0x8F;  // beyond U+10FFFF
   } else {
     return 0;
   }
@@ -48,8 +48,8 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
 
 std::string size_limit_message(std::uintmax_t size, std::uintmax_t limit) {
   if (size <= limit) return "";
-  std::string limit_text = limit % (1024 * 1024) == 0 ? std::to_string(limit / (1024 * 1024)) + " MiB"
-                                                      : human_size(limit);
+  std::string limit_text =
+      limit % (1024 * 1024) == 0 ? std::to_string(limit / (1024 * 1024)) + " MiB" : human_size(limit);
   return "config file is " + human_size(size) + "; the limit is " + limit_text;
 }
 
@@ -68,8 +68,10 @@ std::vector<Diagnostic> check_raw_text(std::string_view text, const std::string&
       if (!encoding_reported) {
         char hex[8];
         std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(byte));
-        found.push_back({{file, line, column}, "",
-                         std::string("config file contains binary data (control byte ") + hex + "); expected YAML text", ""});
+        found.push_back({{file, line, column},
+                         "",
+                         std::string("config file contains binary data (control byte ") + hex + "); expected YAML text",
+                         ""});
         encoding_reported = true;
       }
     }
@@ -78,8 +80,10 @@ std::vector<Diagnostic> check_raw_text(std::string_view text, const std::string&
       if (!encoding_reported) {
         char hex[8];
         std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        found.push_back({{file, line, column}, "",
-                         std::string("config file is not valid UTF-8 (byte ") + hex + "); expected YAML text", ""});
+        found.push_back({{file, line, column},
+                         "",
+                         std::string("config file is not valid UTF-8 (byte ") + hex + "); expected YAML text",
+                         ""});
         encoding_reported = true;
       }
       length = 1;

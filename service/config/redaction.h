@@ -2,9 +2,8 @@
 // logs, the state store, the API or the dashboard.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "service/config/config.h"
 

@@ -3,11 +3,11 @@
 // could parse.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <set>
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "destinations/catalog.h"
 #include "service/config/config.h"
@@ -32,6 +32,15 @@ std::optional<nlohmann::json> parse_option(YamlReader& reader, const destination
 // names of all syncs (even ones with errors) for `after:`.
 std::vector<Sync> parse_syncs(YamlReader& reader, const YAML::Node& node, const std::vector<Warehouse>& warehouses,
                               const std::vector<Destination>& destinations);
+
+// A sync's mapping, in file order.
+std::vector<MappingEntry> parse_mapping(YamlReader& reader, const YAML::Node& node, const std::string& path);
+
+// A sync's schedule; `after:` names must be among `sync_name_set`
+// (`sync_names` is the same, in file order, for messages).
+std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                                       const std::vector<std::string>& sync_names,
+                                       const std::set<std::string>& sync_name_set);
 
 // Reports cycles among `schedule: {after: [...]}` references.
 void check_after_cycles(YamlReader& reader, const std::vector<Sync>& syncs);

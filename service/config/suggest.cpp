@@ -53,4 +53,11 @@ std::string nearest(std::string_view word, const std::vector<std::string>& candi
   return best;
 }
 
+std::string defined_names(const std::vector<std::string>& names) {
+  if (names.empty()) return "none are defined";
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  return "defined: " + text;
+}
+
 }  // namespace backflow::config

@@ -19,4 +19,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // earlier candidate.
 std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
 
+// For "unknown warehouse 'x' (defined: a, b)": "defined: a, b", or
+// "none are defined".
+std::string defined_names(const std::vector<std::string>& names);
+
 }  // namespace backflow::config

@@ -5,8 +5,6 @@
 #include "destinations/catalog.h"
 #include "service/config/section_parsers.h"
 #include "service/config/suggest.h"
-#include "service/schedule/cron.h"
-#include "service/schedule/time_zone.h"
 
 namespace backflow::config {
 namespace {
@@ -20,10 +18,6 @@ const std::vector<std::string> kSourceKeys = {"warehouse", "table", "query", "pr
 const std::vector<std::string> kMatchOnKeys = {"field", "column"};
 const std::vector<std::string> kModes = {"upsert", "update", "insert", "mirror", "append"};
 const std::vector<std::string> kOnDelete = {"nothing", "clear", "delete"};
-const std::vector<std::string> kExpressionKeys = {"column", "value", "template", "transforms"};
-const std::vector<std::string> kTransforms = {"trim",      "lower",     "upper",   "sha256",
-                                              "to_string", "to_number", "to_bool", "date_format"};
-const std::vector<std::string> kScheduleKeys = {"cron", "timezone", "every", "after"};
 const std::vector<std::string> kDiffKeys = {"engine", "send"};
 const std::vector<std::string> kGuardKeys = {"max_removed_pct", "max_removed_rows", "min_rows"};
 const std::vector<std::string> kRetryKeys = {"max_attempts"};
@@ -33,13 +27,6 @@ std::vector<std::string> names_of(const std::vector<T>& items) {
   std::vector<std::string> names;
   for (const auto& item : items) names.push_back(item.name);
   return names;
-}
-
-std::string listed(const std::vector<std::string>& names) {
-  if (names.empty()) return "none are defined";
-  std::string text;
-  for (const auto& n : names) text += (text.empty() ? "" : ", ") + n;
-  return "defined: " + text;
 }
 
 // Everything a sync's parse needs to look up.
@@ -62,7 +49,7 @@ SyncSource parse_source(YamlReader& reader, const YAML::Node& node, const std::s
       source.warehouse = *name;
       const auto names = names_of(context.warehouses);
       if (std::find(names.begin(), names.end(), *name) == names.end()) {
-        reader.error(*value, path + ".warehouse", "unknown warehouse '" + *name + "' (" + listed(names) + ")",
+        reader.error(*value, path + ".warehouse", "unknown warehouse '" + *name + "' (" + defined_names(names) + ")",
                      nearest(*name, names));
       }
     }
@@ -98,12 +85,14 @@ void check_on_delete(YamlReader& reader, const YAML::Node& node, const std::stri
   if (on_delete == OnDelete::nothing) return;
   const std::string value(to_string(on_delete));
   if (mode == SyncMode::insert || mode == SyncMode::append) {
-    reader.error(node, path, "on_delete: " + value + " does not apply to mode " + std::string(to_string(mode)) +
-                                 ", which never removes records; use 'nothing' or remove the key");
+    reader.error(node, path,
+                 "on_delete: " + value + " does not apply to mode " + std::string(to_string(mode)) +
+                     ", which never removes records; use 'nothing' or remove the key");
   } else if (mode == SyncMode::mirror && on_delete == OnDelete::clear) {
     reader.error(node, path, "on_delete: clear does not apply to mode mirror, which deletes removed records");
   } else if (on_delete == OnDelete::delete_record && type != nullptr && !type->can_delete) {
-    reader.error(node, path, "on_delete: delete is not possible: " + type->name + " destinations cannot delete records");
+    reader.error(node, path,
+                 "on_delete: delete is not possible: " + type->name + " destinations cannot delete records");
   }
 }
 
@@ -122,7 +111,7 @@ SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& nod
       auto found = std::find_if(context.destinations.begin(), context.destinations.end(),
                                 [&](const Destination& d) { return d.name == *name; });
       if (found == context.destinations.end()) {
-        reader.error(*name_node, path + ".name", "unknown destination '" + *name + "' (" + listed(names) + ")",
+        reader.error(*name_node, path + ".name", "unknown destination '" + *name + "' (" + defined_names(names) + ")",
                      nearest(*name, names));
       } else {
         type = destinations::find_destination_type(found->type);
@@ -154,8 +143,8 @@ SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& nod
         std::string supported_text;
         for (const auto& s : supported) supported_text += (supported_text.empty() ? "" : ", ") + s;
         reader.error(*value, path + ".mode",
-                     "mode '" + *mode + "' is not supported by " + type->name + " destinations (supported: " +
-                         supported_text + ")");
+                     "mode '" + *mode + "' is not supported by " + type->name +
+                         " destinations (supported: " + supported_text + ")");
         mode_known = false;
       }
     }
@@ -164,7 +153,8 @@ SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& nod
     if (auto on_delete = reader.choice(*value, path + ".on_delete", kOnDelete)) {
       destination.on_delete =
           static_cast<OnDelete>(std::find(kOnDelete.begin(), kOnDelete.end(), *on_delete) - kOnDelete.begin());
-      if (mode_known) check_on_delete(reader, *value, path + ".on_delete", destination.mode, destination.on_delete, type);
+      if (mode_known)
+        check_on_delete(reader, *value, path + ".on_delete", destination.mode, destination.on_delete, type);
     }
   }
   if (auto value = fields->get("match_on")) {
@@ -181,9 +171,9 @@ SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& nod
     const std::string key_path = join_path(path, spec->name);
     auto value = fields->get(spec->name);
     if (!value) {
-      const bool required = spec->requirement == Requirement::required ||
-                            (spec->requirement == Requirement::required_for_append && mode_known &&
-                             destination.mode == SyncMode::append);
+      const bool required =
+          spec->requirement == Requirement::required ||
+          (spec->requirement == Requirement::required_for_append && mode_known && destination.mode == SyncMode::append);
       if (required) {
         reader.error(node, key_path,
                      "missing required key '" + spec->name + "' for a " + type->name + " destination" +
@@ -200,194 +190,6 @@ SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& nod
     }
   }
   return destination;
-}
-
-std::optional<Transform> parse_transform(YamlReader& reader, const YAML::Node& node, const std::string& path) {
-  if (node.IsMap()) {
-    static const std::vector<std::string> kArgumentTransforms = {"date_format"};
-    auto fields = reader.map(node, path, &kArgumentTransforms);
-    if (!fields) return std::nullopt;
-    if (fields->entries.size() != 1) {
-      if (fields->entries.empty()) reader.error(node, path, "expected a transform such as {date_format: \"%Y-%m-%d\"}, found an empty map");
-      return std::nullopt;
-    }
-    auto format = reader.non_empty_string(fields->entries[0].value, path + ".date_format");
-    if (!format) return std::nullopt;
-    return Transform{"date_format", *format};
-  }
-  auto name = reader.choice(node, path, kTransforms);
-  if (!name) return std::nullopt;
-  if (*name == "date_format") {
-    reader.error(node, path, "date_format needs a format: write {date_format: \"%Y-%m-%d\"}");
-    return std::nullopt;
-  }
-  return Transform{*name, ""};
-}
-
-std::optional<MappingExpression> parse_expression(YamlReader& reader, const YAML::Node& node, const std::string& path) {
-  MappingExpression expression;
-  if (node.IsScalar()) {
-    if (auto typed = reader.scalar_json(node, path); typed && !typed->is_string()) {
-      reader.error(node, path, "expected a column name, found the constant " + typed->dump() +
-                                   " (write { value: " + typed->dump() + " } for a constant, or quote a column named so)");
-      return std::nullopt;
-    }
-    auto column = reader.non_empty_string(node, path);
-    if (!column) return std::nullopt;
-    expression.column = *column;
-    return expression;
-  }
-  if (!node.IsMap()) {
-    reader.error(node, path, "expected a column name or a map with one of column, value, template; found " + describe(node));
-    return std::nullopt;
-  }
-  auto fields = reader.map(node, path, &kExpressionKeys);
-  if (!fields) return std::nullopt;
-  int forms = fields->has("column") + fields->has("value") + fields->has("template");
-  const bool had_unknown_keys = fields->entries.size() < node.size();
-  if (forms == 0 && had_unknown_keys) return std::nullopt;  // the misspelt key is already reported
-  if (forms != 1) {
-    reader.error(node, path,
-                 forms == 0 ? "expected one of column, value, template; found none"
-                            : "expected exactly one of column, value, template; found " + std::to_string(forms));
-    return std::nullopt;
-  }
-  bool ok = true;
-  if (auto value = fields->get("column")) {
-    auto column = reader.non_empty_string(*value, path + ".column");
-    ok = column.has_value();
-    if (column) expression.column = *column;
-  } else if (auto constant = fields->get("value")) {
-    expression.kind = MappingExpression::Kind::value;
-    auto json = reader.scalar_json(*constant, path + ".value");
-    ok = json.has_value();
-    if (json) expression.value = *json;
-  } else if (auto text = fields->get("template")) {
-    expression.kind = MappingExpression::Kind::template_text;
-    auto template_text = reader.non_empty_string(*text, path + ".template");
-    ok = template_text.has_value();
-    if (template_text) expression.template_text = *template_text;
-  }
-  if (auto transforms = fields->get("transforms")) {
-    const std::string transforms_path = path + ".transforms";
-    if (expression.kind == MappingExpression::Kind::value) {
-      reader.error(*transforms, transforms_path, "transforms apply to column and template expressions, not to a constant value");
-      return std::nullopt;
-    }
-    if (!transforms->IsSequence()) {
-      reader.error(*transforms, transforms_path, "expected a list of transforms, found " + describe(*transforms));
-      return std::nullopt;
-    }
-    for (std::size_t i = 0; i < transforms->size(); ++i) {
-      auto transform = parse_transform(reader, (*transforms)[i], transforms_path + "[" + std::to_string(i) + "]");
-      if (transform) {
-        expression.transforms.push_back(*transform);
-      } else {
-        ok = false;
-      }
-    }
-  }
-  if (!ok) return std::nullopt;
-  return expression;
-}
-
-std::vector<MappingEntry> parse_mapping(YamlReader& reader, const YAML::Node& node, const std::string& path) {
-  std::vector<MappingEntry> mapping;
-  auto fields = reader.map(node, path, nullptr);
-  if (!fields) return mapping;
-  if (fields->entries.empty()) reader.error(node, path, "expected at least one field mapping, found none");
-  for (const auto& entry : fields->entries) {
-    const std::string field_path = join_path(path, entry.key);
-    const std::string& field = entry.key;
-    if (field.empty() || field.front() == '.' || field.back() == '.' || field.find("..") != std::string::npos) {
-      reader.error(entry.key_node, field_path, "invalid field path '" + field + "': empty path segment");
-      continue;
-    }
-    if (auto expression = parse_expression(reader, entry.value, field_path)) {
-      mapping.push_back(MappingEntry{field, *expression, reader.location(entry.key_node)});
-    }
-  }
-  return mapping;
-}
-
-std::optional<Schedule> parse_cron(YamlReader& reader, const YAML::Node& node, const std::string& path,
-                                   const std::string& timezone) {
-  auto text = reader.non_empty_string(node, path);
-  if (!text) return std::nullopt;
-  try {
-    return CronSchedule{schedule::CronExpression::parse(*text), timezone};
-  } catch (const std::invalid_argument& e) {
-    reader.error(node, path, "invalid cron expression '" + *text + "': " + e.what());
-    return std::nullopt;
-  }
-}
-
-std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& node, const std::string& path,
-                                       const SyncContext& context) {
-  if (node.IsScalar()) {
-    if (node.Scalar() == "manual") return ManualSchedule{};
-    return parse_cron(reader, node, path, "");
-  }
-  if (!node.IsMap()) {
-    reader.error(node, path,
-                 "expected a cron string, 'manual', {cron: ..., timezone: ...}, {every: DURATION} or "
-                 "{after: [SYNC, ...]}; found " + describe(node));
-    return std::nullopt;
-  }
-  auto fields = reader.map(node, path, &kScheduleKeys);
-  if (!fields) return std::nullopt;
-  int forms = fields->has("cron") + fields->has("every") + fields->has("after");
-  if (forms != 1) {
-    reader.error(node, path,
-                 forms == 0 ? "expected one of cron, every, after; found none"
-                            : "expected exactly one of cron, every, after; found " + std::to_string(forms));
-    return std::nullopt;
-  }
-  std::string timezone;
-  if (auto zone = fields->get("timezone")) {
-    if (!fields->has("cron")) {
-      reader.error(*zone, path + ".timezone", "timezone applies to cron schedules only");
-      return std::nullopt;
-    }
-    auto name = reader.non_empty_string(*zone, path + ".timezone");
-    if (!name) return std::nullopt;
-    if (!schedule::TimeZone::exists(*name)) {
-      reader.error(*zone, path + ".timezone",
-                   "unknown time zone '" + *name + "' (expected an IANA name such as Europe/Paris or UTC)");
-      return std::nullopt;
-    }
-    if (*name != "UTC" && *name != "Etc/UTC") timezone = *name;
-  }
-  if (auto cron = fields->get("cron")) return parse_cron(reader, *cron, path + ".cron", timezone);
-  if (auto every = fields->get("every")) {
-    auto interval = reader.duration(*every, path + ".every");
-    if (!interval) return std::nullopt;
-    if (interval->count() <= 0) {
-      reader.error(*every, path + ".every", "expected a duration longer than 0, found '" + every->Scalar() + "'");
-      return std::nullopt;
-    }
-    return EverySchedule{*interval};
-  }
-  auto after_node = *fields->get("after");
-  auto after = reader.string_list(after_node, path + ".after", true);
-  if (!after) return std::nullopt;
-  if (after->empty()) {
-    reader.error(after_node, path + ".after", "expected at least one sync name, found an empty list");
-    return std::nullopt;
-  }
-  bool ok = true;
-  for (std::size_t i = 0; i < after->size(); ++i) {
-    const std::string& name = (*after)[i];
-    if (context.sync_name_set.count(name) == 0) {
-      const bool listed_form = after_node.IsSequence();
-      reader.error(listed_form ? after_node[i] : after_node,
-                   listed_form ? path + ".after[" + std::to_string(i) + "]" : path + ".after", "unknown sync '" + name + "' (" + listed(context.sync_names) + ")",
-                   nearest(name, context.sync_names));
-      ok = false;
-    }
-  }
-  if (!ok) return std::nullopt;
-  return AfterSchedule{*after};
 }
 
 void parse_diff(YamlReader& reader, const YAML::Node& node, const std::string& path, DiffSettings& diff) {
@@ -409,11 +211,13 @@ Guard parse_guard(YamlReader& reader, const YAML::Node& node, const std::string&
   Guard guard;
   auto fields = reader.map(node, path, &kGuardKeys);
   if (!fields) return guard;
-  if (auto value = fields->get("max_removed_pct")) guard.max_removed_pct = reader.number(*value, path + ".max_removed_pct", 0, 100);
+  if (auto value = fields->get("max_removed_pct"))
+    guard.max_removed_pct = reader.number(*value, path + ".max_removed_pct", 0, 100);
   if (auto value = fields->get("max_removed_rows")) {
     guard.max_removed_rows = reader.whole_number(*value, path + ".max_removed_rows", 0, UINT64_MAX);
   }
-  if (auto value = fields->get("min_rows")) guard.min_rows = reader.whole_number(*value, path + ".min_rows", 0, UINT64_MAX);
+  if (auto value = fields->get("min_rows"))
+    guard.min_rows = reader.whole_number(*value, path + ".min_rows", 0, UINT64_MAX);
   return guard;
 }
 
@@ -439,7 +243,8 @@ Sync parse_sync(YamlReader& reader, const MapEntry& entry, const SyncContext& co
   if (auto node = fields->get("mapping")) sync.mapping = parse_mapping(reader, *node, path + ".mapping");
   if (auto node = fields->get("schedule")) {
     sync.schedule_location = reader.location(*node);
-    if (auto schedule = parse_schedule(reader, *node, path + ".schedule", context)) sync.schedule = *schedule;
+    if (auto schedule = parse_schedule(reader, *node, path + ".schedule", context.sync_names, context.sync_name_set))
+      sync.schedule = *schedule;
   }
   auto warehouse = std::find_if(context.warehouses.begin(), context.warehouses.end(),
                                 [&](const Warehouse& w) { return w.name == sync.source.warehouse; });

@@ -24,21 +24,23 @@ std::string lowercase(std::string s) {
 
 }  // namespace
 
-std::string join_path(const std::string& base, const std::string& key) {
-  return base.empty() ? key : base + "." + key;
-}
+std::string join_path(const std::string& base, const std::string& key) { return base.empty() ? key : base + "." + key; }
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Null: return "nothing (null)";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Null:
+      return "nothing (null)";
     case YAML::NodeType::Scalar: {
       std::string text = node.Scalar();
       if (text.size() > 40) text = text.substr(0, 37) + "...";
       return "'" + text + "'";
     }
-    default: return "nothing";
+    default:
+      return "nothing";
   }
 }
 
@@ -62,13 +64,11 @@ SourceLocation YamlReader::location(const YAML::Node& node) const {
   return SourceLocation{file_, mark.line + 1, mark.column + 1};
 }
 
-void YamlReader::error(const SourceLocation& at, const std::string& path, std::string message,
-                       std::string suggestion) {
+void YamlReader::error(const SourceLocation& at, const std::string& path, std::string message, std::string suggestion) {
   diagnostics_.push_back(Diagnostic{at, path, std::move(message), std::move(suggestion)});
 }
 
-void YamlReader::error(const YAML::Node& at, const std::string& path, std::string message,
-                       std::string suggestion) {
+void YamlReader::error(const YAML::Node& at, const std::string& path, std::string message, std::string suggestion) {
   error(location(at), path, std::move(message), std::move(suggestion));
 }
 
@@ -93,8 +93,8 @@ std::optional<MapFields> YamlReader::map(const YAML::Node& node, const std::stri
     }
     const std::string key = key_node.Scalar();
     if (auto seen = first_line.find(key); seen != first_line.end()) {
-      error(key_node, join_path(path, key), "duplicate key '" + key + "' (first defined on line " +
-                                                std::to_string(seen->second) + ")");
+      error(key_node, join_path(path, key),
+            "duplicate key '" + key + "' (first defined on line " + std::to_string(seen->second) + ")");
       continue;
     }
     first_line[key] = location(key_node).line;
@@ -230,8 +230,7 @@ std::optional<std::uint64_t> YamlReader::whole_number(const YAML::Node& node, co
   return value;
 }
 
-std::optional<double> YamlReader::number(const YAML::Node& node, const std::string& path, double min,
-                                         double max) {
+std::optional<double> YamlReader::number(const YAML::Node& node, const std::string& path, double min, double max) {
   auto text = expanded_scalar(node, path, "a number");
   if (!text) return std::nullopt;
   std::ostringstream range_text;
@@ -284,8 +283,8 @@ std::optional<std::string> YamlReader::choice(const YAML::Node& node, const std:
   return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> YamlReader::string_list(const YAML::Node& node,
-                                                                const std::string& path, bool allow_single) {
+std::optional<std::vector<std::string>> YamlReader::string_list(const YAML::Node& node, const std::string& path,
+                                                                bool allow_single) {
   if (allow_single && node.IsScalar()) {
     auto text = non_empty_string(node, path);
     if (!text) return std::nullopt;

@@ -3,17 +3,17 @@
 // loader's building block.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <chrono>
-#include <map>
 #include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include "service/config/diagnostic.h"
 #include "service/config/env_expansion.h"
@@ -52,10 +52,8 @@ class YamlReader {
   const std::string& file() const { return file_; }
   SourceLocation location(const YAML::Node& node) const;
 
-  void error(const SourceLocation& at, const std::string& path, std::string message,
-             std::string suggestion = {});
-  void error(const YAML::Node& at, const std::string& path, std::string message,
-             std::string suggestion = {});
+  void error(const SourceLocation& at, const std::string& path, std::string message, std::string suggestion = {});
+  void error(const YAML::Node& at, const std::string& path, std::string message, std::string suggestion = {});
 
   std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
   std::size_t error_count() const { return diagnostics_.size(); }
@@ -80,8 +78,8 @@ class YamlReader {
   // ${...} substitution applies to every scalar value before conversion.
   std::optional<std::string> string(const YAML::Node& node, const std::string& path);
   std::optional<std::string> non_empty_string(const YAML::Node& node, const std::string& path);
-  std::optional<std::uint64_t> whole_number(const YAML::Node& node, const std::string& path,
-                                            std::uint64_t min, std::uint64_t max);
+  std::optional<std::uint64_t> whole_number(const YAML::Node& node, const std::string& path, std::uint64_t min,
+                                            std::uint64_t max);
   std::optional<double> number(const YAML::Node& node, const std::string& path, double min, double max);
   std::optional<bool> boolean(const YAML::Node& node, const std::string& path);
   std::optional<std::chrono::milliseconds> duration(const YAML::Node& node, const std::string& path);
@@ -96,14 +94,12 @@ class YamlReader {
   std::optional<nlohmann::json> scalar_json(const YAML::Node& node, const std::string& path);
 
  private:
-  void report_unknown_key(const MapFields& fields, const YAML::Node& key_node,
-                          const std::vector<std::string>& allowed);
+  void report_unknown_key(const MapFields& fields, const YAML::Node& key_node, const std::vector<std::string>& allowed);
   void add_entry(MapFields& fields, const YAML::Node& key_node, const YAML::Node& value,
                  const std::vector<std::string>* allowed);
   void merge_into(MapFields& fields, const YAML::Node& source, std::map<std::string, int>& seen,
                   const std::vector<std::string>* allowed, int depth);
-  std::optional<std::string> expanded_scalar(const YAML::Node& node, const std::string& path,
-                                             const char* expected);
+  std::optional<std::string> expanded_scalar(const YAML::Node& node, const std::string& path, const char* expected);
 
   std::string file_;
   EnvLookup env_;

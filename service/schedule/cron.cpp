@@ -52,8 +52,8 @@ int parse_value(const FieldSpec& field, std::string_view whole, std::string_view
     if (value > 1000) break;
   }
   if (value < field.min || value > field.max) {
-    fail(field, whole, std::string(text) + " is out of range " + std::to_string(field.min) + "-" +
-                           std::to_string(field.max));
+    fail(field, whole,
+         std::string(text) + " is out of range " + std::to_string(field.min) + "-" + std::to_string(field.max));
   }
   return value;
 }
@@ -66,7 +66,8 @@ std::vector<bool> parse_field(const FieldSpec& field, std::string_view text, boo
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t comma = text.find(',', start);
-    std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view item =
+        text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     if (item.empty()) fail(field, text, "empty list item");
     int step = 1;
     std::string_view range = item;
@@ -74,7 +75,8 @@ std::vector<bool> parse_field(const FieldSpec& field, std::string_view text, boo
       std::string_view step_text = item.substr(slash + 1);
       if (step_text.empty()) fail(field, text, "missing step after '/'");
       for (char c : step_text) {
-        if (!std::isdigit(static_cast<unsigned char>(c))) fail(field, text, "step '" + std::string(step_text) + "' is not a number");
+        if (!std::isdigit(static_cast<unsigned char>(c)))
+          fail(field, text, "step '" + std::string(step_text) + "' is not a number");
       }
       step = step_text.size() > 4 ? 10000 : std::stoi(std::string(step_text));
       if (step == 0) fail(field, text, "step must be at least 1");
@@ -213,8 +215,8 @@ bool CronExpression::matches_day(int day_of_month, int weekday) const {
   return dom || dow;
 }
 
-std::chrono::system_clock::time_point CronExpression::next_after(
-    std::chrono::system_clock::time_point after, const TimeZone& zone) const {
+std::chrono::system_clock::time_point CronExpression::next_after(std::chrono::system_clock::time_point after,
+                                                                 const TimeZone& zone) const {
   using namespace std::chrono;
   const std::int64_t after_seconds = floor<seconds>(after.time_since_epoch()).count();
   // Start at the local minute after `after`, then jump field by field.

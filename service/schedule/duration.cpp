@@ -15,12 +15,8 @@ struct Unit {
 };
 
 // Largest first: the order a duration must be written in.
-constexpr std::array<Unit, 6> kUnits = {{{"w", 7 * 86'400'000LL},
-                                         {"d", 86'400'000LL},
-                                         {"h", 3'600'000LL},
-                                         {"m", 60'000LL},
-                                         {"s", 1'000LL},
-                                         {"ms", 1LL}}};
+constexpr std::array<Unit, 6> kUnits = {
+    {{"w", 7 * 86'400'000LL}, {"d", 86'400'000LL}, {"h", 3'600'000LL}, {"m", 60'000LL}, {"s", 1'000LL}, {"ms", 1LL}}};
 
 [[noreturn]] void fail(std::string_view text, const std::string& why) {
   throw std::invalid_argument("invalid duration '" + std::string(text) + "': " + why +

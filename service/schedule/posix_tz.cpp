@@ -147,7 +147,8 @@ std::int64_t PosixTzRule::transition_in(int year, const DateRule& rule, std::int
       const std::int64_t first = days_since_epoch(year, static_cast<unsigned>(rule.month), 1);
       const int first_weekday = static_cast<int>(weekday(sys_days(std::chrono::days(first))).c_encoding());
       std::int64_t offset = (rule.weekday - first_weekday + 7) % 7 + 7 * (rule.week - 1);
-      const auto month_end = year_month_day_last(std::chrono::year(year), month_day_last(std::chrono::month(static_cast<unsigned>(rule.month))));
+      const auto month_end = year_month_day_last(std::chrono::year(year),
+                                                 month_day_last(std::chrono::month(static_cast<unsigned>(rule.month))));
       const std::int64_t days_in_month = static_cast<unsigned>(month_end.day());
       while (offset >= days_in_month) offset -= 7;  // week 5 means "the last"
       day = first + offset;
