@@ -56,6 +56,18 @@ void assign_bytes(Value& cell, std::string_view bytes, Make make) {
   cell = make(std::string(bytes));
 }
 
+// The same for fixed-size payloads: skips building and move-assigning a
+// temporary variant when the cell already holds this type.
+template <typename Payload, typename Make>
+void assign_scalar(Value& cell, const Payload& payload, Make make) {
+  auto& storage = const_cast<Value::Storage&>(cell.storage());
+  if (auto* existing = std::get_if<Payload>(&storage)) {
+    *existing = payload;
+    return;
+  }
+  cell = make(payload);
+}
+
 }  // namespace
 
 ResultReader::ResultReader(StatementHandle stmt, BoundParameters params, std::string context, bool block_fetch,
@@ -151,17 +163,18 @@ void ResultReader::value(std::size_t row_in_block, std::size_t column, Value& ou
   const char* p = buffer.at(row_in_block);
   switch (columns_[column].type) {
     case ValueType::Bool:
-      out = Value::boolean(load<unsigned char>(p) != 0);
+      assign_scalar<bool>(out, load<unsigned char>(p) != 0, Value::boolean);
       return;
     case ValueType::Int:
-      out = Value::integer(load<std::int64_t>(p));
+      assign_scalar<std::int64_t>(out, load<std::int64_t>(p), Value::integer);
       return;
     case ValueType::Double:
-      out = Value::real(load<double>(p));
+      assign_scalar<double>(out, load<double>(p), Value::real);
       return;
     case ValueType::Date: {
       const auto d = load<SQL_DATE_STRUCT>(p);
-      out = Value::date(Date{d.year, static_cast<std::uint8_t>(d.month), static_cast<std::uint8_t>(d.day)});
+      assign_scalar<Date>(out, Date{d.year, static_cast<std::uint8_t>(d.month), static_cast<std::uint8_t>(d.day)},
+                          Value::date);
       return;
     }
     case ValueType::Timestamp:
@@ -170,7 +183,11 @@ void ResultReader::value(std::size_t row_in_block, std::size_t column, Value& ou
       const Timestamp ts{Date{t.year, static_cast<std::uint8_t>(t.month), static_cast<std::uint8_t>(t.day)},
                          TimeOfDay{static_cast<std::uint8_t>(t.hour), static_cast<std::uint8_t>(t.minute),
                                    static_cast<std::uint8_t>(t.second), static_cast<std::uint32_t>(t.fraction)}};
-      out = columns_[column].type == ValueType::Timestamp ? Value::timestamp(ts) : Value::timestamp_tz(ts);
+      if (columns_[column].type == ValueType::Timestamp) {
+        assign_scalar<Timestamp>(out, ts, Value::timestamp);
+      } else {
+        assign_scalar<TimestampTz>(out, TimestampTz{ts}, [](const TimestampTz& v) { return Value::timestamp_tz(v.utc); });
+      }
       return;
     }
     case ValueType::Binary: {
