@@ -48,12 +48,14 @@ query="select id, account_id, score, name, email, note, amount, created_at, upda
 
 # Runs are interleaved (copy, minimal, backflow, copy, ...) so that load from
 # elsewhere on the machine hits all three alike; each keeps its fastest run.
-declare -A seconds rss
+declare -A seconds rss cpu
 measure() {  # measure NAME CMD...
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >"$tmp/out.$name" 2>&1 || { cat "$tmp/out.$name" >&2; exit 1; }
-  local s m
-  read -r s m <"$tmp/time"
+  /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" "$@" >"$tmp/out.$name" 2>&1 || { cat "$tmp/out.$name" >&2; exit 1; }
+  local s m u k c
+  read -r s m u k <"$tmp/time"
+  c=$(awk -v u="$u" -v k="$k" 'BEGIN{printf "%.2f", u + k}')
+  if [[ -z ${cpu[$name]:-} ]] || awk -v a="$c" -v b="${cpu[$name]}" 'BEGIN{exit !(a<b)}'; then cpu[$name]=$c; fi
   if [[ -z ${seconds[$name]:-} ]] || awk -v a="$s" -v b="${seconds[$name]}" 'BEGIN{exit !(a<b)}'; then
     seconds[$name]=$s
   fi
@@ -69,13 +71,15 @@ grep -q "rows=$ROWS " "$tmp/out.backflow" || { echo "backflow reader did not rea
 
 echo
 echo "rows=$ROWS columns=10 batch_rows=$BATCH_ROWS fetch_rows=$FETCH_ROWS fastest of $RUNS runs, peak RSS = highest"
-printf "%-22s %10s %12s %14s %14s\n" reader seconds rows/s "peak RSS MiB" "vs minimal"
+printf "%-22s %10s %12s %14s %12s %16s\n" reader seconds rows/s "peak RSS MiB" "vs minimal" "client CPU s"
 for name in copy minimal backflow; do
-  awk -v n="$name" -v s="${seconds[$name]}" -v m="${rss[$name]}" -v r="$ROWS" -v base="${seconds[minimal]}" 'BEGIN {
+  awk -v n="$name" -v s="${seconds[$name]}" -v m="${rss[$name]}" -v r="$ROWS" -v base="${seconds[minimal]}" -v c="${cpu[$name]}" 'BEGIN {
     label = (n == "copy") ? "psql \\copy" : (n == "minimal") ? "minimal ODBC reader" : "backflow ODBC layer";
-    printf "%-22s %10.2f %12.0f %14.1f %13.2fx\n", label, s, r / s, m / 1024, base / s }'
+    printf "%-22s %10.2f %12.0f %14.1f %11.2fx %16.2f\n", label, s, r / s, m / 1024, base / s, c }'
 done
-awk -v a="${seconds[backflow]}" -v b="${seconds[minimal]}" -v m="${rss[backflow]}" 'BEGIN {
+awk -v a="${seconds[backflow]}" -v b="${seconds[minimal]}" -v m="${rss[backflow]}" \
+    -v ca="${cpu[backflow]}" -v cb="${cpu[minimal]}" 'BEGIN {
   ratio = b / a; mib = m / 1024;
+  printf "\nclient CPU (user+sys, lowest run): backflow %.2f s vs minimal %.2f s (overhead %+.1f%%)", ca, cb, (ca / cb - 1) * 100;
   printf "\nbackflow/minimal throughput: %.2fx (target >= 0.90: %s)\n", ratio, (ratio >= 0.9) ? "met" : "MISSED";
   printf "backflow peak RSS: %.1f MiB (target <= 64: %s)\n", mib, (mib <= 64) ? "met" : "MISSED" }'
