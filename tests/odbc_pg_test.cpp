@@ -308,3 +308,41 @@ TEST_CASE("PostgreSQL: a backend terminated mid-stream is a transient error", "[
     CHECK(std::string(e.what()).find("warehouse 'pg-test', query 'select g, repeat") != std::string::npos);
   }
 }
+
+TEST_CASE("PostgreSQL: the block API hands out whole blocks", "[pg][odbc]") {
+  auto conn = open_pg();
+  odbc::QueryOptions options;
+  options.read.batch_rows = 300;
+  auto reader = conn.query("select g, g::text from generate_series(1, 1000) g order by 1", {}, options);
+  std::vector<std::size_t> blocks;
+  std::int64_t expected = 0;
+  Value id, text;
+  while (const std::size_t n = reader.fetch_block()) {
+    blocks.push_back(n);
+    for (std::size_t r = 0; r < n; ++r) {
+      ++expected;
+      reader.value(r, 0, id);
+      reader.value(r, 1, text);
+      REQUIRE(id == Value::integer(expected));
+      REQUIRE(text == Value::text(std::to_string(expected)));
+    }
+  }
+  CHECK(blocks == std::vector<std::size_t>{300, 300, 300, 100});
+  CHECK(reader.rows_read() == 1000);
+  CHECK(reader.fetch_block() == 0);
+}
+
+TEST_CASE("PostgreSQL: a statement timeout is an error that may be retried", "[pg][odbc]") {
+  auto conn = open_pg();
+  odbc::QueryOptions options;
+  options.timeout = std::chrono::seconds(1);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    conn.query("select pg_sleep(30)", {}, options);
+    FAIL("pg_sleep(30) finished within a 1 s timeout");
+  } catch (const odbc::Error& e) {
+    INFO(e.what());
+    CHECK(e.transient());
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+}

@@ -40,6 +40,7 @@ TEST_CASE("errors are transient for connection loss and permanent for bad SQL", 
   CHECK(is_transient("57P01", "terminating connection due to administrator command"));
   CHECK(is_transient("40001", "could not serialize access"));
   CHECK(is_transient("HYT00", "timeout expired"));
+  CHECK(is_transient("57014", "canceling statement due to statement timeout"));
   CHECK(is_transient("53300", "too many connections"));
   CHECK(is_transient("HY000", "could not send query to backend"));
   CHECK(is_transient("HY000", "server closed the connection unexpectedly"));

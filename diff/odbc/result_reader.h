@@ -57,7 +57,7 @@ class ResultReader final : public RowSource {
   std::size_t fetch_block();
   void value(std::size_t row_in_block, std::size_t column, Value& out);
 
-  // Rows handed out so far (by next() or fetch_block()).
+  // Rows fetched from the driver so far (whole blocks, also via next()).
   std::uint64_t rows_read() const { return rows_read_; }
   // Rows per block actually used (1 when the driver forced row-at-a-time).
   std::size_t block_rows() const { return block_rows_; }
