@@ -346,3 +346,24 @@ TEST_CASE("PostgreSQL: a statement timeout is an error that may be retried", "[p
   }
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
 }
+
+TEST_CASE("PostgreSQL: text fetched as UTF-16 (SQL_C_WCHAR) comes back as the same UTF-8", "[pg][odbc]") {
+  auto conn = open_pg();
+  const std::string mixed = test::mixed_utf8_text(200000);
+  odbc::QueryOptions options;
+  options.read.text_fetch = odbc::TextFetch::wide;
+  options.read.batch_rows = 10;
+  options.read.max_bound_bytes = 64;  // most values take the long-value path
+  auto reader = conn.query("select ?::text, g, repeat(?::text, g) from generate_series(1, 30) g order by g",
+                           {Value::text(mixed), Value::text("😀漢")}, options);
+  Row row;
+  std::int64_t n = 0;
+  while (reader.next(row)) {
+    ++n;
+    REQUIRE(row[0] == Value::text(mixed));
+    std::string expected;
+    for (std::int64_t i = 0; i < n; ++i) expected += "😀漢";
+    REQUIRE(row[2] == Value::text(expected));
+  }
+  CHECK(n == 30);
+}

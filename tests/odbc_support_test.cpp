@@ -6,6 +6,7 @@
 #include "diff/odbc/error.h"
 #include "diff/odbc/redact.h"
 #include "diff/odbc/text_values.h"
+#include "diff/odbc/utf16.h"
 
 using namespace backflow::odbc;
 
@@ -83,4 +84,15 @@ TEST_CASE("times of day keep their fraction", "[odbc]") {
   CHECK_FALSE(parse_time_of_day("25:00:00"));
   CHECK_FALSE(parse_time_of_day("12:00:00+02"));
   CHECK(format_time_of_day({1, 2, 3, 500000000}) == "01:02:03.500000000");
+}
+
+TEST_CASE("UTF-16 from drivers becomes UTF-8, surrogate pairs included", "[odbc]") {
+  const std::u16string wide = u"a\u00e9\u6f22\U0001F600z";
+  std::string out;
+  append_utf16_as_utf8(wide.data(), wide.size(), out);
+  CHECK(out == "a\u00e9\u6f22\U0001F600z");
+  const char16_t unpaired[] = {u'x', 0xD83D, u'y', 0xDE00};
+  out.clear();
+  append_utf16_as_utf8(unpaired, 4, out);
+  CHECK(out == "x\uFFFDy\uFFFD");
 }

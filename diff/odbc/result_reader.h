@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "diff/odbc/column_types.h"
 #include "diff/odbc/handles.h"
 #include "diff/odbc/parameters.h"
 #include "diff/row_source.h"
@@ -27,6 +28,7 @@ namespace backflow::odbc {
 struct ReadOptions {
   std::size_t batch_rows = 1000;       // rows per block fetch
   std::size_t max_bound_bytes = 4096;  // cap on a text/binary buffer per value
+  TextFetch text_fetch = TextFetch::automatic;
 };
 
 class ResultReader final : public RowSource {
@@ -82,6 +84,7 @@ class ResultReader final : public RowSource {
   std::uint64_t block_first_row_ = 0;  // 1-based number of the block's first row
   bool finished_ = false;
   std::string long_scratch_;
+  std::string wide_scratch_;  // UTF-8 converted from a SQL_C_WCHAR value
 };
 
 }  // namespace backflow::odbc
