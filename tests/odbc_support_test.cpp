@@ -2,6 +2,7 @@
 // connection strings and the parsing of values drivers hand over as text.
 #include <catch2/catch.hpp>
 
+#include "diff/odbc/column_types.h"
 #include "diff/odbc/connection_string.h"
 #include "diff/odbc/error.h"
 #include "diff/odbc/redact.h"
@@ -95,4 +96,36 @@ TEST_CASE("UTF-16 from drivers becomes UTF-8, surrogate pairs included", "[odbc]
   out.clear();
   append_utf16_as_utf8(unpaired, 4, out);
   CHECK(out == "x\uFFFDy\uFFFD");
+}
+
+TEST_CASE("ODBC column types map to value types, driver type names disambiguating", "[odbc]") {
+  using backflow::ValueType;
+  CHECK(logical_type(SQL_BIGINT, "int8", false) == ValueType::Int);
+  CHECK(logical_type(SQL_BIGINT, "bigint unsigned", true) == ValueType::Decimal);  // may exceed int64
+  CHECK(logical_type(SQL_TINYINT, "tinyint", false) == ValueType::Int);
+  CHECK(logical_type(SQL_NUMERIC, "numeric", false) == ValueType::Decimal);
+  CHECK(logical_type(SQL_DOUBLE, "numeric", false) == ValueType::Decimal);  // sqliteodbc's NUMERIC
+  CHECK(logical_type(SQL_DOUBLE, "float8", false) == ValueType::Double);
+  CHECK(logical_type(SQL_VARCHAR, "bool", false) == ValueType::Bool);  // psqlODBC BoolsAsChar=1
+  CHECK(logical_type(SQL_BIT, "bit", false) == ValueType::Bool);
+  CHECK(logical_type(SQL_TYPE_TIMESTAMP, "timestamptz", false) == ValueType::TimestampTz);
+  CHECK(logical_type(SQL_TYPE_TIMESTAMP, "timestamp with time zone", false) == ValueType::TimestampTz);
+  CHECK(logical_type(SQL_TYPE_TIMESTAMP, "timestamp without time zone", false) == ValueType::Timestamp);
+  CHECK(logical_type(SQL_TYPE_TIME, "timetz", false) == ValueType::Text);
+  CHECK(logical_type(SQL_TYPE_TIME, "time", false) == ValueType::Time);
+  CHECK(logical_type(SQL_LONGVARBINARY, "bytea", false) == ValueType::Binary);
+  CHECK(logical_type(SQL_WLONGVARCHAR, "ntext", false) == ValueType::Text);
+  CHECK(logical_type(SQL_GUID, "uuid", false) == ValueType::Text);
+
+  backflow::ColumnInfo text;
+  text.type = ValueType::Text;
+  text.sql_type = SQL_LONGVARCHAR;
+  text.size = 8190;
+  CHECK(plan_fetch(text, 4096).c_type == SQL_C_CHAR);
+  CHECK(plan_fetch(text, 4096).bound_bytes == 4096);  // capped
+  text.size = 7;
+  CHECK(plan_fetch(text, 4096).bound_bytes == 29);  // 4 bytes per character + NUL
+  text.sql_type = SQL_WVARCHAR;
+  CHECK(plan_fetch(text, 4096).c_type == SQL_C_WCHAR);
+  CHECK(plan_fetch(text, 4096, TextFetch::narrow).c_type == SQL_C_CHAR);
 }

@@ -215,10 +215,10 @@ void ResultReader::value(std::size_t row_in_block, std::size_t column, Value& ou
                                : long_value(row_in_block, column);
   if (wide) {
     // Copied out first: the bound buffer is only char-aligned for char16_t.
-    std::u16string units(text.size() / sizeof(char16_t), u'\0');
-    std::memcpy(units.data(), text.data(), units.size() * sizeof(char16_t));
+    wide_units_.resize(text.size() / sizeof(char16_t));
+    std::memcpy(wide_units_.data(), text.data(), wide_units_.size() * sizeof(char16_t));
     wide_scratch_.clear();
-    append_utf16_as_utf8(units.data(), units.size(), wide_scratch_);
+    append_utf16_as_utf8(wide_units_.data(), wide_units_.size(), wide_scratch_);
     text = wide_scratch_;
   }
   switch (columns_[column].type) {

@@ -84,7 +84,8 @@ class ResultReader final : public RowSource {
   std::uint64_t block_first_row_ = 0;  // 1-based number of the block's first row
   bool finished_ = false;
   std::string long_scratch_;
-  std::string wide_scratch_;  // UTF-8 converted from a SQL_C_WCHAR value
+  std::u16string wide_units_;  // a SQL_C_WCHAR value, aligned for conversion
+  std::string wide_scratch_;   // ... and its UTF-8 form
 };
 
 }  // namespace backflow::odbc
