@@ -367,3 +367,21 @@ TEST_CASE("PostgreSQL: text fetched as UTF-16 (SQL_C_WCHAR) comes back as the sa
   }
   CHECK(n == 30);
 }
+
+TEST_CASE("PostgreSQL: a wrong role or database is a permanent connection error", "[pg][odbc]") {
+  for (const std::string& bad : {std::string("Database=postgres;Uid=no_such_role;Pwd=Top-Secret-1"),
+                                 std::string("Uid=") + test::pg_env("PGUSER") + ";Database=no_such_db;Pwd=Top-Secret-1"}) {
+    const std::string conn_string = "Driver=" BACKFLOW_PSQLODBC ";Server=127.0.0.1;Port=" + test::pg_env("PGPORT") +
+                                    ";" + bad + ";";
+    try {
+      odbc::Connection::open(conn_string, "misconfigured");
+      FAIL("connected with " << bad);
+    } catch (const odbc::Error& e) {
+      const std::string what = e.what();
+      INFO(what);
+      CHECK(what.find("does not exist") != std::string::npos);
+      CHECK(what.find("Top-Secret-1") == std::string::npos);
+      CHECK_FALSE(e.transient());
+    }
+  }
+}

@@ -47,6 +47,9 @@ TEST_CASE("errors are transient for connection loss and permanent for bad SQL", 
   CHECK(is_transient("HY000", "could not send query to backend"));
   CHECK(is_transient("HY000", "server closed the connection unexpectedly"));
   CHECK_FALSE(is_transient("HY000", "some other driver failure"));
+  CHECK_FALSE(is_transient("08001", "connection to server failed: FATAL:  role \"x\" does not exist"));
+  CHECK_FALSE(is_transient("08001", "FATAL:  password authentication failed for user \"x\""));
+  CHECK_FALSE(is_transient("08001", "invalid port number: \"99999999\""));
   CHECK_FALSE(is_transient("42601", "syntax error"));
   CHECK_FALSE(is_transient("42P01", "relation does not exist"));
   CHECK_FALSE(is_transient("28P01", "password authentication failed"));
