@@ -129,6 +129,7 @@ class DeliveryLoop {
         wake = std::min(wake, Clock::now() + wait);
         return;
       }
+      promote_due_retries(Clock::now());  // a retry that fell due while we waited goes first
       Batch batch = std::move(ready_.front());
       ready_.pop_front();
       send(std::move(batch));
@@ -304,19 +305,22 @@ class DeliveryLoop {
     }
     ++summary_.retried_requests;
     auto server_wait = retry_after(response);
+    const auto now = Clock::now();
     if (server_wait && (response.status == 429 || response.status == 503)) {
-      limiter_.pause_until(Clock::now() + *server_wait);  // the whole account waits, not just this batch
+      limiter_.pause_until(now + *server_wait);  // the whole account waits, not just this batch
     }
-    batch.ready_at = Clock::now() + retry_policy_.delay(batch.attempts, server_wait);
+    batch.ready_at = now + retry_policy_.delay(batch.attempts, server_wait);
     waiting_.push_back(std::move(batch));
   }
 
   void promote_due_retries(Clock::time_point now) {
+    if (waiting_.empty()) return;
     std::stable_sort(waiting_.begin(), waiting_.end(),
                      [](const Batch& a, const Batch& b) { return a.ready_at < b.ready_at; });
     auto due = std::find_if(waiting_.begin(), waiting_.end(),
                             [&](const Batch& batch) { return batch.ready_at > now; });
-    for (auto it = waiting_.begin(); it != due; ++it) ready_.push_back(std::move(*it));
+    // Retries go before new batches: they are older work, and holding keys.
+    ready_.insert(ready_.begin(), std::make_move_iterator(waiting_.begin()), std::make_move_iterator(due));
     waiting_.erase(waiting_.begin(), due);
   }
 
