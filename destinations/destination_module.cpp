@@ -5,10 +5,9 @@
 namespace backflow::destinations {
 
 std::size_t DestinationModule::record_size(const DeliveryRecord& record) const {
-  std::string text;
-  mappers::write_json(record.key_json, text);
-  if (record.op != Operation::Delete) mappers::write_json(record.fields, text);
-  return text.size() + 32;
+  std::size_t size = mappers::json_text_size(record.key_json);
+  if (record.op != Operation::Delete) size += mappers::json_text_size(record.fields);
+  return size + 32;
 }
 
 }  // namespace backflow::destinations

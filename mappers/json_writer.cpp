@@ -10,11 +10,19 @@ namespace backflow::mappers {
 
 namespace {
 
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c >= 0x80; }
+
+// Appends `text` as a JSON string; runs of plain ASCII are copied in bulk.
 void write_string(const std::string& text, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   std::size_t i = 0;
   while (i < text.size()) {
+    std::size_t run = i;
+    while (run < text.size() && !needs_escape(static_cast<unsigned char>(text[run]))) ++run;
+    out.append(text, i, run - i);
+    i = run;
+    if (i == text.size()) break;
     auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       std::size_t length = valid_utf8_sequence_length(text, i);
@@ -36,17 +44,33 @@ void write_string(const std::string& text, std::string& out) {
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
     }
     ++i;
   }
   out += '"';
+}
+
+// The length write_string() would append, without building it.
+std::size_t string_size(const std::string& text) {
+  std::size_t size = 2;
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (!needs_escape(c)) {
+      ++size;
+      ++i;
+    } else if (c >= 0x80) {
+      std::size_t length = valid_utf8_sequence_length(text, i);
+      size += length == 0 ? 6 : length;
+      i += length == 0 ? 1 : length;
+    } else {
+      size += (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') ? 2 : 6;
+      ++i;
+    }
+  }
+  return size;
 }
 
 template <typename Number>
@@ -115,6 +139,31 @@ void write_json(const nlohmann::json& value, std::string& out) {
       break;
     }
     case nlohmann::json::value_t::binary: out += "null"; break;  // never produced by the mapper
+  }
+}
+
+std::size_t json_text_size(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::string:
+      if (auto number = exact_number_text(value)) return number->size();
+      return string_size(value.get_ref<const std::string&>());
+    case nlohmann::json::value_t::array: {
+      std::size_t size = 2 + (value.empty() ? 0 : value.size() - 1);
+      for (const auto& element : value) size += json_text_size(element);
+      return size;
+    }
+    case nlohmann::json::value_t::object: {
+      std::size_t size = 2 + (value.empty() ? 0 : value.size() - 1);
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        size += string_size(it.key()) + 1 + json_text_size(it.value());
+      }
+      return size;
+    }
+    default: {
+      std::string scalar;
+      write_json(value, scalar);
+      return scalar.size();
+    }
   }
 }
 

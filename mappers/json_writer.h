@@ -15,4 +15,7 @@ void write_json(const nlohmann::json& value, std::string& out);
 
 std::string to_json_text(const nlohmann::json& value);
 
+// The length of write_json(value) output, computed without building it.
+std::size_t json_text_size(const nlohmann::json& value);
+
 }  // namespace backflow::mappers

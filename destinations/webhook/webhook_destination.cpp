@@ -57,10 +57,6 @@ std::vector<std::string> WebhookDestination::secrets() const {
   return secrets;
 }
 
-std::size_t WebhookDestination::record_size(const DeliveryRecord& record) const {
-  return DestinationModule::record_size(record);
-}
-
 std::string WebhookDestination::idempotency_key(const BatchContext& context) {
   return context.run_id + "." + context.batch_id;
 }

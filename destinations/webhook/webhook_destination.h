@@ -25,7 +25,6 @@ class WebhookDestination : public DestinationModule {
   std::string record_identity() const override;
   RateLimit default_rate_limit() const override { return RateLimit{}; }  // unlimited
   std::vector<std::string> secrets() const override;
-  std::size_t record_size(const DeliveryRecord& record) const override;
 
   HttpRequest build_request(const BatchContext& context, RecordBatch batch) const override;
   BatchVerdict parse_response(const HttpResponse& response, RecordBatch batch) const override;
