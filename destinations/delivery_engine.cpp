@@ -398,6 +398,11 @@ DeliveryEngine::DeliveryEngine(const DestinationModule& module, DestinationSetti
 
 DeliverySummary DeliveryEngine::deliver(const DeliveryRun& run, RecordFeed& feed,
                                         const DeliveryCallbacks& callbacks) {
+  auto modes = module_.supported_modes();
+  if (std::find(modes.begin(), modes.end(), run.mode) == modes.end()) {
+    throw DestinationError("destination '" + settings_.name + "' (" + module_.type() +
+                           ") does not support the sync mode of sync '" + run.sync + "'");
+  }
   DeliveryLoop loop(module_, settings_, limits_, *limiter_, *log_, run, feed, callbacks);
   return loop.run();
 }

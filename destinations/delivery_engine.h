@@ -72,7 +72,9 @@ class DeliveryEngine {
 
   // Pulls every record from `feed` and delivers it; returns when each has an
   // outcome, or on cancellation. Throws DestinationAuthError /
-  // DestinationError as described above. One deliver() at a time per engine.
+  // DestinationError as described above, and DestinationError before sending
+  // anything when the module does not support run.mode. One deliver() at a
+  // time per engine.
   DeliverySummary deliver(const DeliveryRun& run, RecordFeed& feed, const DeliveryCallbacks& callbacks);
 
   const DestinationSettings& settings() const { return settings_; }
