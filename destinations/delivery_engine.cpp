@@ -77,7 +77,9 @@ class DeliveryLoop {
         rate_limit_headers_(module.rate_limit_headers()),
         client_(HttpClientOptions{settings.connect_timeout, settings.total_timeout,
                                   std::max<std::size_t>(1, settings.max_concurrency)}),
-        next_sequence_(run.first_batch_sequence) {}
+        next_sequence_(run.first_batch_sequence) {
+    key_locks_.reserve(limits.max_records * std::max<std::size_t>(1, settings.max_concurrency) * 2);
+  }
 
   DeliverySummary run() {
     const auto started = Clock::now();
@@ -158,7 +160,9 @@ class DeliveryLoop {
     Batch batch;
     std::size_t bytes = 0;
     while (batch.records.size() < limits_.max_records && pull_held()) {
-      if (key_locks_.count(held_->record.key) != 0) break;  // an earlier change of this key is unsettled
+      // A zero entry may stay behind for a record that waits; finalize() cleans up.
+      auto lock = key_locks_.try_emplace(held_->record.key, 0).first;
+      if (lock->second > 0) break;  // an earlier change of this key is unsettled
       if (held_->bytes > limits_.max_bytes) {
         PendingRecord oversized = std::move(*held_);
         held_.reset();
@@ -171,7 +175,7 @@ class DeliveryLoop {
       }
       if (!batch.records.empty() && bytes + held_->bytes > limits_.max_bytes) break;
       bytes += held_->bytes;
-      ++key_locks_[held_->record.key];
+      ++lock->second;
       batch.records.push_back(std::move(*held_));
       held_.reset();
     }

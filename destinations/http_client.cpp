@@ -165,6 +165,9 @@ std::uint64_t HttpClient::start(HttpRequest request) {
                              curl_multi_strerror(added));
   }
   transfers_.emplace(id, std::move(transfer));
+  // Start connecting and sending now, while the caller prepares the next request.
+  int running = 0;
+  curl_multi_perform(static_cast<CURLM*>(multi_.get()), &running);
   return id;
 }
 

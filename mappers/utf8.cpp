@@ -75,6 +75,10 @@ std::string map_code_points(std::string_view text, Map map) {
   out.reserve(text.size());
   std::size_t i = 0;
   while (i < text.size()) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      out += static_cast<char>(map(static_cast<unsigned char>(text[i++])));
+      continue;
+    }
     std::size_t length = valid_utf8_sequence_length(text, i);
     if (length == 0) {
       out += text[i++];
