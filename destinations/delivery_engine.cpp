@@ -242,7 +242,7 @@ class DeliveryLoop {
     }
     if (response.transport_error != TransportError::None || response.status == 408 ||
         response.status == 429 || response.status >= 500) {
-      schedule_retry(std::move(batch), response);
+      schedule_retry(std::move(batch), response, describe_failure(response));
       return;
     }
     limiter_.on_success();
@@ -291,16 +291,22 @@ class DeliveryLoop {
     }
     if (settled > 0) acknowledge(batch.id, settled);
     if (!remainder.records.empty()) {
-      HttpResponse reason = response;
-      reason.body = verdict.records.empty() ? std::string() : "vendor asked to retry some records";
-      schedule_retry(std::move(remainder), reason);
+      std::string why = "HTTP " + std::to_string(response.status) + ", asked to retry: ";
+      for (const auto& record_verdict : verdict.records) {
+        if (record_verdict.kind == RecordVerdictKind::Retryable) {
+          why += record_verdict.message;
+          break;
+        }
+      }
+      schedule_retry(std::move(remainder), response, why);
     }
   }
 
-  void schedule_retry(Batch batch, const HttpResponse& response) {
+  // `failure` says what went wrong last, for the outcome if retries run out.
+  void schedule_retry(Batch batch, const HttpResponse& response, const std::string& failure) {
     if (!retry_policy_.may_retry(batch.attempts)) {
       std::string message = "gave up after " + std::to_string(batch.attempts) +
-                            " attempts; last: " + redactor_.redact_text(describe_failure(response));
+                            " attempts; last: " + redactor_.redact_text(failure);
       for (auto& pending : batch.records) {
         finalize(pending, RecordStatus::RetriesExhausted, response.status, message);
       }
