@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <random>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -451,4 +452,107 @@ TEST_CASE("a stop request cancels the delivery", "[delivery]") {
   canceller.join();
   CHECK(summary.cancelled);
   CHECK(summary.accepted < 1000);
+}
+
+TEST_CASE("gzip-encoded responses are decoded before the module reads them", "[delivery]") {
+  static const char kGzipped[] =
+      "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xab\x56\x4a\x2d\x2a\xca\x2f\x2a\x56\xb2\x8a\xae\x56\xca\xcc"
+      "\x4b\x49\xad\x50\xb2\x32\xd4\x51\xca\x4d\x2d\x2e\x4e\x4c\x4f\x55\xb2\x52\x4a\xaf\xca\x2c\x28\x48\x4d"
+      "\x51\x28\x4a\xcd\x4a\x4d\x2e\xc9\xcc\xcf\x53\xaa\x8d\xad\x05\x00\x6e\xd3\x3a\x0a\x36\x00\x00\x00";
+  HttpTestServer server([](const ReceivedRequest&) {
+    ServerReply reply = ServerReply::json(200, std::string(kGzipped, sizeof kGzipped - 1));
+    reply.headers.emplace_back("Content-Encoding", "gzip");
+    return reply;
+  });
+  auto settings = webhook_settings(server, "gzip");
+  settings.batch_size = 2;
+  settings.max_concurrency = 1;
+  WebhookDestination webhook(settings);
+  DeliveryEngine engine(webhook, settings);
+  auto records = make_records(2);
+  VectorFeed feed(records);
+  Collected collected;
+  engine.deliver(run_named("s"), feed, collected.callbacks());
+  auto outcomes = collected.by_key();
+  CHECK(outcomes["k0"].status == RecordStatus::Accepted);
+  CHECK(outcomes["k1"].status == RecordStatus::Rejected);
+  CHECK(outcomes["k1"].message == "gzipped rejection");
+}
+
+TEST_CASE("requests in flight never exceed max_concurrency", "[delivery]") {
+  std::atomic<int> current{0}, highest{0};
+  HttpTestServer server([&](const ReceivedRequest&) {
+    int now = ++current;
+    int seen = highest.load();
+    while (now > seen && !highest.compare_exchange_weak(seen, now)) {
+    }
+    std::this_thread::sleep_for(20ms);
+    --current;
+    return ServerReply::json(200, "{}");
+  });
+  auto settings = webhook_settings(server, "concurrency");
+  settings.batch_size = 1;
+  settings.max_concurrency = 3;
+  WebhookDestination webhook(settings);
+  DeliveryEngine engine(webhook, settings);
+  auto records = make_records(30);
+  VectorFeed feed(records);
+  CHECK(engine.deliver(run_named("s"), feed, {}).accepted == 30);
+  CHECK(highest.load() == 3);
+}
+
+TEST_CASE("403 stops delivery too; an unusable URL fails without retrying", "[delivery]") {
+  HttpTestServer server([](const ReceivedRequest&) { return ServerReply::json(403, "{\"error\":\"forbidden\"}"); });
+  auto settings = webhook_settings(server, "forbidden");
+  WebhookDestination webhook(settings);
+  DeliveryEngine engine(webhook, settings);
+  auto records = make_records(200);
+  VectorFeed feed(records);
+  CHECK_THROWS_AS(engine.deliver(run_named("s"), feed, {}), DestinationAuthError);
+  CHECK(server.request_count() <= settings.max_concurrency);
+
+  auto broken = webhook_settings(server, "bad-url");
+  broken.url = "gopherx://127.0.0.1/hook";
+  WebhookDestination bad(broken);
+  DeliveryEngine bad_engine(bad, broken);
+  VectorFeed again(records);
+  try {
+    bad_engine.deliver(run_named("s"), again, {});
+    FAIL("expected DestinationError");
+  } catch (const DestinationError& e) {
+    CHECK(std::string(e.what()).find("cannot succeed on retry") != std::string::npos);
+  }
+}
+
+TEST_CASE("bisection isolates random sets of bad records exactly", "[delivery]") {
+  std::mt19937 random(42);
+  for (int round = 0; round < 5; ++round) {
+    std::set<std::string> bad;
+    std::uniform_int_distribution<int> pick(0, 199);
+    const int bad_count = round * 3;
+    while (static_cast<int>(bad.size()) < bad_count) bad.insert("k" + std::to_string(pick(random)));
+    Receiver receiver([&](const ReceivedRequest&, const nlohmann::json& body) {
+      for (const auto& record : body["records"]) {
+        if (bad.count(record["key"]["id"].get<std::string>())) return ServerReply::json(422, "{\"error\":\"bad\"}");
+      }
+      return ServerReply::json(200, "{}");
+    });
+    HttpTestServer server(receiver.handler());
+    auto settings = webhook_settings(server, "bisect-random");
+    settings.batch_size = 50;
+    WebhookDestination webhook(settings);
+    DeliveryEngine engine(webhook, settings);
+    auto records = make_records(200);
+    VectorFeed feed(records);
+    Collected collected;
+    auto summary = engine.deliver(run_named("s"), feed, collected.callbacks());
+    INFO("round " << round);
+    CHECK(summary.rejected == bad.size());
+    CHECK(summary.accepted == 200 - bad.size());
+    for (const auto& [key, outcome] : collected.by_key()) {
+      CHECK((outcome.status == RecordStatus::Rejected) == (bad.count(key) == 1));
+    }
+    auto committed = receiver.committed();
+    CHECK(committed.size() == 200 - bad.size());
+  }
 }
