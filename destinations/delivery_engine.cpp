@@ -126,6 +126,11 @@ class DeliveryLoop {
         if (!batch) return;
         ready_.push_back(std::move(*batch));
       }
+      if (deferral_) {
+        defer(std::move(ready_.front()));
+        ready_.pop_front();
+        continue;
+      }
       auto wait = limiter_.try_acquire();
       if (wait > Clock::duration::zero()) {
         wake = std::min(wake, Clock::now() + wait);
@@ -304,9 +309,23 @@ class DeliveryLoop {
 
   // `failure` says what went wrong last, for the outcome if retries run out.
   void schedule_retry(Batch batch, const HttpResponse& response, const std::string& failure) {
-    if (!retry_policy_.may_retry(batch.attempts)) {
-      std::string message = "gave up after " + std::to_string(batch.attempts) +
-                            " attempts; last: " + redactor_.redact_text(failure);
+    auto server_wait = retry_after(response);
+    const bool wait_too_long = server_wait && !retry_policy_.may_wait(*server_wait);
+    if (!retry_policy_.may_retry(batch.attempts) || wait_too_long) {
+      std::string message =
+          wait_too_long ? "the destination asked to wait " + std::to_string(server_wait->count() / 1000) +
+                              " s (Retry-After), longer than retry.max_server_wait; last: " +
+                              redactor_.redact_text(failure)
+                        : "gave up after " + std::to_string(batch.attempts) +
+                              " attempts; last: " + redactor_.redact_text(failure);
+      if (wait_too_long) {
+        // Every other request would get the same answer: defer the rest of
+        // the run's records to the next run without sending them.
+        limiter_.pause_until(Clock::now() + *server_wait);
+        deferral_ = Deferral{message, response.status};
+        for (auto& waiting : waiting_) ready_.push_back(std::move(waiting));
+        waiting_.clear();
+      }
       for (auto& pending : batch.records) {
         finalize(pending, RecordStatus::RetriesExhausted, response.status, message);
       }
@@ -314,13 +333,19 @@ class DeliveryLoop {
       return;
     }
     ++summary_.retried_requests;
-    auto server_wait = retry_after(response);
     const auto now = Clock::now();
     if (server_wait && (response.status == 429 || response.status == 503)) {
       limiter_.pause_until(now + *server_wait);  // the whole account waits, not just this batch
     }
     batch.ready_at = now + retry_policy_.delay(batch.attempts, server_wait);
     waiting_.push_back(std::move(batch));
+  }
+
+  void defer(Batch batch) {
+    for (auto& pending : batch.records) {
+      finalize(pending, RecordStatus::RetriesExhausted, deferral_->http_status, deferral_->message);
+    }
+    acknowledge(batch.id, batch.records.size());
   }
 
   void promote_due_retries(Clock::time_point now) {
@@ -379,6 +404,11 @@ class DeliveryLoop {
 
   std::uint64_t next_sequence_;
   std::uint64_t next_position_ = 0;
+  struct Deferral {
+    std::string message;
+    long http_status = 0;
+  };
+  std::optional<Deferral> deferral_;   // set: the destination will not take anything this run
   std::optional<PendingRecord> held_;  // pulled from the feed, not yet in a batch
   bool feed_done_ = false;
   std::deque<Batch> ready_;            // to send as soon as a slot and a token allow

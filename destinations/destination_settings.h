@@ -24,11 +24,14 @@ struct RateLimit {
 // Retries of 429, 5xx, 408, timeouts and connection resets within one run.
 // A batch is tried at most max_attempts times (the first try included); the
 // wait before retry n is uniform in [0, min(max_delay, base_delay * 2^(n-1))]
-// ("full jitter"), but never shorter than the server's Retry-After.
+// ("full jitter"), but never shorter than the server's Retry-After. A
+// Retry-After longer than max_server_wait (a daily quota, say) ends the
+// batch's retries in this run instead of stalling it.
 struct RetryPolicySettings {
   int max_attempts = 6;
   std::chrono::milliseconds base_delay{500};
   std::chrono::milliseconds max_delay{30000};
+  std::chrono::milliseconds max_server_wait{15 * 60 * 1000};
 };
 
 struct DestinationSettings {

@@ -556,3 +556,27 @@ TEST_CASE("bisection isolates random sets of bad records exactly", "[delivery]")
     CHECK(committed.size() == 200 - bad.size());
   }
 }
+
+TEST_CASE("a Retry-After beyond max_server_wait defers the rest of the run instead of stalling it",
+          "[delivery]") {
+  HttpTestServer server([](const ReceivedRequest&) {
+    ServerReply reply = ServerReply::json(429, "{\"error\":\"daily quota exhausted\"}");
+    reply.headers.emplace_back("Retry-After", "3600");
+    return reply;
+  });
+  auto settings = webhook_settings(server, "quota");
+  settings.retry.max_server_wait = 60000ms;
+  WebhookDestination webhook(settings);
+  DeliveryEngine engine(webhook, settings);
+  auto records = make_records(500);
+  VectorFeed feed(records);
+  Collected collected;
+  auto started = std::chrono::steady_clock::now();
+  auto summary = engine.deliver(run_named("s"), feed, collected.callbacks());
+  CHECK(std::chrono::steady_clock::now() - started < 3s);
+  CHECK(summary.retries_exhausted == 500);
+  CHECK(server.request_count() <= settings.max_concurrency);
+  CHECK(collected.outcomes.size() == 500);
+  CHECK(collected.outcomes.back().message.find("asked to wait 3600 s") != std::string::npos);
+  CHECK(collected.acks.back().settled_through == 500);
+}
