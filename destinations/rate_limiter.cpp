@@ -6,13 +6,17 @@ namespace backflow::destinations {
 
 namespace {
 
-constexpr double kPacing = 0.99;
 constexpr double kMinimumShare = 1.0 / 64;
 constexpr double kIncreaseShare = 1.0 / 20;
 
+// Requests per second: the limit spread over its window padded by 1% or
+// 20 ms, whichever is more, because network jitter is absolute, not
+// proportional to the window.
 double rate_of(RateLimit limit) {
   if (limit.unlimited()) return 0;
-  return kPacing * limit.requests * 1000.0 / static_cast<double>(limit.per.count());
+  const double window_ms = static_cast<double>(limit.per.count());
+  const double padded_ms = window_ms + std::max(window_ms / 100.0, 20.0);
+  return limit.requests * 1000.0 / padded_ms;
 }
 
 }  // namespace

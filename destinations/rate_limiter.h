@@ -1,10 +1,11 @@
 // The request budget of one destination account, shared by every sync of the
 // process that uses the account (see RateLimiterRegistry).
 //
-// A token bucket paced at 99% of the configured rate (the 1% absorbs clock and
-// network jitter so that a vendor counting over a sliding window never sees
-// more than its limit) with a burst of one request, so requests are spread
-// evenly instead of bunched at the start of each window. On 429 the rate is
+// A token bucket paced at the configured rate over a window padded by 1% or
+// 20 ms, whichever is more (the padding absorbs clock and network jitter so
+// that a vendor counting over a sliding window never sees more than its
+// limit), with a burst of one request, so requests are spread evenly instead
+// of bunched at the start of each window. On 429 the rate is
 // halved (multiplicative decrease, floor 1/64 of the limit) and the bucket
 // emptied; each success adds back 1/20 of the configured rate (additive
 // increase) up to the configured rate. pause_until() (Retry-After, a vendor's

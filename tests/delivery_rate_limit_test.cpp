@@ -96,7 +96,7 @@ TEST_CASE("two syncs sharing an account stay within its limit; a server enforcin
   }
   CHECK(busiest <= kLimit);
   // And the budget is used: 120 requests at 40/s take about 3 s, not much more.
-  const double ideal = 120.0 / (kLimit / 0.5);
+  const double ideal = 120.0 / (kLimit / 0.52);
   CHECK(elapsed.count() >= ideal * 0.9);
   CHECK(elapsed.count() <= ideal * 1.25 + 0.3);
 }
@@ -128,18 +128,21 @@ TEST_CASE("X-RateLimit-Remaining: 0 holds the account until the reset", "[delive
 
 TEST_CASE("AIMD: a 429 halves the rate, successes add it back up to the configured limit",
           "[delivery][rate_limit]") {
-  RateLimiter limiter(RateLimit{100, 1000ms});
-  CHECK(limiter.current_rate_per_second() == Approx(99.0));
+  RateLimiter limiter(RateLimit{100, 10000ms});  // paced over 10.1 s: 9.90 per second
+  const double full = 100 / 10.1;
+  CHECK(limiter.current_rate_per_second() == Approx(full));
   limiter.on_throttled();
-  CHECK(limiter.current_rate_per_second() == Approx(49.5));
+  CHECK(limiter.current_rate_per_second() == Approx(full / 2));
   limiter.on_throttled();
-  CHECK(limiter.current_rate_per_second() == Approx(24.75));
+  CHECK(limiter.current_rate_per_second() == Approx(full / 4));
   for (int i = 0; i < 5; ++i) limiter.on_success();
-  CHECK(limiter.current_rate_per_second() == Approx(24.75 + 5 * 4.95));
+  CHECK(limiter.current_rate_per_second() == Approx(full / 4 + 5 * full / 20));
   for (int i = 0; i < 100; ++i) limiter.on_success();
-  CHECK(limiter.current_rate_per_second() == Approx(99.0));
+  CHECK(limiter.current_rate_per_second() == Approx(full));
   for (int i = 0; i < 20; ++i) limiter.on_throttled();
-  CHECK(limiter.current_rate_per_second() == Approx(99.0 / 64));
+  CHECK(limiter.current_rate_per_second() == Approx(full / 64));
+  // Short windows are padded by at least 20 ms: 20 per 500 ms -> 20 per 520 ms.
+  CHECK(RateLimiter(RateLimit{20, 500ms}).current_rate_per_second() == Approx(20 / 0.52));
 
   RateLimiter unlimited(RateLimit{});
   for (int i = 0; i < 1000; ++i) CHECK(unlimited.try_acquire() == RateLimiter::Clock::duration::zero());
@@ -152,7 +155,7 @@ TEST_CASE("the registry shares one limiter per account and the stricter limit wi
   auto first = registry.for_destination("registry-test", RateLimit{100, 1000ms});
   auto second = registry.for_destination("registry-test", RateLimit{10, 1000ms});
   CHECK(first == second);
-  CHECK(first->current_rate_per_second() == Approx(9.9));
+  CHECK(first->current_rate_per_second() == Approx(10 / 1.02));
   CHECK(registry.for_destination("registry-test-other", RateLimit{100, 1000ms}) != first);
 }
 
