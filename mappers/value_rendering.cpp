@@ -14,11 +14,15 @@ namespace backflow::mappers {
 
 namespace {
 
-std::string format_double(double number) {
+void require_finite(double number) {
   if (!std::isfinite(number)) {
     throw ConversionError(std::string("value ") + (std::isnan(number) ? "NaN" : "Infinity") +
                           " has no JSON representation");
   }
+}
+
+std::string format_double(double number) {
+  require_finite(number);
   char buffer[64];
   auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
   return std::string(buffer, result.ptr);
@@ -77,7 +81,7 @@ nlohmann::json value_to_json(const Value& value) {
       return exact_number(*canonical);
     }
     case ValueType::Double:
-      format_double(value.as_double());  // rejects NaN/Infinity
+      require_finite(value.as_double());
       return value.as_double();
     case ValueType::Text:
       if (is_valid_utf8(value.as_text())) return value.as_text();
