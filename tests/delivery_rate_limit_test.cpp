@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "destinations/delivery_engine.h"
@@ -198,4 +200,42 @@ TEST_CASE("retry delays use full jitter under an exponential ceiling and honour 
     CHECK(policy.delay(1, 2500ms) >= 2500ms);
   }
   CHECK(longest > 500ms);  // jitter spreads over the whole range
+}
+
+TEST_CASE("when the vendor is stricter than configured, AIMD backs off and everything still arrives once",
+          "[delivery][rate_limit]") {
+  SlidingWindowLimit enforced(10, 500ms);  // the vendor really allows 20/s
+  std::atomic<int> throttled{0};
+  std::mutex mutex;
+  std::map<std::string, int> committed;
+  HttpTestServer server([&](const ReceivedRequest& request) {
+    if (!enforced.admit()) {
+      ++throttled;
+      return ServerReply::json(429, "{}");  // no Retry-After: the client must find the rate itself
+    }
+    auto body = nlohmann::json::parse(request.body);
+    std::lock_guard lock(mutex);
+    for (const auto& record : body["records"]) ++committed[record["key"]["id"].get<std::string>()];
+    return ServerReply::json(200, "{}");
+  });
+  DestinationSettings settings;
+  settings.name = "aimd-integration-test";
+  settings.url = server.url();
+  settings.batch_size = 1;
+  settings.rate_limit = RateLimit{60, 1000ms};  // configured three times too high
+  settings.retry.base_delay = 20ms;
+  settings.retry.max_delay = 200ms;
+  settings.retry.max_attempts = 30;
+  WebhookDestination webhook(settings);
+  DeliveryEngine engine(webhook, settings);
+  auto records = numbered_records(50, "k");
+  VectorFeed feed(records);
+  auto summary = engine.deliver({"s", "r", SyncMode::Upsert, 0, {}}, feed, {});
+  CHECK(summary.accepted == 50);
+  CHECK(summary.throttled == static_cast<std::uint64_t>(throttled.load()));
+  CHECK(throttled.load() > 0);
+  // AIMD keeps the 429s a minority instead of hammering the vendor.
+  CHECK(static_cast<double>(throttled.load()) < 0.5 * static_cast<double>(summary.requests));
+  CHECK(committed.size() == 50);
+  for (const auto& [key, count] : committed) CHECK(count == 1);
 }
