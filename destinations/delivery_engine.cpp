@@ -282,7 +282,8 @@ class DeliveryLoop {
       const RecordVerdict& record_verdict = verdict.records[i];
       switch (record_verdict.kind) {
         case RecordVerdictKind::Accepted:
-          finalize(batch.records[i], RecordStatus::Accepted, response.status, {});
+          finalize(batch.records[i], RecordStatus::Accepted, response.status, {},
+                   record_verdict.destination_id);
           ++settled;
           break;
         case RecordVerdictKind::Rejected:
@@ -359,7 +360,8 @@ class DeliveryLoop {
     waiting_.erase(waiting_.begin(), due);
   }
 
-  void finalize(const PendingRecord& pending, RecordStatus status, long http_status, std::string message) {
+  void finalize(const PendingRecord& pending, RecordStatus status, long http_status, std::string message,
+                std::string destination_id = {}) {
     switch (status) {
       case RecordStatus::Accepted: ++summary_.accepted; break;
       case RecordStatus::Rejected: ++summary_.rejected; break;
@@ -374,6 +376,7 @@ class DeliveryLoop {
       outcome.http_status = http_status;
       outcome.message = std::move(message);
       outcome.attempts = pending.attempts;
+      outcome.destination_id = std::move(destination_id);
       callbacks_.on_outcome(outcome);
     }
     auto lock = key_locks_.find(pending.record.key);

@@ -4,7 +4,7 @@ namespace backflow::destinations {
 
 BatchVerdict BatchVerdict::all(std::size_t count, RecordVerdictKind kind, const std::string& message) {
   BatchVerdict verdict;
-  verdict.records.assign(count, RecordVerdict{kind, message});
+  verdict.records.assign(count, RecordVerdict{kind, message, {}});
   return verdict;
 }
 

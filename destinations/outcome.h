@@ -16,7 +16,8 @@ enum class RecordVerdictKind { Accepted, Rejected, Retryable };
 
 struct RecordVerdict {
   RecordVerdictKind kind = RecordVerdictKind::Accepted;
-  std::string message;  // the vendor's text for rejected/retryable records
+  std::string message;         // the vendor's text for rejected/retryable records
+  std::string destination_id;  // the vendor's id for an accepted record, when the response gives one
 };
 
 // A module's reading of a response: either one verdict per record of the
@@ -48,6 +49,7 @@ struct RecordOutcome {
   long http_status = 0;        // of the last attempt; 0 for transport errors
   std::string message;         // vendor message or transport error, empty when accepted
   int attempts = 0;            // requests that carried this record
+  std::string destination_id;  // the vendor's id for the record, when it returned one (for id maps)
 };
 
 // A batch whose every record reached a final status. settled_through is the

@@ -53,4 +53,10 @@ std::shared_ptr<RequestLog> RequestLogRegistry::for_destination(const std::strin
   return log;
 }
 
+std::shared_ptr<RequestLog> RequestLogRegistry::find(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  auto it = logs_.find(name);
+  return it == logs_.end() ? nullptr : it->second;
+}
+
 }  // namespace backflow::destinations

@@ -53,13 +53,17 @@ class RequestLog {
 };
 
 // One RequestLog per destination account name, for the whole process.
+// Thread-safe.
 class RequestLogRegistry {
  public:
   static RequestLogRegistry& global();
+  // The account's log, created on first use.
   std::shared_ptr<RequestLog> for_destination(const std::string& name, std::size_t capacity);
+  // The account's log, or nullptr when nothing was logged for it yet.
+  std::shared_ptr<RequestLog> find(const std::string& name) const;
 
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<RequestLog>> logs_;
 };
 

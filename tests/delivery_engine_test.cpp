@@ -407,6 +407,8 @@ TEST_CASE("the request log keeps the last exchanges with credentials redacted", 
     CHECK(entry.status == 200);
     CHECK(entry.sync == "s");
   }
+  CHECK(RequestLogRegistry::global().find(settings.name) == engine.request_log());
+  CHECK(RequestLogRegistry::global().find("never-used-destination") == nullptr);
   // The log is about the destination, the server got the real credentials.
   CHECK(server.requests().front().header("authorization") == "Bearer sk_live_abcdef123456");
 }
