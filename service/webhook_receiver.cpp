@@ -1,29 +1,15 @@
 #include "service/webhook_receiver.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <cpprest/http_listener.h>
 
 #include <fstream>
 #include <stdexcept>
 
-namespace backflow {
+#include "mappers/digest.h"
 
-std::string hmac_sha256_hex(const std::string& secret, const std::string& body) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest, &length);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
-  return hex;
-}
+namespace backflow {
 
 struct WebhookReceiver::Listener {
   web::http::experimental::listener::http_listener listener;
@@ -61,7 +47,7 @@ std::pair<int, nlohmann::json> WebhookReceiver::handle(const std::string& body, 
                                                        const std::string& idempotency_key) {
   std::lock_guard lock(mutex_);
   if (!options_.secret.empty()) {
-    const std::string expected = "sha256=" + hmac_sha256_hex(options_.secret, body);
+    const std::string expected = "sha256=" + mappers::hmac_sha256_hex(options_.secret, body);
     if (signature.size() != expected.size() ||
         CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
       ++stats_.refused;

@@ -58,7 +58,4 @@ class WebhookReceiver {
   std::unique_ptr<Listener> listener_;
 };
 
-// hex(HMAC-SHA256(secret, body)), the signature scheme of docs/webhook.md.
-std::string hmac_sha256_hex(const std::string& secret, const std::string& body);
-
 }  // namespace backflow

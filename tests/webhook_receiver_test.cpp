@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "mappers/digest.h"
 #include "service/webhook_receiver.h"
 #include "tests/support/test_env.h"
 
@@ -15,14 +16,14 @@ namespace {
 json batch(std::initializer_list<json> records) { return {{"sync", "s"}, {"run_id", "run-1"}, {"records", records}}; }
 
 std::string signed_header(const std::string& secret, const std::string& body) {
-  return "sha256=" + backflow::hmac_sha256_hex(secret, body);
+  return "sha256=" + backflow::mappers::hmac_sha256_hex(secret, body);
 }
 
 }  // namespace
 
 TEST_CASE("HMAC-SHA256 matches the RFC 4231 test vector", "[receiver]") {
   // RFC 4231 test case 2.
-  CHECK(backflow::hmac_sha256_hex("Jefe", "what do ya want for nothing?") ==
+  CHECK(backflow::mappers::hmac_sha256_hex("Jefe", "what do ya want for nothing?") ==
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 

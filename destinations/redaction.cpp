@@ -1,0 +1,78 @@
+#include "destinations/redaction.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace backflow::destinations {
+
+Redactor::Redactor(std::vector<std::string> secrets) {
+  for (auto& secret : secrets) {
+    if (secret.size() >= 4) secrets_.push_back(std::move(secret));
+  }
+  // Longest first, so a secret containing another is blanked whole.
+  std::sort(secrets_.begin(), secrets_.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+bool Redactor::is_sensitive_name(std::string_view name) {
+  std::string lower(name);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "authorization" || lower == "proxy-authorization" || lower == "cookie" ||
+      lower == "set-cookie") {
+    return true;
+  }
+  for (const char* word : {"token", "secret", "key", "signature", "password", "auth", "session"}) {
+    if (lower.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string Redactor::redact_text(std::string text) const {
+  for (const auto& secret : secrets_) {
+    std::size_t at = 0;
+    while ((at = text.find(secret, at)) != std::string::npos) {
+      text.replace(at, secret.size(), kRedacted);
+      at += kRedacted.size();
+    }
+  }
+  return text;
+}
+
+HttpHeaders Redactor::redact_headers(const HttpHeaders& headers) const {
+  HttpHeaders out;
+  out.reserve(headers.size());
+  for (const auto& [name, value] : headers) {
+    // Idempotency keys are identifiers, not credentials: keep them for debugging.
+    bool keep = name.size() == 15 && std::equal(name.begin(), name.end(), "idempotency-key",
+                                                [](char a, char b) {
+                                                  return std::tolower(static_cast<unsigned char>(a)) == b;
+                                                });
+    out.emplace_back(name, !keep && is_sensitive_name(name) ? std::string(kRedacted) : redact_text(value));
+  }
+  return out;
+}
+
+std::string Redactor::redact_url(const std::string& url) const {
+  std::size_t query = url.find('?');
+  if (query == std::string::npos) return redact_text(url);
+  std::string out = url.substr(0, query + 1);
+  std::size_t at = query + 1;
+  while (at <= url.size()) {
+    std::size_t end = url.find('&', at);
+    if (end == std::string::npos) end = url.size();
+    std::string_view parameter(url.data() + at, end - at);
+    std::size_t equals = parameter.find('=');
+    if (equals != std::string_view::npos && is_sensitive_name(parameter.substr(0, equals))) {
+      out.append(parameter.substr(0, equals + 1));
+      out += kRedacted;
+    } else {
+      out.append(parameter);
+    }
+    if (end == url.size()) break;
+    out += '&';
+    at = end + 1;
+  }
+  return redact_text(out);
+}
+
+}  // namespace backflow::destinations

@@ -1,0 +1,18 @@
+// Destination field paths: "address.city" is the key "city" inside the object
+// "address".
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace backflow::mappers {
+
+// Splits on '.'. Throws MappingError for an empty path or an empty segment
+// ("a..b", ".a", "a.").
+std::vector<std::string> split_field_path(const std::string& path);
+
+// Throws MappingError when two paths collide: the same path twice, or one path
+// a prefix of another ("a" and "a.b": "a" cannot be a value and an object).
+void check_field_paths_disjoint(const std::vector<std::string>& paths);
+
+}  // namespace backflow::mappers

@@ -1,0 +1,171 @@
+#include <catch2/catch.hpp>
+
+#include "destinations/delivery_engine.h"
+#include "destinations/destination_error.h"
+#include "destinations/webhook/webhook_destination.h"
+#include "mappers/digest.h"
+#include "mappers/exact_number.h"
+#include "tests/support/http_test_server.h"
+
+using namespace backflow::destinations;
+using backflow::test::HttpTestServer;
+using backflow::test::ReceivedRequest;
+using backflow::test::ServerReply;
+using namespace std::chrono_literals;
+
+namespace {
+
+DestinationSettings settings_for(const HttpTestServer& server, const std::string& name) {
+  DestinationSettings settings;
+  settings.name = name;
+  settings.type = "webhook";
+  settings.url = server.url("/receive");
+  settings.secret = "s3cr3t-signing-key";
+  settings.batch_size = 2;
+  settings.retry.base_delay = 5ms;
+  settings.max_concurrency = 1;  // requests arrive in batch order
+  return settings;
+}
+
+std::vector<DeliveryRecord> sample_records() {
+  DeliveryRecord upsert;
+  upsert.op = Operation::Upsert;
+  upsert.key = "42";
+  upsert.key_json = {{"customer_id", 42}};
+  upsert.fields = {{"email", "ada@example.com"},
+                   {"balance", backflow::mappers::exact_number("12345678901234567890123456789.123456789")},
+                   {"address", {{"city", "Zürich"}}}};
+  DeliveryRecord removal;
+  removal.op = Operation::Delete;
+  removal.key = "43";
+  removal.key_json = {{"customer_id", 43}};
+  DeliveryRecord third = upsert;
+  third.key = "44";
+  third.key_json = {{"customer_id", 44}};
+  return {upsert, removal, third};
+}
+
+}  // namespace
+
+TEST_CASE("webhook payload: sync, run id and records with op, key and fields, HMAC-signed", "[webhook]") {
+  HttpTestServer server;
+  auto settings = settings_for(server, "webhook-payload");
+  settings.headers = {{"X-Tenant", "acme"}};
+  WebhookDestination webhook(settings);
+  DeliveryEngine engine(webhook, settings);
+  auto records = sample_records();
+  VectorFeed feed(records);
+  auto summary = engine.deliver({"contacts_to_hook", "run-2024-05-01", SyncMode::Upsert, 0, {}}, feed, {});
+  CHECK(summary.accepted == 3);
+  auto requests = server.requests();
+  REQUIRE(requests.size() == 2);
+  const auto& first = requests[0];
+  CHECK(first.method == "POST");
+  CHECK(first.target == "/receive");
+  CHECK(first.header("content-type") == "application/json");
+  CHECK(first.header("x-tenant") == "acme");
+  CHECK(first.body ==
+        "{\"sync\":\"contacts_to_hook\",\"run_id\":\"run-2024-05-01\",\"records\":["
+        "{\"op\":\"upsert\",\"key\":{\"customer_id\":42},\"fields\":{\"address\":{\"city\":\"Zürich\"},"
+        "\"balance\":12345678901234567890123456789.123456789,\"email\":\"ada@example.com\"}},"
+        "{\"op\":\"delete\",\"key\":{\"customer_id\":43}}]}");
+  // A receiver verifies the signature over the raw body with the shared secret.
+  CHECK(first.header("x-backflow-signature") ==
+        "sha256=" + backflow::mappers::hmac_sha256_hex("s3cr3t-signing-key", first.body));
+  CHECK(first.header("idempotency-key") == "run-2024-05-01.0");
+  CHECK(requests[1].header("idempotency-key") == "run-2024-05-01.1");
+  CHECK(first.header("x-backflow-sync") == "contacts_to_hook");
+  CHECK(first.header("accept-encoding").find("gzip") != std::string::npos);
+}
+
+TEST_CASE("webhook idempotency keys repeat when a run resumes from its checkpointed batch", "[webhook]") {
+  HttpTestServer server;
+  auto settings = settings_for(server, "webhook-resume");
+  settings.batch_size = 1;
+  WebhookDestination webhook(settings);
+  DeliveryEngine engine(webhook, settings);
+  auto records = sample_records();
+  VectorFeed all(records);
+  engine.deliver({"s", "run-7", SyncMode::Upsert, 0, {}}, all, {});
+  // "Crash" after the first batch: the resumed run skips it and starts at sequence 1.
+  std::vector<DeliveryRecord> rest(records.begin() + 1, records.end());
+  VectorFeed resumed(rest);
+  engine.deliver({"s", "run-7", SyncMode::Upsert, 1, {}}, resumed, {});
+  auto requests = server.requests();
+  REQUIRE(requests.size() == 5);
+  CHECK(requests[3].header("idempotency-key") == requests[1].header("idempotency-key"));
+  CHECK(requests[3].body == requests[1].body);
+  CHECK(requests[3].header("x-backflow-signature") == requests[1].header("x-backflow-signature"));
+  CHECK(requests[4].header("idempotency-key") == requests[2].header("idempotency-key"));
+}
+
+TEST_CASE("webhook without a secret sends no signature; without a url it is refused", "[webhook]") {
+  HttpTestServer server;
+  auto settings = settings_for(server, "webhook-unsigned");
+  settings.secret.clear();
+  WebhookDestination webhook(settings);
+  DeliveryEngine engine(webhook, settings);
+  auto records = sample_records();
+  VectorFeed feed(records);
+  engine.deliver({"s", "r", SyncMode::Upsert, 0, {}}, feed, {});
+  CHECK(server.requests().front().header("x-backflow-signature").empty());
+
+  DestinationSettings no_url;
+  no_url.name = "hook";
+  CHECK_THROWS_AS(WebhookDestination(no_url), DestinationError);
+}
+
+TEST_CASE("webhook responses: errors array rejects or retries named records, 4xx rejects the batch", "[webhook]") {
+  DestinationSettings settings;
+  settings.name = "parse";
+  settings.url = "http://127.0.0.1:1/";
+  WebhookDestination webhook(settings);
+  auto records = sample_records();
+  std::vector<const DeliveryRecord*> batch = {&records[0], &records[1], &records[2]};
+
+  HttpResponse ok;
+  ok.status = 202;
+  ok.body = "not json";
+  auto all = webhook.parse_response(ok, batch);
+  REQUIRE(all.records.size() == 3);
+  for (const auto& verdict : all.records) CHECK(verdict.kind == RecordVerdictKind::Accepted);
+
+  HttpResponse partial;
+  partial.status = 200;
+  partial.body = R"({"errors":[{"index":2,"message":"email taken"},{"index":0,"message":"busy","retryable":true},
+                    {"index":9,"message":"out of range, ignored"}]})";
+  auto verdict = webhook.parse_response(partial, batch);
+  CHECK(verdict.records[0].kind == RecordVerdictKind::Retryable);
+  CHECK(verdict.records[1].kind == RecordVerdictKind::Accepted);
+  CHECK(verdict.records[2].kind == RecordVerdictKind::Rejected);
+  CHECK(verdict.records[2].message == "email taken");
+
+  HttpResponse bad;
+  bad.status = 422;
+  bad.body = R"({"message":"field email missing"})";
+  auto rejected = webhook.parse_response(bad, batch);
+  CHECK(rejected.rejected_as_whole);
+  CHECK(rejected.message == "HTTP 422: field email missing");
+}
+
+TEST_CASE("records a receiver asks to retry are resent alone", "[webhook]") {
+  std::atomic<int> calls{0};
+  HttpTestServer server([&](const ReceivedRequest&) {
+    if (calls++ == 0) return ServerReply::json(200, R"({"errors":[{"index":1,"message":"locked","retryable":true}]})");
+    return ServerReply::json(200, "{}");
+  });
+  auto settings = settings_for(server, "webhook-retry-some");
+  settings.batch_size = 3;
+  WebhookDestination webhook(settings);
+  DeliveryEngine engine(webhook, settings);
+  auto records = sample_records();
+  VectorFeed feed(records);
+  auto summary = engine.deliver({"s", "r", SyncMode::Upsert, 0, {}}, feed, {});
+  CHECK(summary.accepted == 3);
+  auto requests = server.requests();
+  REQUIRE(requests.size() == 2);
+  auto resent = nlohmann::json::parse(requests[1].body);
+  CHECK(resent["records"].size() == 1);
+  CHECK(resent["records"][0]["key"]["customer_id"] == 43);
+  CHECK(requests[1].header("idempotency-key") == "r.0.r1");
+}
