@@ -47,9 +47,11 @@ class ResultReader final : public RowSource {
   // Empty for statements that return no result set.
   const std::vector<ColumnInfo>& columns() const override { return columns_; }
 
-  // See RowSource. Throws odbc::Error naming the column and row number when a
-  // value cannot be converted, and the driver's error (transient() true for a
-  // lost connection) when a fetch fails.
+  // See RowSource. Cells of `row` are overwritten in place, so text cells keep
+  // their capacity across rows (reuse one Row; a huge value's capacity stays
+  // until the Row goes). Throws odbc::Error naming the column and row number
+  // when a value cannot be converted, and the driver's error (transient()
+  // true for a lost connection) when a fetch fails.
   bool next(Row& row) override;
 
   // Lower-level block API: fetches the next block into the bound buffers and
