@@ -18,7 +18,7 @@ std::optional<Schedule> parse_cron(YamlReader& reader, const YAML::Node& node, c
   try {
     return CronSchedule{schedule::CronExpression::parse(*text), zone.name(), zone};
   } catch (const std::invalid_argument& e) {
-    reader.error(node, path, "invalid cron expression '" + *text + "': " + e.what());
+    reader.error(node, path, "invalid cron expression " + quote_for_message(*text) + ": " + e.what());
     return std::nullopt;
   }
 }
@@ -73,7 +73,7 @@ std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& nod
     auto interval = reader.duration(*every, path + ".every");
     if (!interval) return std::nullopt;
     if (interval->count() <= 0) {
-      reader.error(*every, path + ".every", "expected a duration longer than 0, found '" + every->Scalar() + "'");
+      reader.error(*every, path + ".every", "expected a duration longer than 0, found " + quote_for_message(every->Scalar()));
       return std::nullopt;
     }
     return EverySchedule{*interval};
