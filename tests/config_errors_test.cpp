@@ -436,3 +436,12 @@ TEST_CASE("messages stay on one line and never echo a URL that may be a credenti
             "oneline.yaml:4:25: error: alerts[0].url: expected an http:// or https:// URL (the value is not shown: "
             "it may be a credential)"});
 }
+
+TEST_CASE("bad config: nesting too deep for the parser", "[config][config-errors]") {
+  const std::string text = "version: 1\nx: " + std::string(1000, '[') + std::string(1000, ']') + "\n";
+  auto result = load_config_text(text, "deep.yaml", empty_environment());
+  REQUIRE_FALSE(result.ok());
+  // yaml-cpp detects it where the nested flow ends.
+  CHECK(formatted(result.diagnostics, "deep.yaml") ==
+        std::vector<std::string>{"deep.yaml:2:2004: error: YAML nesting is deeper than 500 levels"});
+}
