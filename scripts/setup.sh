@@ -15,6 +15,8 @@ PACKAGES=(
   sqlite3 postgresql-15 postgresql-client-15 procps
   # time zones for cron schedules (/usr/share/zoneinfo)
   tzdata
+  # benchmarks (bench/run_odbc_read.sh times readers with /usr/bin/time)
+  time
 )
 
 missing=()

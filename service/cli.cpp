@@ -29,6 +29,9 @@ const std::vector<Command>& commands() {
       {"run", "run -c FILE SYNC [--full-resync] [--dry-run] [--force] [--json]",
        "run one sync in the foreground", {}, {"--full-resync", "--dry-run", "--force", "--json"}},
       {"status", "status -c FILE [SYNC]", "show the state and last runs of syncs", {}, {"--json"}},
+      {"receive", "receive [--listen HOST:PORT] [--secret S] [--store FILE]",
+       "a webhook receiver that holds what a webhook destination sends (for demos and tests)",
+       command_receive, {}},
       {"serve", "serve -c FILE [--shard i/n]",
        "run the scheduler, the HTTP API and the dashboard", {}, {}},
   };

@@ -29,6 +29,10 @@ struct CommandResult {
 };
 CommandResult run_command(const std::string& command);
 
+// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0 by the
+// kernel, then released).
+int free_tcp_port();
+
 // Quotes a string for /bin/sh.
 std::string shell_quote(const std::string& s);
 

@@ -1,0 +1,126 @@
+#include "service/webhook_receiver.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <cpprest/http_listener.h>
+
+#include <fstream>
+#include <stdexcept>
+
+namespace backflow {
+
+std::string hmac_sha256_hex(const std::string& secret, const std::string& body) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest, &length);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 15];
+  }
+  return hex;
+}
+
+struct WebhookReceiver::Listener {
+  web::http::experimental::listener::http_listener listener;
+  explicit Listener(const std::string& url) : listener(web::uri(url)) {}
+};
+
+WebhookReceiver::WebhookReceiver(Options options) : options_(std::move(options)) {
+  using namespace web::http;
+  listener_ = std::make_unique<Listener>("http://" + options_.listen + "/");
+  listener_->listener.support(methods::POST, [this](http_request request) {
+    std::string body = request.extract_utf8string(true).get();
+    auto header = [&](const char* name) {
+      auto it = request.headers().find(name);
+      return it == request.headers().end() ? std::string() : it->second;
+    };
+    auto [status, reply] = handle(body, header("X-Backflow-Signature"), header("Idempotency-Key"));
+    request.reply(static_cast<status_code>(status), web::json::value::parse(reply.dump()));
+  });
+  try {
+    listener_->listener.open().wait();
+  } catch (const std::exception& e) {
+    throw std::runtime_error("webhook receiver cannot listen on " + options_.listen + ": " + e.what());
+  }
+}
+
+WebhookReceiver::~WebhookReceiver() {
+  try {
+    listener_->listener.close().wait();
+  } catch (...) {
+    // Closing a listener whose socket already failed has nothing left to do.
+  }
+}
+
+std::pair<int, nlohmann::json> WebhookReceiver::handle(const std::string& body, const std::string& signature,
+                                                       const std::string& idempotency_key) {
+  std::lock_guard lock(mutex_);
+  if (!options_.secret.empty()) {
+    const std::string expected = "sha256=" + hmac_sha256_hex(options_.secret, body);
+    if (signature.size() != expected.size() ||
+        CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
+      ++stats_.refused;
+      return {401, {{"message", "X-Backflow-Signature does not match the body"}}};
+    }
+  }
+  if (!idempotency_key.empty() && seen_idempotency_keys_.count(idempotency_key)) {
+    ++stats_.duplicate_batches;
+    return {200, {{"duplicate", true}}};
+  }
+  nlohmann::json batch = nlohmann::json::parse(body, nullptr, false);
+  if (batch.is_discarded() || !batch.is_object() || !batch.contains("records") || !batch["records"].is_array()) {
+    ++stats_.refused;
+    return {400, {{"message", "body must be a JSON object with a \"records\" array"}}};
+  }
+  nlohmann::json errors = nlohmann::json::array();
+  std::size_t index = 0;
+  for (const auto& record : batch["records"]) {
+    if (!record.is_object() || !record.contains("key") || !record.contains("op")) {
+      errors.push_back({{"index", index}, {"message", "record needs \"op\" and \"key\""}});
+    } else if (record["op"] == "delete") {
+      records_.erase(record["key"].dump());
+      ++stats_.deletes;
+    } else {
+      nlohmann::json& held = records_[record["key"].dump()];
+      if (!held.is_object()) held = nlohmann::json::object();
+      if (record.contains("fields") && record["fields"].is_object()) held.update(record["fields"]);
+      ++stats_.upserts;
+    }
+    ++index;
+  }
+  ++stats_.batches;
+  if (!idempotency_key.empty()) seen_idempotency_keys_.insert(idempotency_key);
+  write_store_locked();
+  if (!errors.empty()) return {200, {{"errors", errors}}};
+  return {200, nlohmann::json::object()};
+}
+
+void WebhookReceiver::write_store_locked() const {
+  if (!options_.store_file) return;
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, fields] : records_) out[key] = fields;
+  auto tmp = *options_.store_file;
+  tmp += ".tmp";
+  {
+    std::ofstream file(tmp, std::ios::trunc);
+    file << out.dump(2) << "\n";
+  }
+  std::filesystem::rename(tmp, *options_.store_file);
+}
+
+std::map<std::string, nlohmann::json> WebhookReceiver::records() const {
+  std::lock_guard lock(mutex_);
+  return records_;
+}
+
+WebhookReceiver::Stats WebhookReceiver::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+}  // namespace backflow

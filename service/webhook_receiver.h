@@ -1,0 +1,64 @@
+// A webhook receiver that keeps what backflow's webhook destination sends:
+// the destination that needs no account, used by the README's demo and by
+// end-to-end tests as the "vendor" whose contents must equal the model.
+// It implements the receiving side of docs/webhook.md: verifies the HMAC
+// signature, applies each batch once per idempotency key, holds one record per
+// key (upserts merge fields, deletes remove) and can mirror them to a file.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace backflow {
+
+class WebhookReceiver {
+ public:
+  struct Options {
+    std::string listen = "127.0.0.1:8099";  // host:port (port 0 is not supported by the listener)
+    std::string secret;                      // empty: signatures are not checked
+    std::optional<std::filesystem::path> store_file;  // rewritten (atomically) after every batch
+  };
+
+  struct Stats {
+    std::uint64_t batches = 0, duplicate_batches = 0, upserts = 0, deletes = 0, refused = 0;
+  };
+
+  // Starts listening; throws std::runtime_error naming the address when it
+  // cannot. Requests are served on cpprestsdk's threads until destruction.
+  explicit WebhookReceiver(Options options);
+  ~WebhookReceiver();
+  WebhookReceiver(const WebhookReceiver&) = delete;
+  WebhookReceiver& operator=(const WebhookReceiver&) = delete;
+
+  // The records held, keyed by the JSON text of each record's key. Thread-safe.
+  std::map<std::string, nlohmann::json> records() const;
+  Stats stats() const;
+
+  // Handles one request body; returns the HTTP status and response body.
+  // Public so that the behaviour is testable without a socket.
+  std::pair<int, nlohmann::json> handle(const std::string& body, const std::string& signature,
+                                        const std::string& idempotency_key);
+
+ private:
+  void write_store_locked() const;
+  struct Listener;
+  Options options_;
+  mutable std::mutex mutex_;
+  std::map<std::string, nlohmann::json> records_;
+  std::set<std::string> seen_idempotency_keys_;
+  Stats stats_;
+  std::unique_ptr<Listener> listener_;
+};
+
+// hex(HMAC-SHA256(secret, body)), the signature scheme of docs/webhook.md.
+std::string hmac_sha256_hex(const std::string& secret, const std::string& body);
+
+}  // namespace backflow

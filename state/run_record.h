@@ -1,0 +1,61 @@
+// What the service remembers about one run of a sync: its phase, timings,
+// counts, error and the checkpoint it can resume from. Serialised as JSON in
+// the state database and returned as-is by `run --json` and the API.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace backflow::state {
+
+// The run state machine of design §1. Terminal phases end a run.
+enum class RunPhase {
+  Queued, Preflight, Snapshot, Diff, Guard, Deliver, Commit,
+  Succeeded, Blocked, Failed, Cancelled, Paused,
+};
+std::string_view to_string(RunPhase phase);
+std::optional<RunPhase> parse_run_phase(std::string_view text);
+bool is_terminal(RunPhase phase);
+
+enum class RunTrigger { Manual, Schedule, Api, Resync };
+std::string_view to_string(RunTrigger trigger);
+std::optional<RunTrigger> parse_run_trigger(std::string_view text);
+
+struct RunCounts {
+  std::uint64_t rows_read = 0, added = 0, changed = 0, removed = 0, invalid = 0;
+  std::uint64_t sent = 0, accepted = 0, rejected = 0, retried = 0, skipped = 0;
+};
+
+// Where delivery stands: batches acknowledged so far, so a resumed run skips
+// them and re-sends at most what was in flight.
+struct Checkpoint {
+  std::uint64_t batches_acked = 0;
+  std::uint64_t changes_acked = 0;  // position in the change stream
+  std::string detail;               // engine-specific (e.g. a vendor job id)
+};
+
+struct RunRecord {
+  std::string id;
+  std::string sync;
+  RunTrigger trigger = RunTrigger::Manual;
+  RunPhase phase = RunPhase::Queued;
+  bool full_resync = false;
+  bool force = false;
+  std::int64_t started_at_ms = 0;  // unix epoch milliseconds
+  std::int64_t ended_at_ms = 0;    // 0 while running
+  std::map<std::string, std::int64_t> phase_ms;  // phase name -> time spent
+  RunCounts counts;
+  Checkpoint checkpoint;
+  std::string error_phase;  // set when Failed/Blocked
+  std::string error;        // reason, never containing secrets
+};
+
+nlohmann::json to_json(const RunRecord& run);
+RunRecord run_from_json(const nlohmann::json& json);  // throws on malformed input
+
+}  // namespace backflow::state

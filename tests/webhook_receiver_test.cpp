@@ -1,0 +1,94 @@
+#include <catch2/catch.hpp>
+
+#include <curl/curl.h>
+
+#include <fstream>
+
+#include "service/webhook_receiver.h"
+#include "tests/support/test_env.h"
+
+using backflow::WebhookReceiver;
+using nlohmann::json;
+
+namespace {
+
+json batch(std::initializer_list<json> records) { return {{"sync", "s"}, {"run_id", "run-1"}, {"records", records}}; }
+
+std::string signed_header(const std::string& secret, const std::string& body) {
+  return "sha256=" + backflow::hmac_sha256_hex(secret, body);
+}
+
+}  // namespace
+
+TEST_CASE("HMAC-SHA256 matches the RFC 4231 test vector", "[receiver]") {
+  // RFC 4231 test case 2.
+  CHECK(backflow::hmac_sha256_hex("Jefe", "what do ya want for nothing?") ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST_CASE("the receiver applies upserts and deletes once per idempotency key", "[receiver]") {
+  WebhookReceiver::Options options;
+  options.secret = "s3cret";
+  auto dir = backflow::test::make_temp_dir("receiver");
+  options.store_file = dir / "records.json";
+  options.listen = "127.0.0.1:" + std::to_string(backflow::test::free_tcp_port());
+  WebhookReceiver receiver(options);
+
+  std::string body = batch({{{"op", "upsert"}, {"key", {{"id", 1}}}, {"fields", {{"email", "a@x.io"}, {"plan", "pro"}}}},
+                            {{"op", "upsert"}, {"key", {{"id", 2}}}, {"fields", {{"email", "b@x.io"}}}}})
+                         .dump();
+  CHECK(receiver.handle(body, "sha256=deadbeef", "b1").first == 401);
+  CHECK(receiver.records().empty());
+
+  CHECK(receiver.handle(body, signed_header("s3cret", body), "b1").first == 200);
+  CHECK(receiver.handle(body, signed_header("s3cret", body), "b1").second["duplicate"] == true);
+  CHECK(receiver.stats().upserts == 2);
+
+  std::string change = batch({{{"op", "upsert"}, {"key", {{"id", 1}}}, {"fields", {{"plan", "enterprise"}}}},
+                              {{"op", "delete"}, {"key", {{"id", 2}}}},
+                              {{"op", "upsert"}}})
+                           .dump();
+  auto [status, reply] = receiver.handle(change, signed_header("s3cret", change), "b2");
+  CHECK(status == 200);
+  REQUIRE(reply["errors"].size() == 1);
+  CHECK(reply["errors"][0]["index"] == 2);
+
+  auto records = receiver.records();
+  REQUIRE(records.size() == 1);
+  CHECK(records.at(json({{"id", 1}}).dump()) == json({{"email", "a@x.io"}, {"plan", "enterprise"}}));
+  CHECK(json::parse(std::ifstream(*options.store_file)).size() == 1);
+
+  std::string garbage = "not json";
+  CHECK(receiver.handle(garbage, signed_header("s3cret", garbage), "b3").first == 400);
+}
+
+TEST_CASE("the receiver answers over HTTP on loopback", "[receiver]") {
+  WebhookReceiver::Options options;
+  options.listen = "127.0.0.1:" + std::to_string(backflow::test::free_tcp_port());
+  WebhookReceiver receiver(options);
+  std::string body = batch({{{"op", "upsert"}, {"key", {{"id", 9}}}, {"fields", {{"name", "Zoë 🚀"}}}}}).dump();
+
+  CURL* curl = curl_easy_init();
+  REQUIRE(curl);
+  std::string url = "http://" + options.listen + "/hook";
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+  std::string response;
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, +[](char* data, size_t size, size_t n, void* sink) {
+    static_cast<std::string*>(sink)->append(data, size * n);
+    return size * n;
+  });
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  CHECK(curl_easy_perform(curl) == CURLE_OK);
+  long code = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  CHECK(code == 200);
+  CHECK(response == "{}");
+  auto records = receiver.records();
+  REQUIRE(records.size() == 1);
+  CHECK(records.begin()->second["name"] == "Zoë 🚀");
+}
