@@ -420,3 +420,28 @@ TEST_CASE("tabs are fine inside values and comments, not in indentation", "[conf
   CHECK(formatted(bad.diagnostics, "t.yaml") ==
         std::vector<std::string>{"t.yaml:4:2: error: tab character in indentation; YAML allows spaces only"});
 }
+
+TEST_CASE("messages stay on one line and never echo a URL that may be a credential", "[config][config-errors]") {
+  auto result = load_config_text(
+      "version: 1\n"
+      "server: { listen: \"line1\\nline2\" }\n"
+      "alerts:\n"
+      "  - { type: slack, url: \"hooks.slack.com/services/T000/B000/SECRET\" }\n",
+      "oneline.yaml", empty_environment());
+  REQUIRE_FALSE(result.ok());
+  CHECK(formatted(result.diagnostics, "oneline.yaml") ==
+        std::vector<std::string>{
+            "oneline.yaml:2:19: error: server.listen: expected host:port with a port from 1 to 65535, found "
+            "'line1\\nline2'",
+            "oneline.yaml:4:25: error: alerts[0].url: expected an http:// or https:// URL (the value is not shown: "
+            "it may be a credential)"});
+}
+
+TEST_CASE("bad config: nesting too deep for the parser", "[config][config-errors]") {
+  const std::string text = "version: 1\nx: " + std::string(1000, '[') + std::string(1000, ']') + "\n";
+  auto result = load_config_text(text, "deep.yaml", empty_environment());
+  REQUIRE_FALSE(result.ok());
+  // yaml-cpp detects it where the nested flow ends.
+  CHECK(formatted(result.diagnostics, "deep.yaml") ==
+        std::vector<std::string>{"deep.yaml:2:2004: error: YAML nesting is deeper than 500 levels"});
+}

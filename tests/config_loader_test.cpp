@@ -150,6 +150,7 @@ TEST_CASE("valid config: a sync with every key", "[config]") {
   REQUIRE(cron != nullptr);
   CHECK(cron->expression.text() == "*/15 * * * *");
   CHECK(cron->timezone.empty());
+  CHECK(cron->zone.is_utc());
   CHECK(sync.schedule_location.line == 51);
   CHECK(sync.diff.engine == DiffEngine::local);
   CHECK(sync.diff.send == SendFields::changed_fields);
@@ -171,6 +172,8 @@ TEST_CASE("valid config: schedules, defaults and alerts", "[config]") {
   const auto* cron = std::get_if<CronSchedule>(&events.schedule);
   REQUIRE(cron != nullptr);
   CHECK(cron->timezone == "Europe/Paris");
+  CHECK(cron->zone.name() == "Europe/Paris");
+  CHECK(cron->zone.offset_at(1719792000) == 7200);  // 2024-07-01: CEST
   // Defaults: the local engine for a SQLite warehouse, all fields, 10 attempts, 30 days.
   CHECK(events.diff.engine == DiffEngine::local);
   CHECK(events.diff.send == SendFields::all_fields);

@@ -50,7 +50,7 @@ ServerConfig parse_server(YamlReader& reader, const YAML::Node& node) {
       if (valid_listen_address(*text)) {
         server.listen = *text;
       } else {
-        reader.error(*listen, "server.listen", "expected host:port with a port from 1 to 65535, found '" + *text + "'");
+        reader.error(*listen, "server.listen", "expected host:port with a port from 1 to 65535, found " + quote_for_message(*text));
       }
     }
   }
@@ -120,7 +120,7 @@ std::vector<Alert> parse_alerts(YamlReader& reader, const YAML::Node& node) {
     if (auto value = fields->get("url")) {
       if (auto url = reader.non_empty_string(*value, path + ".url")) {
         if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
-          reader.error(*value, path + ".url", "expected an http:// or https:// URL, found '" + *url + "'");
+          reader.error(*value, path + ".url", "expected an http:// or https:// URL (the value is not shown: it may be a credential)");
         }
         alert.url = *url;
       }

@@ -15,6 +15,7 @@
 
 #include "service/config/source_location.h"
 #include "service/schedule/cron.h"
+#include "service/schedule/time_zone.h"
 
 namespace backflow::config {
 
@@ -126,6 +127,7 @@ struct ManualSchedule {};
 struct CronSchedule {
   schedule::CronExpression expression;
   std::string timezone;  // IANA name; "" = UTC
+  schedule::TimeZone zone;  // that zone, loaded: pass it to expression.next_after
 };
 struct EverySchedule {
   std::chrono::milliseconds interval{0};  // > 0

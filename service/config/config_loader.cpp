@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <yaml-cpp/depthguard.h>
+
 #include "service/config/section_parsers.h"
 #include "service/config/yaml_reader.h"
 
@@ -102,6 +104,9 @@ LoadResult load_config_text(std::string_view text, const std::string& file_label
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    return single_failure(file_label, "YAML nesting is deeper than " + std::to_string(e.depth()) + " levels",
+                          e.mark.line + 1, e.mark.column + 1);
   } catch (const YAML::ParserException& e) {
     return single_failure(file_label, syntax_message(e), e.mark.line + 1, e.mark.column + 1);
   } catch (const YAML::Exception& e) {

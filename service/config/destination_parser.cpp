@@ -17,7 +17,7 @@ std::optional<std::string> http_url(YamlReader& reader, const YAML::Node& node, 
   auto url = reader.non_empty_string(node, path);
   if (!url) return std::nullopt;
   if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
-    reader.error(node, path, "expected an http:// or https:// URL, found '" + *url + "'");
+    reader.error(node, path, "expected an http:// or https:// URL, found " + quote_for_message(*url));
     return std::nullopt;
   }
   return url;

@@ -12,13 +12,13 @@ namespace {
 const std::vector<std::string> kScheduleKeys = {"cron", "timezone", "every", "after"};
 
 std::optional<Schedule> parse_cron(YamlReader& reader, const YAML::Node& node, const std::string& path,
-                                   const std::string& timezone) {
+                                   const schedule::TimeZone& zone) {
   auto text = reader.non_empty_string(node, path);
   if (!text) return std::nullopt;
   try {
-    return CronSchedule{schedule::CronExpression::parse(*text), timezone};
+    return CronSchedule{schedule::CronExpression::parse(*text), zone.name(), zone};
   } catch (const std::invalid_argument& e) {
-    reader.error(node, path, "invalid cron expression '" + *text + "': " + e.what());
+    reader.error(node, path, "invalid cron expression " + quote_for_message(*text) + ": " + e.what());
     return std::nullopt;
   }
 }
@@ -30,7 +30,7 @@ std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& nod
                                        const std::set<std::string>& sync_name_set) {
   if (node.IsScalar()) {
     if (node.Scalar() == "manual") return ManualSchedule{};
-    return parse_cron(reader, node, path, "");
+    return parse_cron(reader, node, path, schedule::TimeZone());
   }
   if (!node.IsMap()) {
     reader.error(node, path,
@@ -48,7 +48,7 @@ std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& nod
                             : "expected exactly one of cron, every, after; found " + std::to_string(forms));
     return std::nullopt;
   }
-  std::string timezone;
+  schedule::TimeZone timezone;
   if (auto zone = fields->get("timezone")) {
     if (!fields->has("cron")) {
       reader.error(*zone, path + ".timezone", "timezone applies to cron schedules only");
@@ -61,14 +61,19 @@ std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& nod
                    "unknown time zone '" + *name + "' (expected an IANA name such as Europe/Paris or UTC)");
       return std::nullopt;
     }
-    if (*name != "UTC" && *name != "Etc/UTC") timezone = *name;
+    try {
+      timezone = schedule::TimeZone::named(*name);
+    } catch (const std::invalid_argument& e) {
+      reader.error(*zone, path + ".timezone", e.what());
+      return std::nullopt;
+    }
   }
   if (auto cron = fields->get("cron")) return parse_cron(reader, *cron, path + ".cron", timezone);
   if (auto every = fields->get("every")) {
     auto interval = reader.duration(*every, path + ".every");
     if (!interval) return std::nullopt;
     if (interval->count() <= 0) {
-      reader.error(*every, path + ".every", "expected a duration longer than 0, found '" + every->Scalar() + "'");
+      reader.error(*every, path + ".every", "expected a duration longer than 0, found " + quote_for_message(every->Scalar()));
       return std::nullopt;
     }
     return EverySchedule{*interval};

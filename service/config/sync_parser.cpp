@@ -264,7 +264,7 @@ Sync parse_sync(YamlReader& reader, const MapEntry& entry, const SyncContext& co
   if (auto node = fields->get("retention")) {
     if (auto retention = reader.duration(*node, path + ".retention")) {
       if (retention->count() <= 0) {
-        reader.error(*node, path + ".retention", "expected a duration longer than 0, found '" + node->Scalar() + "'");
+        reader.error(*node, path + ".retention", "expected a duration longer than 0, found " + quote_for_message(node->Scalar()));
       } else {
         sync.retention = *retention;
       }

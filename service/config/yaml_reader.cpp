@@ -26,6 +26,27 @@ std::string lowercase(std::string s) {
 
 std::string join_path(const std::string& base, const std::string& key) { return base.empty() ? key : base + "." + key; }
 
+std::string quote_for_message(std::string_view text) {
+  std::string out = "'";
+  std::size_t shown = 0;
+  for (char c : text) {
+    if (++shown > 60) {
+      out += "...";
+      break;
+    }
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map:
@@ -34,11 +55,8 @@ std::string describe(const YAML::Node& node) {
       return "a list";
     case YAML::NodeType::Null:
       return "nothing (null)";
-    case YAML::NodeType::Scalar: {
-      std::string text = node.Scalar();
-      if (text.size() > 40) text = text.substr(0, 37) + "...";
-      return "'" + text + "'";
-    }
+    case YAML::NodeType::Scalar:
+      return quote_for_message(node.Scalar());
     default:
       return "nothing";
   }
@@ -220,7 +238,7 @@ std::optional<std::uint64_t> YamlReader::whole_number(const YAML::Node& node, co
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   const std::string range = "a whole number from " + std::to_string(min) + " to " + std::to_string(max);
   if (text->empty() || ec == std::errc::invalid_argument || end != text->data() + text->size()) {
-    error(node, path, "expected " + range + ", found '" + *text + "'");
+    error(node, path, "expected " + range + ", found " + quote_for_message(*text));
     return std::nullopt;
   }
   if (ec == std::errc::result_out_of_range || value < min || value > max) {
@@ -246,7 +264,7 @@ std::optional<double> YamlReader::number(const YAML::Node& node, const std::stri
     }
     return value;
   } catch (const std::exception&) {
-    error(node, path, "expected " + range + ", found '" + *text + "'");
+    error(node, path, "expected " + range + ", found " + quote_for_message(*text));
     return std::nullopt;
   }
 }
@@ -257,7 +275,7 @@ std::optional<bool> YamlReader::boolean(const YAML::Node& node, const std::strin
   std::string lowered = lowercase(*text);
   if (lowered == "true") return true;
   if (lowered == "false") return false;
-  error(node, path, "expected true or false, found '" + *text + "'");
+  error(node, path, "expected true or false, found " + quote_for_message(*text));
   return std::nullopt;
 }
 
@@ -279,7 +297,7 @@ std::optional<std::string> YamlReader::choice(const YAML::Node& node, const std:
   auto text = expanded_scalar(node, path, ("one of " + listed).c_str());
   if (!text) return std::nullopt;
   if (std::find(choices.begin(), choices.end(), *text) != choices.end()) return text;
-  error(node, path, "expected one of " + listed + ", found '" + *text + "'", nearest(*text, choices));
+  error(node, path, "expected one of " + listed + ", found " + quote_for_message(*text), nearest(*text, choices));
   return std::nullopt;
 }
 

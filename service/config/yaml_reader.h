@@ -23,6 +23,10 @@ namespace backflow::config {
 // "a.b" + "c" -> "a.b.c"; "" + "c" -> "c".
 std::string join_path(const std::string& base, const std::string& key);
 
+// A value as quoted in a message: 'text', with control characters escaped
+// (\n) so a diagnostic stays on one line, and cut after 60 characters.
+std::string quote_for_message(std::string_view text);
+
 // How a node reads in a message: "a map", "a list", "nothing (null)", "'text'".
 std::string describe(const YAML::Node& node);
 
