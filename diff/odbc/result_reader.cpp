@@ -1,0 +1,229 @@
+#include "diff/odbc/result_reader.h"
+
+#include <cstring>
+
+#include "diff/odbc/column_types.h"
+#include "diff/odbc/error.h"
+#include "diff/odbc/text_values.h"
+
+namespace backflow::odbc {
+
+struct ResultReader::ColumnBuffer {
+  ColumnFetchPlan plan;
+  std::vector<char> data;         // block_rows_ * plan.bound_bytes
+  std::vector<SQLLEN> indicators;  // block_rows_
+
+  const char* at(std::size_t row) const { return data.data() + row * plan.bound_bytes; }
+};
+
+namespace {
+
+template <typename T>
+T load(const char* p) {
+  T value;
+  std::memcpy(&value, p, sizeof value);
+  return value;
+}
+
+void set_statement_attribute(SQLHSTMT stmt, SQLINTEGER attribute, SQLPOINTER value, const std::string& context,
+                             const char* what) {
+  if (!SQL_SUCCEEDED(SQLSetStmtAttr(stmt, attribute, value, 0))) {
+    throw error_from_handle(SQL_HANDLE_STMT, stmt, context + ": setting " + what);
+  }
+}
+
+}  // namespace
+
+ResultReader::ResultReader(StatementHandle stmt, BoundParameters params, std::string context, bool block_fetch,
+                           const ReadOptions& options)
+    : stmt_(std::move(stmt)),
+      params_(std::move(params)),
+      context_(std::move(context)),
+      rows_fetched_(std::make_unique<SQLULEN>(0)) {
+  SQLSMALLINT column_count = 0;
+  if (!SQL_SUCCEEDED(SQLNumResultCols(stmt_.get(), &column_count))) {
+    throw error_from_handle(SQL_HANDLE_STMT, stmt_.get(), context_ + ": counting result columns");
+  }
+  if (column_count <= 0) {
+    finished_ = true;
+    return;
+  }
+  block_rows_ = block_fetch ? std::max<std::size_t>(options.batch_rows, 1) : 1;
+  columns_.reserve(static_cast<std::size_t>(column_count));
+  buffers_.resize(static_cast<std::size_t>(column_count));
+  for (SQLSMALLINT c = 1; c <= column_count; ++c) {
+    columns_.push_back(describe_column(stmt_.get(), static_cast<SQLUSMALLINT>(c), context_));
+    ColumnBuffer& buffer = buffers_[static_cast<std::size_t>(c - 1)];
+    buffer.plan = plan_fetch(columns_.back(), options.max_bound_bytes);
+  }
+  SQLHSTMT h = stmt_.get();
+  set_statement_attribute(h, SQL_ATTR_ROW_BIND_TYPE, reinterpret_cast<SQLPOINTER>(SQL_BIND_BY_COLUMN), context_,
+                          "column-wise binding");
+  set_statement_attribute(h, SQL_ATTR_ROW_ARRAY_SIZE, reinterpret_cast<SQLPOINTER>(block_rows_), context_,
+                          "the row array size");
+  set_statement_attribute(h, SQL_ATTR_ROWS_FETCHED_PTR, rows_fetched_.get(), context_, "the rows-fetched pointer");
+  row_status_.resize(block_rows_);
+  set_statement_attribute(h, SQL_ATTR_ROW_STATUS_PTR, row_status_.data(), context_, "the row status array");
+  for (std::size_t c = 0; c < buffers_.size(); ++c) {
+    ColumnBuffer& buffer = buffers_[c];
+    buffer.data.resize(block_rows_ * buffer.plan.bound_bytes);
+    buffer.indicators.resize(block_rows_);
+    if (!SQL_SUCCEEDED(SQLBindCol(h, static_cast<SQLUSMALLINT>(c + 1), buffer.plan.c_type, buffer.data.data(),
+                                  static_cast<SQLLEN>(buffer.plan.bound_bytes), buffer.indicators.data()))) {
+      throw error_from_handle(SQL_HANDLE_STMT, h, context_ + ": binding column '" + columns_[c].name + "'");
+    }
+  }
+}
+
+ResultReader::~ResultReader() = default;
+ResultReader::ResultReader(ResultReader&&) noexcept = default;
+ResultReader& ResultReader::operator=(ResultReader&&) noexcept = default;
+
+std::size_t ResultReader::fetch_block() {
+  block_size_ = 0;
+  position_ = 0;
+  if (finished_) return 0;
+  const SQLRETURN rc = SQLFetchScroll(stmt_.get(), SQL_FETCH_NEXT, 0);
+  if (rc == SQL_NO_DATA) {
+    finished_ = true;
+    return 0;
+  }
+  if (!SQL_SUCCEEDED(rc)) {
+    finished_ = true;
+    throw error_from_handle(SQL_HANDLE_STMT, stmt_.get(),
+                            context_ + ": fetching rows after row " + std::to_string(rows_read_));
+  }
+  block_size_ = static_cast<std::size_t>(*rows_fetched_);
+  for (std::size_t r = 0; r < block_size_; ++r) {
+    if (row_status_[r] == SQL_ROW_ERROR) {
+      finished_ = true;
+      throw error_from_handle(SQL_HANDLE_STMT, stmt_.get(),
+                              context_ + ": fetching row " + std::to_string(rows_read_ + r + 1));
+    }
+  }
+  block_first_row_ = rows_read_ + 1;
+  rows_read_ += block_size_;
+  return block_size_;
+}
+
+bool ResultReader::next(Row& row) {
+  if (position_ >= block_size_) {
+    // fetch_block counts the whole block as read; next() hands it out row by row.
+    if (fetch_block() == 0) return false;
+  }
+  row.resize(columns_.size());
+  for (std::size_t c = 0; c < columns_.size(); ++c) value(position_, c, row[c]);
+  ++position_;
+  return true;
+}
+
+void ResultReader::value(std::size_t row_in_block, std::size_t column, Value& out) {
+  const ColumnBuffer& buffer = buffers_[column];
+  const SQLLEN indicator = buffer.indicators[row_in_block];
+  if (indicator == SQL_NULL_DATA) {
+    out = Value::null();
+    return;
+  }
+  const char* p = buffer.at(row_in_block);
+  switch (columns_[column].type) {
+    case ValueType::Bool:
+      out = Value::boolean(load<unsigned char>(p) != 0);
+      return;
+    case ValueType::Int:
+      out = Value::integer(load<std::int64_t>(p));
+      return;
+    case ValueType::Double:
+      out = Value::real(load<double>(p));
+      return;
+    case ValueType::Date: {
+      const auto d = load<SQL_DATE_STRUCT>(p);
+      out = Value::date(Date{d.year, static_cast<std::uint8_t>(d.month), static_cast<std::uint8_t>(d.day)});
+      return;
+    }
+    case ValueType::Timestamp:
+    case ValueType::TimestampTz: {
+      const auto t = load<SQL_TIMESTAMP_STRUCT>(p);
+      const Timestamp ts{Date{t.year, static_cast<std::uint8_t>(t.month), static_cast<std::uint8_t>(t.day)},
+                         TimeOfDay{static_cast<std::uint8_t>(t.hour), static_cast<std::uint8_t>(t.minute),
+                                   static_cast<std::uint8_t>(t.second), static_cast<std::uint32_t>(t.fraction)}};
+      out = columns_[column].type == ValueType::Timestamp ? Value::timestamp(ts) : Value::timestamp_tz(ts);
+      return;
+    }
+    case ValueType::Binary: {
+      const bool fits = indicator != SQL_NO_TOTAL && static_cast<std::size_t>(indicator) <= buffer.plan.bound_bytes;
+      out = Value::binary(fits ? std::string(p, static_cast<std::size_t>(indicator))
+                               : std::string(long_value(row_in_block, column)));
+      return;
+    }
+    case ValueType::Null:
+    case ValueType::Text:
+    case ValueType::Decimal:
+    case ValueType::Time:
+      break;
+  }
+  // Character data: fits when the bytes and the NUL terminator fit.
+  const bool fits = indicator != SQL_NO_TOTAL && static_cast<std::size_t>(indicator) < buffer.plan.bound_bytes;
+  const std::string_view text = fits ? std::string_view(p, static_cast<std::size_t>(indicator))
+                                     : long_value(row_in_block, column);
+  switch (columns_[column].type) {
+    case ValueType::Decimal: {
+      auto decimal = normalize_decimal(text);
+      if (!decimal) conversion_error(row_in_block, column, "'" + std::string(text.substr(0, 64)) + "' is not an exact decimal");
+      out = Value::decimal(std::move(*decimal));
+      return;
+    }
+    case ValueType::Time: {
+      auto time = parse_time_of_day(text);
+      if (!time) conversion_error(row_in_block, column, "'" + std::string(text.substr(0, 64)) + "' is not a time of day");
+      out = Value::time(*time);
+      return;
+    }
+    default:
+      out = Value::text(std::string(text));
+      return;
+  }
+}
+
+std::string_view ResultReader::long_value(std::size_t row_in_block, std::size_t column) {
+  SQLHSTMT h = stmt_.get();
+  const std::string where = context_ + ": reading the long value of column '" + columns_[column].name +
+                            "' in row " + std::to_string(block_first_row_ + row_in_block);
+  if (block_rows_ > 1 &&
+      !SQL_SUCCEEDED(SQLSetPos(h, static_cast<SQLSETPOSIROW>(row_in_block + 1), SQL_POSITION, SQL_LOCK_NO_CHANGE))) {
+    throw error_from_handle(SQL_HANDLE_STMT, h, where);
+  }
+  const SQLSMALLINT c_type = buffers_[column].plan.c_type;
+  const std::size_t terminator = c_type == SQL_C_CHAR ? 1 : 0;
+  long_scratch_.clear();
+  std::size_t piece = 64 * 1024;
+  while (true) {
+    const std::size_t offset = long_scratch_.size();
+    long_scratch_.resize(offset + piece + terminator);
+    SQLLEN indicator = 0;
+    const SQLRETURN rc = SQLGetData(h, static_cast<SQLUSMALLINT>(column + 1), c_type, long_scratch_.data() + offset,
+                                    static_cast<SQLLEN>(piece + terminator), &indicator);
+    if (rc == SQL_NO_DATA) {
+      long_scratch_.resize(offset);
+      break;
+    }
+    if (!SQL_SUCCEEDED(rc)) throw error_from_handle(SQL_HANDLE_STMT, h, where);
+    if (indicator == SQL_NULL_DATA) {
+      long_scratch_.resize(offset);
+      break;
+    }
+    const bool complete = indicator != SQL_NO_TOTAL && static_cast<std::size_t>(indicator) <= piece;
+    long_scratch_.resize(offset + (complete ? static_cast<std::size_t>(indicator) : piece));
+    if (complete || rc == SQL_SUCCESS) break;
+    // The driver said how much is left: read the rest in one piece.
+    if (indicator != SQL_NO_TOTAL) piece = static_cast<std::size_t>(indicator) - piece;
+  }
+  return long_scratch_;
+}
+
+void ResultReader::conversion_error(std::size_t row_in_block, std::size_t column, const std::string& what) const {
+  throw Error(context_ + ": column '" + columns_[column].name + "' (" + columns_[column].type_name + ") in row " +
+                  std::to_string(block_first_row_ + row_in_block),
+              {{"22018", 0, "cannot convert to " + std::string(to_string(columns_[column].type)) + ": " + what}});
+}
+
+}  // namespace backflow::odbc
