@@ -13,7 +13,7 @@ namespace backflow::test {
 
 class RandomModel {
  public:
-  explicit RandomModel(std::uint64_t seed, int key_range = 200);
+  explicit RandomModel(std::uint64_t seed, int key_range = 1000);
 
   static std::vector<ColumnInfo> columns();
   static std::vector<std::size_t> key_columns() { return {0, 1}; }
