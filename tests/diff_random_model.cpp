@@ -6,7 +6,8 @@
 
 namespace backflow::test {
 
-RandomModel::RandomModel(std::uint64_t seed, int key_range) : rng_(seed), key_range_(key_range) {}
+RandomModel::RandomModel(std::uint64_t seed, int key_range, bool strict_types)
+    : rng_(seed), key_range_(key_range), strict_(strict_types) {}
 
 std::vector<ColumnInfo> RandomModel::columns() {
   auto col = [](const char* name, ValueType type) {
@@ -39,6 +40,16 @@ Value RandomModel::random_key2() {
 
 Value RandomModel::random_mapped(std::size_t column) {
   int pick = std::uniform_int_distribution<int>(0, 7)(rng_);
+  if (strict_) {
+    switch (column) {
+      case 2: if (pick == 6) pick = 1; break;  // no text in the int column
+      case 4: if (pick == 6) pick = 1; break;  // no int in the decimal column
+      case 5: if (pick == 2 || pick == 5) pick = 4; break;  // no -0 or infinity
+      default: if (pick == 7) pick = 3; break;  // no timestamptz in the timestamp column
+    }
+    if (column == 5 && pick == 4) return Value::real(0.5);
+    if (column == 5 && pick == 3) return Value::real(1e300);
+  }
   switch (column) {
     case 2: {
       const Value values[] = {Value::null(), Value::integer(0), Value::integer(1), Value::integer(-1),

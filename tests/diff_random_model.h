@@ -13,7 +13,9 @@ namespace backflow::test {
 
 class RandomModel {
  public:
-  explicit RandomModel(std::uint64_t seed, int key_range = 1000);
+  // `strict_types`: every column keeps one type and values survive a round
+  // trip through SQLite and PostgreSQL (for models stored in a warehouse).
+  explicit RandomModel(std::uint64_t seed, int key_range = 1000, bool strict_types = false);
 
   static std::vector<ColumnInfo> columns();
   static std::vector<std::size_t> key_columns() { return {0, 1}; }
@@ -36,6 +38,7 @@ class RandomModel {
   Value random_mapped(std::size_t column);
   std::mt19937_64 rng_;
   int key_range_;
+  bool strict_;
   std::vector<Row> rows_;
 };
 

@@ -1,0 +1,130 @@
+#include "diff/warehouse/warehouse_pending_snapshot.h"
+
+#include "diff/diff_error.h"
+#include "diff/record_key.h"
+
+namespace backflow::diff::warehouse {
+
+std::int64_t StatementRunner::execute(const std::string& sql, const std::vector<Value>& params) {
+  if (sql.empty()) return 0;
+  if (before_) before_(sql);
+  return connection_.execute(sql, params);
+}
+
+odbc::ResultReader StatementRunner::query(const std::string& sql) {
+  if (before_) before_(sql);
+  return connection_.query(sql);
+}
+
+void StatementRunner::run_all(const std::vector<std::string>& statements, bool transactional) {
+  if (!transactional) {
+    for (const auto& s : statements) execute(s);
+    return;
+  }
+  connection_.set_autocommit(false);
+  try {
+    for (const auto& s : statements) execute(s);
+    if (before_) before_("COMMIT");
+    connection_.commit();
+  } catch (...) {
+    try {
+      connection_.rollback();
+      connection_.set_autocommit(true);
+    } catch (...) {
+      // The original error says more than a failed rollback.
+    }
+    throw;
+  }
+  connection_.set_autocommit(true);
+}
+
+void StatementRunner::load_keys(const std::string& create_sql, const std::string& insert_sql,
+                                const std::vector<Row>& keys) {
+  execute(create_sql);
+  connection_.set_autocommit(false);  // one transaction: far fewer round trips to disk
+  try {
+    for (const Row& key : keys) {
+      if (before_) before_(insert_sql);
+      connection_.execute(insert_sql, key);
+    }
+    connection_.commit();
+  } catch (...) {
+    try {
+      connection_.rollback();
+      connection_.set_autocommit(true);
+    } catch (...) {
+    }
+    throw;
+  }
+  connection_.set_autocommit(true);
+}
+
+WarehousePendingSnapshot::WarehousePendingSnapshot(StatementRunner runner, DiffSql sql, DiffSpec spec,
+                                                   std::set<std::string> committed_hash_slots, bool keep_committed,
+                                                   DiffCounts counts, InvalidRows invalid)
+    : runner_(std::move(runner)),
+      sql_(std::move(sql)),
+      spec_(std::move(spec)),
+      committed_hash_slots_(std::move(committed_hash_slots)),
+      keep_committed_(keep_committed),
+      counts_(counts),
+      invalid_(std::move(invalid)) {}
+
+WarehousePendingSnapshot::~WarehousePendingSnapshot() {
+  if (finished_) return;
+  // Abandoned run: the transient tables go; the next run would drop them anyway.
+  try {
+    for (const auto& drop : sql_.drop_transient_tables()) runner_.connection().execute(drop);
+  } catch (...) {
+  }
+}
+
+void WarehousePendingSnapshot::for_each_change(const ChangeSink& sink) {
+  if (finished_) throw DiffError(spec_.sync_name, "changes requested after the snapshot was committed");
+  const std::size_t key_count = spec_.primary_key.size();
+  const std::size_t mapped_count = spec_.mapped_columns.size();
+  Change change;
+  Row row;
+  {
+    odbc::ResultReader reader = runner_.query(sql_.changed_rows());
+    while (reader.next(row)) {
+      change.op = row[0].as_text() == "a" ? ChangeOp::Added : ChangeOp::Changed;
+      const std::string& mask = row[1].is_null() ? std::string() : row[1].as_text();
+      change.changed_columns.clear();
+      for (std::size_t i = 0; i < mask.size() && i < mapped_count; ++i) {
+        if (mask[i] == '1') change.changed_columns.push_back(i);
+      }
+      change.key = make_record_key(Row(row.begin() + 2, row.begin() + 2 + static_cast<std::ptrdiff_t>(key_count)));
+      change.row.assign(row.begin() + 2 + static_cast<std::ptrdiff_t>(key_count), row.end());
+      sink(change);
+    }
+  }
+  odbc::ResultReader reader = runner_.query(sql_.removed_keys());
+  change.op = ChangeOp::Removed;
+  change.row.clear();
+  change.changed_columns.clear();
+  while (reader.next(row)) {
+    change.key = make_record_key(row);
+    sink(change);
+  }
+}
+
+void WarehousePendingSnapshot::commit(const std::vector<Row>& excluded_keys) {
+  if (finished_) throw DiffError(spec_.sync_name, "snapshot committed twice");
+  const bool excluded = !excluded_keys.empty();
+  if (excluded) {
+    runner_.load_keys(sql_.create_key_table(sql_.tables().excluded_keys), sql_.insert_key(sql_.tables().excluded_keys),
+                      excluded_keys);
+  }
+  runner_.execute(sql_.create_next(spec_.full_resync, excluded, keep_committed_, committed_hash_slots_));
+  SwapPlan swap = sql_.swap();
+  runner_.run_all(swap.statements, swap.transactional);
+  finished_ = true;
+  // Best effort: the next run drops leftovers.
+  try {
+    for (const auto& drop : sql_.drop_transient_tables()) runner_.execute(drop);
+  } catch (...) {
+  }
+}
+
+}  // namespace backflow::diff::warehouse
