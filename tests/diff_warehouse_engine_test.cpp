@@ -30,6 +30,7 @@ void check_engines_agree(Dialect dialect, std::uint64_t seed, int rounds) {
   RandomModel model(seed, 1000, true);
   ReferenceDiff reference(RandomModel::key_columns(), RandomModel::mapped_columns());
   local::LocalDiffEngine local_engine(local::SnapshotStore::open(make_temp_dir("diff-property-local")));
+  if (dialect == Dialect::postgres) conn.execute("DROP SCHEMA IF EXISTS bf_property CASCADE");
   warehouse::WarehouseDiffEngine warehouse_engine(conn, dialect, "bf_property");
 
   DiffCounts seen;
