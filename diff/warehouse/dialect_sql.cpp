@@ -164,6 +164,11 @@ std::string DiffSql::create_current() const {
 }
 
 std::string DiffSql::create_committed_if_missing() const {
+  if (in_.dialect == Dialect::redshift) {
+    // Redshift has no CREATE TABLE IF NOT EXISTS ... AS; LIKE also copies
+    // bf_n and bf_null, which the diff ignores and the first commit drops.
+    return "CREATE TABLE IF NOT EXISTS " + in_.tables.committed + " (LIKE " + in_.tables.current + ")";
+  }
   return "CREATE TABLE IF NOT EXISTS " + in_.tables.committed + " AS SELECT " + slot_list("n", true) + " FROM " +
          in_.tables.current + " n WHERE 1 = 0";
 }
