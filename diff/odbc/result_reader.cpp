@@ -1,6 +1,8 @@
 #include "diff/odbc/result_reader.h"
 
 #include <cstring>
+#include <type_traits>
+#include <variant>
 
 #include "diff/odbc/column_types.h"
 #include "diff/odbc/error.h"
@@ -30,6 +32,40 @@ void set_statement_attribute(SQLHSTMT stmt, SQLINTEGER attribute, SQLPOINTER val
   if (!SQL_SUCCEEDED(SQLSetStmtAttr(stmt, attribute, value, 0))) {
     throw error_from_handle(SQL_HANDLE_STMT, stmt, context + ": setting " + what);
   }
+}
+
+// Callers reuse one Row across next() calls (see RowSource), so a cell that
+// already holds a string of the right kind is overwritten in place: that keeps
+// its capacity and saves an allocation per text cell, which is a measurable
+// share of the read cost (bench/README.md). Value exposes its storage only as
+// const; the cells of a caller's Row are not const objects, so writing
+// through the cast is well-defined.
+template <typename Payload, typename Make>
+void assign_bytes(Value& cell, std::string_view bytes, Make make) {
+  auto& storage = const_cast<Value::Storage&>(cell.storage());
+  if (auto* existing = std::get_if<Payload>(&storage)) {
+    if constexpr (std::is_same_v<Payload, std::string>) {
+      existing->assign(bytes);
+    } else if constexpr (std::is_same_v<Payload, Decimal>) {
+      existing->text.assign(bytes);
+    } else {
+      existing->bytes.assign(bytes);
+    }
+    return;
+  }
+  cell = make(std::string(bytes));
+}
+
+// The same for fixed-size payloads: skips building and move-assigning a
+// temporary variant when the cell already holds this type.
+template <typename Payload, typename Make>
+void assign_scalar(Value& cell, const Payload& payload, Make make) {
+  auto& storage = const_cast<Value::Storage&>(cell.storage());
+  if (auto* existing = std::get_if<Payload>(&storage)) {
+    *existing = payload;
+    return;
+  }
+  cell = make(payload);
 }
 
 }  // namespace
@@ -127,17 +163,18 @@ void ResultReader::value(std::size_t row_in_block, std::size_t column, Value& ou
   const char* p = buffer.at(row_in_block);
   switch (columns_[column].type) {
     case ValueType::Bool:
-      out = Value::boolean(load<unsigned char>(p) != 0);
+      assign_scalar<bool>(out, load<unsigned char>(p) != 0, Value::boolean);
       return;
     case ValueType::Int:
-      out = Value::integer(load<std::int64_t>(p));
+      assign_scalar<std::int64_t>(out, load<std::int64_t>(p), Value::integer);
       return;
     case ValueType::Double:
-      out = Value::real(load<double>(p));
+      assign_scalar<double>(out, load<double>(p), Value::real);
       return;
     case ValueType::Date: {
       const auto d = load<SQL_DATE_STRUCT>(p);
-      out = Value::date(Date{d.year, static_cast<std::uint8_t>(d.month), static_cast<std::uint8_t>(d.day)});
+      assign_scalar<Date>(out, Date{d.year, static_cast<std::uint8_t>(d.month), static_cast<std::uint8_t>(d.day)},
+                          Value::date);
       return;
     }
     case ValueType::Timestamp:
@@ -146,13 +183,18 @@ void ResultReader::value(std::size_t row_in_block, std::size_t column, Value& ou
       const Timestamp ts{Date{t.year, static_cast<std::uint8_t>(t.month), static_cast<std::uint8_t>(t.day)},
                          TimeOfDay{static_cast<std::uint8_t>(t.hour), static_cast<std::uint8_t>(t.minute),
                                    static_cast<std::uint8_t>(t.second), static_cast<std::uint32_t>(t.fraction)}};
-      out = columns_[column].type == ValueType::Timestamp ? Value::timestamp(ts) : Value::timestamp_tz(ts);
+      if (columns_[column].type == ValueType::Timestamp) {
+        assign_scalar<Timestamp>(out, ts, Value::timestamp);
+      } else {
+        assign_scalar<TimestampTz>(out, TimestampTz{ts}, [](const TimestampTz& v) { return Value::timestamp_tz(v.utc); });
+      }
       return;
     }
     case ValueType::Binary: {
       const bool fits = indicator != SQL_NO_TOTAL && static_cast<std::size_t>(indicator) <= buffer.plan.bound_bytes;
-      out = Value::binary(fits ? std::string(p, static_cast<std::size_t>(indicator))
-                               : std::string(long_value(row_in_block, column)));
+      const std::string_view bytes = fits ? std::string_view(p, static_cast<std::size_t>(indicator))
+                                          : long_value(row_in_block, column);
+      assign_bytes<Binary>(out, bytes, Value::binary);
       return;
     }
     case ValueType::Null:
@@ -167,6 +209,10 @@ void ResultReader::value(std::size_t row_in_block, std::size_t column, Value& ou
                                      : long_value(row_in_block, column);
   switch (columns_[column].type) {
     case ValueType::Decimal: {
+      if (is_canonical_decimal(text)) {
+        assign_bytes<Decimal>(out, text, Value::decimal);
+        return;
+      }
       auto decimal = normalize_decimal(text);
       if (!decimal) conversion_error(row_in_block, column, "'" + std::string(text.substr(0, 64)) + "' is not an exact decimal");
       out = Value::decimal(std::move(*decimal));
@@ -179,7 +225,7 @@ void ResultReader::value(std::size_t row_in_block, std::size_t column, Value& ou
       return;
     }
     default:
-      out = Value::text(std::string(text));
+      assign_bytes<std::string>(out, text, Value::text);
       return;
   }
 }

@@ -13,6 +13,19 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
+bool is_canonical_decimal(std::string_view text) {
+  std::size_t i = 0;
+  if (i < text.size() && text[i] == '-') ++i;
+  const std::size_t int_begin = i;
+  while (i < text.size() && is_digit(text[i])) ++i;
+  if (i == int_begin) return false;
+  if (i == text.size()) return true;
+  if (text[i] != '.') return false;
+  const std::size_t frac_begin = ++i;
+  while (i < text.size() && is_digit(text[i])) ++i;
+  return i == text.size() && i > frac_begin;
+}
+
 std::optional<std::string> normalize_decimal(std::string_view text) {
   std::size_t i = 0;
   bool negative = false;

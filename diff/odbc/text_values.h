@@ -15,6 +15,10 @@ namespace backflow::odbc {
 // nullopt for anything else (NaN, Infinity, garbage).
 std::optional<std::string> normalize_decimal(std::string_view text);
 
+// True when `text` already is in the canonical form above (the common case,
+// checked without allocating).
+bool is_canonical_decimal(std::string_view text);
+
 // "HH:MM:SS" with an optional fraction of up to nine digits; nullopt when
 // malformed or out of range.
 std::optional<TimeOfDay> parse_time_of_day(std::string_view text);
