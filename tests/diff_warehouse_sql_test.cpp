@@ -26,6 +26,7 @@ DiffSql sql_for(Dialect dialect, const std::string& model_from) {
   in.key_config_names = in.key_columns;
   in.mapped_columns = {"email", "lifetime value"};
   in.mapped_config_names = in.mapped_columns;
+  in.mapped_type_names = {"varchar", "numeric"};
   return DiffSql(in);
 }
 
@@ -57,9 +58,11 @@ std::string script(Dialect dialect) {
   put("removed keys", sql.removed_keys());
   put("create next", sql.create_next(false, true, true, committed));
   put("create next, full resync", sql.create_next(true, true, true, committed_without_second));
-  SwapPlan swap = sql.swap();
-  out << "-- swap (" << (swap.transactional ? "one transaction" : "statement by statement") << ")\n";
-  for (const auto& s : swap.statements) out << s << ";\n";
+  for (const std::string* source : {&t.next, &t.current}) {
+    SwapPlan swap = sql.swap(*source);
+    out << "-- swap (" << (swap.transactional ? "one transaction" : "statement by statement") << ")\n";
+    for (const auto& s : swap.statements) out << s << ";\n";
+  }
   return out.str();
 }
 
@@ -85,7 +88,9 @@ TEST_CASE("warehouse SQL uses each dialect's hash, join and swap", "[diff][wareh
     DiffSql sql = sql_for(d, "m");
     return sql.create_diff(false, false, {sql.hash_slots().begin(), sql.hash_slots().end()});
   };
-  CHECK_THAT(sql_for(Dialect::postgres, "m").create_current(), Catch::Contains("md5(") && Catch::Contains("pg_typeof("));
+  CHECK_THAT(sql_for(Dialect::postgres, "m").create_current(),
+             Catch::Contains("hashtext(CASE WHEN m.\"email\" IS NULL THEN 'N' ELSE 'Vvarchar:' || m.\"email\"::text END)"));
+  CHECK_THAT(sql_for(Dialect::postgres, "m").create_diff(true, false, {}), Catch::StartsWith("CREATE UNLOGGED TABLE"));
   CHECK_THAT(sql_for(Dialect::sqlite, "m").create_current(), Catch::Contains("quote(m.\"email\")"));
   CHECK_THAT(sql_for(Dialect::snowflake, "m").create_current(), Catch::Contains("HASH(m.\"email\")"));
   CHECK_THAT(sql_for(Dialect::bigquery, "m").create_current(),
@@ -100,13 +105,13 @@ TEST_CASE("warehouse SQL uses each dialect's hash, join and swap", "[diff][wareh
                                 Catch::Contains("UNION ALL") && Catch::Contains("NOT EXISTS"));
   }
   CHECK_THAT(diff_sql(Dialect::mysql), Catch::Contains("CONCAT(") && !Catch::Contains("||"));
-  CHECK(sql_for(Dialect::postgres, "m").swap().transactional);
-  CHECK(sql_for(Dialect::sqlite, "m").swap().transactional);
-  CHECK(sql_for(Dialect::redshift, "m").swap().transactional);
-  CHECK_THAT(sql_for(Dialect::snowflake, "m").swap().statements[0], Catch::Contains("SWAP WITH"));
-  CHECK_THAT(sql_for(Dialect::mysql, "m").swap().statements[0], Catch::StartsWith("RENAME TABLE") && Catch::Contains(", "));
-  CHECK_THAT(sql_for(Dialect::bigquery, "m").swap().statements[0], Catch::StartsWith("CREATE OR REPLACE TABLE"));
-  CHECK_THAT(sql_for(Dialect::databricks, "m").swap().statements[0], Catch::StartsWith("CREATE OR REPLACE TABLE"));
+  CHECK(sql_for(Dialect::postgres, "m").swap("n").transactional);
+  CHECK(sql_for(Dialect::sqlite, "m").swap("n").transactional);
+  CHECK(sql_for(Dialect::redshift, "m").swap("n").transactional);
+  CHECK_THAT(sql_for(Dialect::snowflake, "m").swap("n").statements[0], Catch::Contains("SWAP WITH"));
+  CHECK_THAT(sql_for(Dialect::mysql, "m").swap("n").statements[0], Catch::StartsWith("RENAME TABLE") && Catch::Contains(", "));
+  CHECK_THAT(sql_for(Dialect::bigquery, "m").swap("n").statements[0], Catch::StartsWith("CREATE OR REPLACE TABLE"));
+  CHECK_THAT(sql_for(Dialect::databricks, "m").swap("n").statements[0], Catch::StartsWith("CREATE OR REPLACE TABLE"));
 }
 
 TEST_CASE("bookkeeping table names are safe, short and distinct", "[diff][warehouse][sql]") {

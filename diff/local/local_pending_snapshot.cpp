@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "diff/diff_error.h"
+#include "diff/local/change_record.h"
 #include "diff/local/generation_cursor.h"
 #include "diff/local/snapshot_entry.h"
 #include "diff/row_codec.h"
@@ -13,6 +14,14 @@ namespace backflow::diff::local {
 namespace {
 
 constexpr std::size_t kBatchBytes = 4 << 20;
+
+// Bulk writes skip the WAL: an uncommitted generation is worthless after a
+// crash, and commit() flushes the memtable before its synced write.
+rocksdb::WriteOptions bulk_write_options() {
+  rocksdb::WriteOptions options;
+  options.disableWAL = true;
+  return options;
+}
 
 std::vector<std::size_t> all_columns(std::size_t n) {
   std::vector<std::size_t> all(n);
@@ -46,22 +55,24 @@ LocalPendingSnapshot::LocalPendingSnapshot(std::shared_ptr<SnapshotStore> store,
   retry_keys_.erase(std::unique(retry_keys_.begin(), retry_keys_.end()), retry_keys_.end());
   counts_.rows_read = rows_read;
   try {
-    merge(nullptr);
+    merge();
   } catch (...) {
-    store_->db().DeleteRange(rocksdb::WriteOptions(), store_->db().DefaultColumnFamily(),
-                             keys_.generation_begin(current_generation_),
-                             keys_.generation_begin(current_generation_ + 1));
+    discard();
     throw;
   }
 }
 
+void LocalPendingSnapshot::discard() noexcept {
+  rocksdb::DB& db = store_->db();
+  db.DeleteRange(rocksdb::WriteOptions(), db.DefaultColumnFamily(), keys_.generation_begin(current_generation_),
+                 keys_.generation_begin(current_generation_ + 1));
+  db.DeleteRange(rocksdb::WriteOptions(), db.DefaultColumnFamily(), keys_.changes_begin(), keys_.changes_end());
+}
+
 LocalPendingSnapshot::~LocalPendingSnapshot() {
-  if (finished_) return;
   // Abandoned run: drop the uncommitted generation. If this fails the next
   // run of the sync removes it anyway.
-  store_->db().DeleteRange(rocksdb::WriteOptions(), store_->db().DefaultColumnFamily(),
-                           keys_.generation_begin(current_generation_),
-                           keys_.generation_begin(current_generation_ + 1));
+  if (!finished_) discard();
 }
 
 std::string LocalPendingSnapshot::carry_over(std::string_view committed_entry) const {
@@ -81,7 +92,7 @@ std::string LocalPendingSnapshot::carry_over(std::string_view committed_entry) c
   return out;
 }
 
-void LocalPendingSnapshot::merge(const ChangeSink* sink) {
+void LocalPendingSnapshot::merge() {
   rocksdb::DB& db = store_->db();
   std::optional<std::uint64_t> committed_generation;
   if (!spec_.full_resync && committed_.committed_generation != 0) {
@@ -92,18 +103,23 @@ void LocalPendingSnapshot::merge(const ChangeSink* sink) {
   const std::size_t key_count = spec_.primary_key.size();
   const std::size_t column_count = spec_.mapped_columns.size();
   const bool layout_unchanged = same_layout();
+  const std::vector<std::size_t> every_column = all_columns(column_count);
 
-  rocksdb::WriteBatch fixups;
-  DiffCounts counts;
-  Change change;
-  std::string group_key, group_value, committed_value;
+  rocksdb::WriteBatch batch;  // change records and duplicate fix-ups
+  std::string group_key, group_value, committed_value, record;
+  std::vector<std::size_t> changed_columns;
   std::vector<Row> duplicate_rows;
   auto retry = retry_keys_.begin();
-
-  auto flush_fixups = [&] {
-    if (fixups.Count() == 0) return;
-    store_->check(db.Write(rocksdb::WriteOptions(), &fixups), "writing snapshot");
-    fixups.Clear();
+  auto flush = [&](bool force) {
+    if (batch.Count() == 0 || (!force && batch.GetDataSize() < kBatchBytes)) return;
+    store_->check(db.Write(bulk_write_options(), &batch), "writing snapshot");
+    batch.Clear();
+  };
+  auto record_change = [&](ChangeOp op, std::string_view key, const std::vector<std::size_t>& columns,
+                           std::string_view encoded_row) {
+    encode_change_record(op, column_count, columns, encoded_row, record);
+    batch.Put(keys_.change(current_generation_, key), record);
+    flush(false);
   };
 
   while (current.valid() || committed.valid()) {
@@ -111,22 +127,14 @@ void LocalPendingSnapshot::merge(const ChangeSink* sink) {
                 : !committed.valid() ? -1
                                      : current.encoded_key().compare(committed.encoded_key());
     if (order > 0) {
-      ++counts.removed;
-      if (sink) {
-        std::string_view key_bytes = committed.encoded_key();
-        change.op = ChangeOp::Removed;
-        change.key = make_record_key(decode_row(key_bytes, key_count));
-        change.row.clear();
-        change.changed_columns.clear();
-        (*sink)(change);
-      }
+      ++counts_.removed;
+      record_change(ChangeOp::Removed, committed.encoded_key(), {}, {});
       committed.next();
       continue;
     }
 
     group_key.assign(current.encoded_key());
     group_value.assign(current.value());
-    const std::uint64_t seq = current.seq();
     std::uint64_t occurrences = 1;
     duplicate_rows.clear();
     current.next();
@@ -146,69 +154,75 @@ void LocalPendingSnapshot::merge(const ChangeSink* sink) {
       committed.next();
     }
 
-    if (seq == 0) continue;  // carried over: invalid in this run, keeps its committed state
     if (occurrences > 1) {
-      // Only the first pass sees duplicates; it replaces them by the
-      // committed state so that the commit keeps it.
+      // Every occurrence is invalid; the key keeps its committed state.
       std::string_view key_bytes = group_key;
       invalid_.add_duplicates(make_record_key(decode_row(key_bytes, key_count)), occurrences, duplicate_rows);
-      fixups.DeleteRange(keys_.entry(current_generation_, group_key, 0),
-                         keys_.entry_end(current_generation_, group_key));
-      if (was_committed) fixups.Put(keys_.entry(current_generation_, group_key, 0), carry_over(committed_value));
-      if (fixups.GetDataSize() > kBatchBytes) flush_fixups();
+      batch.DeleteRange(keys_.entry(current_generation_, group_key, 0), keys_.entry_end(current_generation_, group_key));
+      if (was_committed) batch.Put(keys_.entry(current_generation_, group_key, 0), carry_over(committed_value));
+      flush(false);
       continue;
     }
 
     while (retry != retry_keys_.end() && std::string_view(*retry) < std::string_view(group_key)) ++retry;
     const bool retried = retry != retry_keys_.end() && *retry == group_key;
 
-    SnapshotEntryView now = decode_snapshot_entry(group_value);
-    ChangeOp op = ChangeOp::Added;
-    change.changed_columns.clear();
     if (!was_committed) {
-      change.changed_columns = all_columns(column_count);
-    } else {
-      SnapshotEntryView before = decode_snapshot_entry(committed_value);
-      if (!layout_unchanged || now.hashes.row != before.hashes.row) {
-        for (std::size_t i = 0; i < column_count; ++i) {
-          int j = committed_column_of_[i];
-          if (j < 0 || static_cast<std::size_t>(j) >= before.hashes.columns.size() ||
-              before.hashes.columns[static_cast<std::size_t>(j)] != now.hashes.columns[i]) {
-            change.changed_columns.push_back(i);
-          }
+      ++counts_.added;
+      record_change(ChangeOp::Added, group_key, every_column, decode_snapshot_entry(group_value).encoded_row);
+      continue;
+    }
+    // Fast path: equal row hashes under the same layout mean no change.
+    constexpr std::size_t kRowHashBytes = 8;
+    if (layout_unchanged && !retried && group_value.compare(0, kRowHashBytes, committed_value, 0, kRowHashBytes) == 0) {
+      continue;
+    }
+    SnapshotEntryView now = decode_snapshot_entry(group_value);
+    SnapshotEntryView before = decode_snapshot_entry(committed_value);
+    changed_columns.clear();
+    if (!layout_unchanged || now.hashes.row != before.hashes.row) {
+      for (std::size_t i = 0; i < column_count; ++i) {
+        int j = committed_column_of_[i];
+        if (j < 0 || static_cast<std::size_t>(j) >= before.hashes.columns.size() ||
+            before.hashes.columns[static_cast<std::size_t>(j)] != now.hashes.columns[i]) {
+          changed_columns.push_back(i);
         }
-        // Equal column hashes under a different row hash: a 32-bit collision
-        // or a carried-over entry; send everything rather than miss a change.
-        if (change.changed_columns.empty() && layout_unchanged) change.changed_columns = all_columns(column_count);
       }
-      if (change.changed_columns.empty()) {
-        if (!retried) continue;
-        change.changed_columns = all_columns(column_count);
-      }
-      op = ChangeOp::Changed;
+      // Equal column hashes under a different row hash: a 32-bit collision
+      // or a carried-over entry; send everything rather than miss a change.
+      if (changed_columns.empty() && layout_unchanged) changed_columns = every_column;
     }
-    if (op == ChangeOp::Added) ++counts.added; else ++counts.changed;
-    if (sink) {
-      std::string_view key_bytes = group_key;
-      change.op = op;
-      change.key = make_record_key(decode_row(key_bytes, key_count));
-      change.row = decode_row(now.encoded_row);
-      (*sink)(change);
+    if (changed_columns.empty()) {
+      if (!retried) continue;
+      changed_columns = every_column;
     }
+    ++counts_.changed;
+    record_change(ChangeOp::Changed, group_key, changed_columns, now.encoded_row);
   }
   current.check_status();
   committed.check_status();
-  if (!sink) {
-    flush_fixups();
-    counts.rows_read = counts_.rows_read;
-    counts.invalid = invalid_.count();
-    counts_ = counts;
-  }
+  flush(true);
+  counts_.invalid = invalid_.count();
 }
 
 void LocalPendingSnapshot::for_each_change(const ChangeSink& sink) {
   if (finished_) throw DiffError(spec_.sync_name, "changes requested after the snapshot was committed");
-  merge(&sink);
+  const std::string begin = keys_.change(current_generation_, {});
+  const std::string end = keys_.change(current_generation_ + 1, {});
+  rocksdb::Slice end_slice(end);
+  rocksdb::ReadOptions options;
+  options.iterate_upper_bound = &end_slice;
+  std::unique_ptr<rocksdb::Iterator> it(store_->db().NewIterator(options));
+  Change change;
+  const std::size_t key_count = spec_.primary_key.size();
+  for (it->Seek(begin); it->Valid(); it->Next()) {
+    std::string_view key_bytes(it->key().data() + begin.size(), it->key().size() - begin.size());
+    change.key = make_record_key(decode_row(key_bytes, key_count));
+    decode_change_record(std::string_view(it->value().data(), it->value().size()), spec_.mapped_columns.size(),
+                         change);
+    sink(change);
+  }
+  store_->check(it->status(), "reading changes");
 }
 
 void LocalPendingSnapshot::commit(const std::vector<Row>& excluded_keys) {
@@ -240,15 +254,19 @@ void LocalPendingSnapshot::commit(const std::vector<Row>& excluded_keys) {
   next.primary_key = spec_.primary_key;
   next.mapped_columns = spec_.mapped_columns;
   batch.Put(keys_.meta(), encode_sync_meta(next));
+  // The generation was written without WAL: make it durable before the
+  // commit point refers to it.
+  store_->check(db.Flush(rocksdb::FlushOptions()), "flushing snapshot");
   rocksdb::WriteOptions durable;
-  durable.sync = true;  // the commit point; also makes every earlier unsynced write durable
+  durable.sync = true;  // the commit point
   store_->check(db.Write(durable, &batch), "committing snapshot of sync '" + spec_.sync_name + "'");
   finished_ = true;
+  // Best effort: a leftover is removed by the next run of this sync.
   if (old_generation != 0) {
-    // Best effort: a leftover is removed by the next run of this sync.
     db.DeleteRange(rocksdb::WriteOptions(), db.DefaultColumnFamily(), keys_.generation_begin(old_generation),
                    keys_.generation_begin(old_generation + 1));
   }
+  db.DeleteRange(rocksdb::WriteOptions(), db.DefaultColumnFamily(), keys_.changes_begin(), keys_.changes_end());
 }
 
 }  // namespace backflow::diff::local

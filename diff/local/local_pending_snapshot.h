@@ -20,8 +20,8 @@ class LocalPendingSnapshot final : public PendingSnapshot {
  public:
   // Takes over generation `current_generation`, already written with every
   // model row. `invalid` holds the NULL-key rows found while writing it.
-  // Runs the first merge pass: counts, records duplicates as invalid and
-  // replaces them by their committed state.
+  // Runs the merge: counts, stores the change records, records duplicates
+  // as invalid and replaces them by their committed state.
   LocalPendingSnapshot(std::shared_ptr<SnapshotStore> store, DiffSpec spec, SyncMeta committed,
                        std::uint64_t current_generation, std::uint64_t rows_read, InvalidRows invalid);
   ~LocalPendingSnapshot() override;
@@ -32,9 +32,11 @@ class LocalPendingSnapshot final : public PendingSnapshot {
   void commit(const std::vector<Row>& excluded_keys) override;
 
  private:
-  // One merge of the current and committed generations. Without a sink it
-  // counts and handles duplicates; with one it emits the changes.
-  void merge(const ChangeSink* sink);
+  // The merge of the current and committed generations: counts, stores
+  // change records, replaces duplicates by their committed state.
+  void merge();
+  // Removes the uncommitted generation and the change records.
+  void discard() noexcept;
   // A committed entry rewritten for the current column layout.
   std::string carry_over(std::string_view committed_entry) const;
   bool same_layout() const { return committed_.mapped_columns == spec_.mapped_columns; }

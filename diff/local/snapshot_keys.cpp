@@ -27,6 +27,25 @@ std::string SnapshotKeys::meta() const {
   return key;
 }
 
+std::string SnapshotKeys::change(std::uint64_t gen, std::string_view encoded_key) const {
+  std::string key = changes_begin();
+  put_be64(gen, key);
+  key.append(encoded_key.data(), encoded_key.size());
+  return key;
+}
+
+std::string SnapshotKeys::changes_begin() const {
+  std::string key = prefix_;
+  key.push_back('c');
+  return key;
+}
+
+std::string SnapshotKeys::changes_end() const {
+  std::string key = prefix_;
+  key.push_back('d');
+  return key;
+}
+
 std::string SnapshotKeys::generations_end() const {
   std::string key = prefix_;
   key.push_back('h');

@@ -1,5 +1,6 @@
 // The RocksDB key layout of one sync's snapshots:
 //   P + "m"                          -> SyncMeta (committed generation, layout)
+//   P + "c" + gen(8) + key           -> ChangeRecord of the run writing gen
 //   P + "g" + gen(8) + key + seq(8)  -> SnapshotEntry
 // where P = "s" + varint(len(sync)) + sync, gen is the big-endian snapshot
 // generation, key the row codec encoding of the primary key values and seq
@@ -19,6 +20,11 @@ class SnapshotKeys {
   explicit SnapshotKeys(const std::string& sync_name);
 
   std::string meta() const;
+  // Change records of the run that writes generation `gen`, and the bounds
+  // of all change records.
+  std::string change(std::uint64_t gen, std::string_view encoded_key) const;
+  std::string changes_begin() const;
+  std::string changes_end() const;
   // First key of generation `gen` (the upper bound of generation gen-1).
   std::string generation_begin(std::uint64_t gen) const;
   // Upper bound of every generation.

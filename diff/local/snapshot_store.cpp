@@ -11,9 +11,12 @@ std::shared_ptr<SnapshotStore> SnapshotStore::open(const std::filesystem::path& 
   if (ec) throw std::runtime_error("snapshot store " + path.string() + ": cannot create directory: " + ec.message());
   rocksdb::Options options;
   options.create_if_missing = true;
-  // Snapshots are written once and read sequentially twice: favour large
-  // sequential writes over point-read tuning.
-  options.write_buffer_size = 32 << 20;
+  // A generation is written once, scanned twice (this run's merge and the
+  // next run's) and then deleted: favour cheap writes and few rewrites.
+  // Hashes do not compress, so compression would only cost CPU.
+  options.compression = rocksdb::kNoCompression;
+  options.write_buffer_size = 64 << 20;
+  options.level0_file_num_compaction_trigger = 8;
   options.max_open_files = 256;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status status = rocksdb::DB::Open(options, path.string(), &raw);

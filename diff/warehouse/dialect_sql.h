@@ -29,6 +29,10 @@ struct DiffSqlInput {
   // they came from (which name the slots), in DiffSpec order.
   std::vector<std::string> key_columns, key_config_names;
   std::vector<std::string> mapped_columns, mapped_config_names;
+  // The model's type name of each mapped column (ColumnInfo::type_name),
+  // part of the hashed text where the dialect cannot name the type itself,
+  // so that a type change changes the hash.
+  std::vector<std::string> mapped_type_names;
 };
 
 // How the new committed table replaces the old one.
@@ -85,11 +89,17 @@ class DiffSql {
   // another key layout (full resync after a primary key change).
   std::string create_next(bool full_resync, bool with_excluded_keys, bool keep_committed,
                           const std::set<std::string>& committed_hash_slots) const;
-  SwapPlan swap() const;
+  // Replaces the committed table by `source`: the next table, or the current
+  // table itself when the run had no invalid and no excluded keys (its extra
+  // bf_n and bf_null columns are ignored by later runs).
+  SwapPlan swap(const std::string& source) const;
 
  private:
   std::string q(const std::string& identifier) const;
-  std::string hash_expression(const std::string& column) const;
+  std::string hash_expression(std::size_t mapped_index) const;
+  // "CREATE TABLE" or, for tables that need not survive a warehouse crash,
+  // the dialect's cheaper unlogged variant.
+  std::string create_table(bool transient) const;
   std::string hash_type() const;
   std::string concat(const std::vector<std::string>& parts) const;
   std::string key_join(const char* left, const char* right) const;

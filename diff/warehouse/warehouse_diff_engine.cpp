@@ -70,7 +70,10 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec,
   }
   ModelColumns resolved = resolve_model_columns(spec, model_columns);
   for (auto i : resolved.key) input.key_columns.push_back(model_columns[i].name);
-  for (auto i : resolved.mapped) input.mapped_columns.push_back(model_columns[i].name);
+  for (auto i : resolved.mapped) {
+    input.mapped_columns.push_back(model_columns[i].name);
+    input.mapped_type_names.push_back(model_columns[i].type_name);
+  }
   DiffSql sql(input);
 
   for (const auto& drop : sql.drop_transient_tables()) runner.execute(drop);

@@ -116,8 +116,12 @@ void WarehousePendingSnapshot::commit(const std::vector<Row>& excluded_keys) {
     runner_.load_keys(sql_.create_key_table(sql_.tables().excluded_keys), sql_.insert_key(sql_.tables().excluded_keys),
                       excluded_keys);
   }
-  runner_.execute(sql_.create_next(spec_.full_resync, excluded, keep_committed_, committed_hash_slots_));
-  SwapPlan swap = sql_.swap();
+  // Without invalid or excluded keys the current table is the next committed one.
+  const bool current_is_next = !excluded && counts_.invalid == 0;
+  if (!current_is_next) {
+    runner_.execute(sql_.create_next(spec_.full_resync, excluded, keep_committed_, committed_hash_slots_));
+  }
+  SwapPlan swap = sql_.swap(current_is_next ? sql_.tables().current : sql_.tables().next);
   runner_.run_all(swap.statements, swap.transactional);
   finished_ = true;
   // Best effort: the next run drops leftovers.

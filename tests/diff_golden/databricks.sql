@@ -73,3 +73,6 @@ CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_nxt` AS SELECT n.`k_e9
 -- swap (statement by statement)
 CREATE OR REPLACE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_com` AS SELECT * FROM `backflow`.`bf_contacts_____hubspot_95bde77f_nxt`;
 DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_nxt`;
+-- swap (statement by statement)
+CREATE OR REPLACE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_com` AS SELECT * FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur`;
+DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_cur`;

@@ -23,7 +23,7 @@ DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_rtk`;
 SELECT * FROM `analytics`.`customers` m WHERE 1 = 0;
 
 -- create current
-CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_cur` AS SELECT m.`region` AS `k_e9b84a0d`, m.`customer_id` AS `k_d70d165c`, CONV(LEFT(MD5(CASE WHEN m.`email` IS NULL THEN 'N' ELSE CONCAT('V', m.`email`) END), 16), 16, 10) AS `h_d07cb3a1`, CONV(LEFT(MD5(CASE WHEN m.`lifetime value` IS NULL THEN 'N' ELSE CONCAT('V', m.`lifetime value`) END), 16), 16, 10) AS `h_342805b4`, COUNT(*) OVER (PARTITION BY m.`region`, m.`customer_id`) AS `bf_n`, CASE WHEN m.`region` IS NULL OR m.`customer_id` IS NULL THEN 1 ELSE 0 END AS `bf_null` FROM `analytics`.`customers` m;
+CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_cur` AS SELECT m.`region` AS `k_e9b84a0d`, m.`customer_id` AS `k_d70d165c`, CONV(LEFT(MD5(CASE WHEN m.`email` IS NULL THEN 'N' ELSE CONCAT('Vvarchar:', m.`email`) END), 16), 16, 10) AS `h_d07cb3a1`, CONV(LEFT(MD5(CASE WHEN m.`lifetime value` IS NULL THEN 'N' ELSE CONCAT('Vnumeric:', m.`lifetime value`) END), 16), 16, 10) AS `h_342805b4`, COUNT(*) OVER (PARTITION BY m.`region`, m.`customer_id`) AS `bf_n`, CASE WHEN m.`region` IS NULL OR m.`customer_id` IS NULL THEN 1 ELSE 0 END AS `bf_null` FROM `analytics`.`customers` m;
 
 -- create committed if missing
 CREATE TABLE IF NOT EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_com` AS SELECT n.`k_e9b84a0d`, n.`k_d70d165c`, n.`h_d07cb3a1`, n.`h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` n WHERE 1 = 0;
@@ -72,4 +72,7 @@ CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_nxt` AS SELECT n.`k_e9
 
 -- swap (statement by statement)
 RENAME TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_com` TO `backflow`.`bf_contacts_____hubspot_95bde77f_old`, `backflow`.`bf_contacts_____hubspot_95bde77f_nxt` TO `backflow`.`bf_contacts_____hubspot_95bde77f_com`;
+DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_old`;
+-- swap (statement by statement)
+RENAME TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_com` TO `backflow`.`bf_contacts_____hubspot_95bde77f_old`, `backflow`.`bf_contacts_____hubspot_95bde77f_cur` TO `backflow`.`bf_contacts_____hubspot_95bde77f_com`;
 DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_old`;

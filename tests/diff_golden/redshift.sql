@@ -23,7 +23,7 @@ DROP TABLE IF EXISTS "backflow"."bf_contacts_____hubspot_95bde77f_rtk";
 SELECT * FROM "analytics"."customers" m WHERE 1 = 0;
 
 -- create current
-CREATE TABLE "backflow"."bf_contacts_____hubspot_95bde77f_cur" AS SELECT m."region" AS "k_e9b84a0d", m."customer_id" AS "k_d70d165c", STRTOL(LEFT(MD5(CASE WHEN m."email" IS NULL THEN 'N' ELSE 'V' || m."email"::varchar END), 15), 16) AS "h_d07cb3a1", STRTOL(LEFT(MD5(CASE WHEN m."lifetime value" IS NULL THEN 'N' ELSE 'V' || m."lifetime value"::varchar END), 15), 16) AS "h_342805b4", COUNT(*) OVER (PARTITION BY m."region", m."customer_id") AS "bf_n", CASE WHEN m."region" IS NULL OR m."customer_id" IS NULL THEN 1 ELSE 0 END AS "bf_null" FROM "analytics"."customers" m;
+CREATE TABLE "backflow"."bf_contacts_____hubspot_95bde77f_cur" AS SELECT m."region" AS "k_e9b84a0d", m."customer_id" AS "k_d70d165c", STRTOL(LEFT(MD5(CASE WHEN m."email" IS NULL THEN 'N' ELSE 'Vvarchar:' || m."email"::varchar END), 15), 16) AS "h_d07cb3a1", STRTOL(LEFT(MD5(CASE WHEN m."lifetime value" IS NULL THEN 'N' ELSE 'Vnumeric:' || m."lifetime value"::varchar END), 15), 16) AS "h_342805b4", COUNT(*) OVER (PARTITION BY m."region", m."customer_id") AS "bf_n", CASE WHEN m."region" IS NULL OR m."customer_id" IS NULL THEN 1 ELSE 0 END AS "bf_null" FROM "analytics"."customers" m;
 
 -- create committed if missing
 CREATE TABLE IF NOT EXISTS "backflow"."bf_contacts_____hubspot_95bde77f_com" (LIKE "backflow"."bf_contacts_____hubspot_95bde77f_cur");
@@ -73,3 +73,6 @@ CREATE TABLE "backflow"."bf_contacts_____hubspot_95bde77f_nxt" AS SELECT n."k_e9
 -- swap (one transaction)
 DROP TABLE IF EXISTS "backflow"."bf_contacts_____hubspot_95bde77f_com";
 ALTER TABLE "backflow"."bf_contacts_____hubspot_95bde77f_nxt" RENAME TO "bf_contacts_____hubspot_95bde77f_com";
+-- swap (one transaction)
+DROP TABLE IF EXISTS "backflow"."bf_contacts_____hubspot_95bde77f_com";
+ALTER TABLE "backflow"."bf_contacts_____hubspot_95bde77f_cur" RENAME TO "bf_contacts_____hubspot_95bde77f_com";

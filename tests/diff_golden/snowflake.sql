@@ -73,3 +73,6 @@ CREATE TABLE "backflow"."bf_contacts_____hubspot_95bde77f_nxt" AS SELECT n."k_e9
 -- swap (statement by statement)
 ALTER TABLE "backflow"."bf_contacts_____hubspot_95bde77f_nxt" SWAP WITH "backflow"."bf_contacts_____hubspot_95bde77f_com";
 DROP TABLE IF EXISTS "backflow"."bf_contacts_____hubspot_95bde77f_nxt";
+-- swap (statement by statement)
+ALTER TABLE "backflow"."bf_contacts_____hubspot_95bde77f_cur" SWAP WITH "backflow"."bf_contacts_____hubspot_95bde77f_com";
+DROP TABLE IF EXISTS "backflow"."bf_contacts_____hubspot_95bde77f_cur";

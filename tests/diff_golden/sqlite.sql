@@ -73,3 +73,6 @@ CREATE TABLE "backflow__bf_contacts_____hubspot_95bde77f_nxt" AS SELECT n."k_e9b
 -- swap (one transaction)
 DROP TABLE IF EXISTS "backflow__bf_contacts_____hubspot_95bde77f_com";
 ALTER TABLE "backflow__bf_contacts_____hubspot_95bde77f_nxt" RENAME TO "backflow__bf_contacts_____hubspot_95bde77f_com";
+-- swap (one transaction)
+DROP TABLE IF EXISTS "backflow__bf_contacts_____hubspot_95bde77f_com";
+ALTER TABLE "backflow__bf_contacts_____hubspot_95bde77f_cur" RENAME TO "backflow__bf_contacts_____hubspot_95bde77f_com";
