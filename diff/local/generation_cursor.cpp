@@ -2,25 +2,24 @@
 
 #include <stdexcept>
 
+#include "diff/local/snapshot_keys.h"
+
 namespace backflow::diff::local {
 
-GenerationCursor::GenerationCursor(rocksdb::DB& db, const SnapshotKeys& keys,
-                                   std::optional<std::uint64_t> generation)
-    : prefix_size_(keys.entry_prefix_size()) {
+GenerationCursor::GenerationCursor(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* generation)
+    : upper_bound_(kEntriesEnd.data(), kEntriesEnd.size()) {
   if (!generation) return;
-  upper_bound_ = keys.generation_begin(*generation + 1);
-  upper_bound_slice_ = rocksdb::Slice(upper_bound_);
   rocksdb::ReadOptions options;
-  options.iterate_upper_bound = &upper_bound_slice_;
+  options.iterate_upper_bound = &upper_bound_;
   options.fill_cache = false;  // one sequential scan; keep the cache for others
   options.readahead_size = 2 << 20;
-  iterator_.reset(db.NewIterator(options));
-  iterator_->Seek(keys.generation_begin(*generation));
+  iterator_.reset(db.NewIterator(options, generation));
+  iterator_->Seek(rocksdb::Slice(kEntriesBegin.data(), kEntriesBegin.size()));
 }
 
 std::string_view GenerationCursor::encoded_key() const {
   rocksdb::Slice k = iterator_->key();
-  return entry_encoded_key(std::string_view(k.data(), k.size()), prefix_size_);
+  return entry_encoded_key(std::string_view(k.data(), k.size()));
 }
 
 std::uint64_t GenerationCursor::seq() const {

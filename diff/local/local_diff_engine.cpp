@@ -22,32 +22,16 @@ std::string join(const std::vector<std::string>& names) {
   return out;
 }
 
-SyncMeta load_meta(SnapshotStore& store, const SnapshotKeys& keys, const std::string& sync_name) {
+SyncMeta load_meta(SnapshotStore& store, const std::string& sync_name) {
   std::string bytes;
-  rocksdb::Status status = store.db().Get(rocksdb::ReadOptions(), keys.meta(), &bytes);
+  rocksdb::Status status = store.db().Get(rocksdb::ReadOptions(), store.meta_family(), sync_meta_key(sync_name), &bytes);
   if (status.IsNotFound()) return SyncMeta{};
   store.check(status, "reading the snapshot state of sync '" + sync_name + "'");
   return decode_sync_meta(bytes);
 }
 
-// Whatever is not the committed generation was left by an interrupted run.
-void remove_uncommitted_generations(SnapshotStore& store, const SnapshotKeys& keys, std::uint64_t committed) {
-  rocksdb::DB& db = store.db();
-  auto* cf = db.DefaultColumnFamily();
-  std::string end = committed == 0 ? keys.generations_end() : keys.generation_begin(committed);
-  store.check(db.DeleteRange(rocksdb::WriteOptions(), cf, keys.generation_begin(0), end),
-              "removing an interrupted snapshot");
-  if (committed != 0) {
-    store.check(db.DeleteRange(rocksdb::WriteOptions(), cf, keys.generation_begin(committed + 1),
-                               keys.generations_end()),
-                "removing an interrupted snapshot");
-  }
-  store.check(db.DeleteRange(rocksdb::WriteOptions(), cf, keys.changes_begin(), keys.changes_end()),
-              "removing the changes of an interrupted run");
-}
-
 // Snapshot rows skip the WAL: an uncommitted generation is worthless after
-// a crash, and the commit flushes the memtable before its synced write.
+// a crash, and the commit flushes it before its synced write.
 rocksdb::WriteOptions bulk_write_options() {
   rocksdb::WriteOptions options;
   options.disableWAL = true;
@@ -57,18 +41,21 @@ rocksdb::WriteOptions bulk_write_options() {
 }  // namespace
 
 std::unique_ptr<PendingSnapshot> LocalDiffEngine::diff(const DiffSpec& spec, RowSource& model) {
-  SnapshotKeys keys(spec.sync_name);
-  SyncMeta committed = load_meta(*store_, keys, spec.sync_name);
+  SyncMeta committed = load_meta(*store_, spec.sync_name);
   if (committed.committed_generation != 0 && !spec.full_resync && committed.primary_key != spec.primary_key) {
     throw DiffError(spec.sync_name, "primary key changed from (" + join(committed.primary_key) + ") to (" +
                                         join(spec.primary_key) +
                                         ") since the last committed snapshot; run a full resync");
   }
   ModelColumns columns = resolve_model_columns(spec, model.columns());
-  remove_uncommitted_generations(*store_, keys, committed.committed_generation);
+  // Whatever is not the committed generation was left by an interrupted run.
+  for (std::uint64_t leftover : store_->generations(spec.sync_name)) {
+    if (leftover != committed.committed_generation) store_->drop_generation(spec.sync_name, leftover);
+  }
 
   const std::uint64_t generation = committed.committed_generation + 1;
   rocksdb::DB& db = store_->db();
+  rocksdb::ColumnFamilyHandle* family = store_->create_generation(spec.sync_name, generation);
   InvalidRows invalid;
   std::uint64_t rows_read = 0;
   try {
@@ -92,7 +79,7 @@ std::unique_ptr<PendingSnapshot> LocalDiffEngine::diff(const DiffSpec& spec, Row
       encode_row(key, encoded_key);
       encode_snapshot_entry(hashes, encoded_row, entry);
       // rows_read (>= 1) as sequence: duplicates stay distinct and adjacent.
-      batch.Put(keys.entry(generation, encoded_key, rows_read), entry);
+      batch.Put(family, entry_key(encoded_key, rows_read), entry);
       if (batch.GetDataSize() > kBatchBytes) {
         store_->check(db.Write(bulk_write_options(), &batch), "writing snapshot");
         batch.Clear();
@@ -100,8 +87,11 @@ std::unique_ptr<PendingSnapshot> LocalDiffEngine::diff(const DiffSpec& spec, Row
     }
     store_->check(db.Write(bulk_write_options(), &batch), "writing snapshot");
   } catch (...) {
-    db.DeleteRange(rocksdb::WriteOptions(), db.DefaultColumnFamily(), keys.generation_begin(generation),
-                   keys.generation_begin(generation + 1));
+    try {
+      store_->drop_generation(spec.sync_name, generation);
+    } catch (...) {
+      // The next run drops it; the read error matters more.
+    }
     throw;
   }
   return std::make_unique<LocalPendingSnapshot>(store_, spec, std::move(committed), generation, rows_read,

@@ -1,12 +1,12 @@
 #include "diff/local/local_pending_snapshot.h"
 
 #include <algorithm>
-#include <optional>
 
 #include "diff/diff_error.h"
 #include "diff/local/change_record.h"
 #include "diff/local/generation_cursor.h"
 #include "diff/local/snapshot_entry.h"
+#include "diff/local/snapshot_keys.h"
 #include "diff/row_codec.h"
 
 namespace backflow::diff::local {
@@ -37,9 +37,19 @@ LocalPendingSnapshot::LocalPendingSnapshot(std::shared_ptr<SnapshotStore> store,
     : store_(std::move(store)),
       spec_(std::move(spec)),
       committed_(std::move(committed)),
-      keys_(spec_.sync_name),
       current_generation_(current_generation),
+      current_(store_->generation(spec_.sync_name, current_generation)),
+      committed_family_(committed_.committed_generation == 0
+                            ? nullptr
+                            : store_->generation(spec_.sync_name, committed_.committed_generation)),
       invalid_(std::move(invalid)) {
+  if (!current_) throw DiffError(spec_.sync_name, "snapshot generation vanished while the run was writing it");
+  if (committed_.committed_generation != 0 && !committed_family_) {
+    discard();
+    throw DiffError(spec_.sync_name, "the committed snapshot (generation " +
+                                         std::to_string(committed_.committed_generation) + ") is missing from " +
+                                         store_->path().string() + "; run a full resync");
+  }
   for (const auto& name : spec_.mapped_columns) {
     auto it = std::find(committed_.mapped_columns.begin(), committed_.mapped_columns.end(), name);
     committed_column_of_.push_back(it == committed_.mapped_columns.end()
@@ -63,10 +73,11 @@ LocalPendingSnapshot::LocalPendingSnapshot(std::shared_ptr<SnapshotStore> store,
 }
 
 void LocalPendingSnapshot::discard() noexcept {
-  rocksdb::DB& db = store_->db();
-  db.DeleteRange(rocksdb::WriteOptions(), db.DefaultColumnFamily(), keys_.generation_begin(current_generation_),
-                 keys_.generation_begin(current_generation_ + 1));
-  db.DeleteRange(rocksdb::WriteOptions(), db.DefaultColumnFamily(), keys_.changes_begin(), keys_.changes_end());
+  try {
+    store_->drop_generation(spec_.sync_name, current_generation_);
+  } catch (...) {
+    // The next run of the sync drops it.
+  }
 }
 
 LocalPendingSnapshot::~LocalPendingSnapshot() {
@@ -94,12 +105,8 @@ std::string LocalPendingSnapshot::carry_over(std::string_view committed_entry) c
 
 void LocalPendingSnapshot::merge() {
   rocksdb::DB& db = store_->db();
-  std::optional<std::uint64_t> committed_generation;
-  if (!spec_.full_resync && committed_.committed_generation != 0) {
-    committed_generation = committed_.committed_generation;
-  }
-  GenerationCursor current(db, keys_, current_generation_);
-  GenerationCursor committed(db, keys_, committed_generation);
+  GenerationCursor current(db, current_);
+  GenerationCursor committed(db, spec_.full_resync ? nullptr : committed_family_);
   const std::size_t key_count = spec_.primary_key.size();
   const std::size_t column_count = spec_.mapped_columns.size();
   const bool layout_unchanged = same_layout();
@@ -118,7 +125,7 @@ void LocalPendingSnapshot::merge() {
   auto record_change = [&](ChangeOp op, std::string_view key, const std::vector<std::size_t>& columns,
                            std::string_view encoded_row) {
     encode_change_record(op, column_count, columns, encoded_row, record);
-    batch.Put(keys_.change(current_generation_, key), record);
+    batch.Put(current_, change_key(key), record);
     flush(false);
   };
 
@@ -158,8 +165,8 @@ void LocalPendingSnapshot::merge() {
       // Every occurrence is invalid; the key keeps its committed state.
       std::string_view key_bytes = group_key;
       invalid_.add_duplicates(make_record_key(decode_row(key_bytes, key_count)), occurrences, duplicate_rows);
-      batch.DeleteRange(keys_.entry(current_generation_, group_key, 0), keys_.entry_end(current_generation_, group_key));
-      if (was_committed) batch.Put(keys_.entry(current_generation_, group_key, 0), carry_over(committed_value));
+      batch.DeleteRange(current_, entry_key(group_key, 0), entry_key_end(group_key));
+      if (was_committed) batch.Put(current_, entry_key(group_key, 0), carry_over(committed_value));
       flush(false);
       continue;
     }
@@ -207,16 +214,14 @@ void LocalPendingSnapshot::merge() {
 
 void LocalPendingSnapshot::for_each_change(const ChangeSink& sink) {
   if (finished_) throw DiffError(spec_.sync_name, "changes requested after the snapshot was committed");
-  const std::string begin = keys_.change(current_generation_, {});
-  const std::string end = keys_.change(current_generation_ + 1, {});
-  rocksdb::Slice end_slice(end);
+  rocksdb::Slice end(kChangesEnd.data(), kChangesEnd.size());
   rocksdb::ReadOptions options;
-  options.iterate_upper_bound = &end_slice;
-  std::unique_ptr<rocksdb::Iterator> it(store_->db().NewIterator(options));
+  options.iterate_upper_bound = &end;
+  std::unique_ptr<rocksdb::Iterator> it(store_->db().NewIterator(options, current_));
   Change change;
   const std::size_t key_count = spec_.primary_key.size();
-  for (it->Seek(begin); it->Valid(); it->Next()) {
-    std::string_view key_bytes(it->key().data() + begin.size(), it->key().size() - begin.size());
+  for (it->Seek(rocksdb::Slice(kChangesBegin.data(), kChangesBegin.size())); it->Valid(); it->Next()) {
+    std::string_view key_bytes(it->key().data() + kChangesBegin.size(), it->key().size() - kChangesBegin.size());
     change.key = make_record_key(decode_row(key_bytes, key_count));
     decode_change_record(std::string_view(it->value().data(), it->value().size()), spec_.mapped_columns.size(),
                          change);
@@ -229,44 +234,45 @@ void LocalPendingSnapshot::commit(const std::vector<Row>& excluded_keys) {
   if (finished_) throw DiffError(spec_.sync_name, "snapshot committed twice");
   rocksdb::DB& db = store_->db();
   rocksdb::WriteBatch batch;
-  const std::uint64_t old_generation = committed_.committed_generation;
   for (const Row& key : excluded_keys) {
     std::string encoded;
     encode_row(key, encoded);
-    batch.DeleteRange(keys_.entry(current_generation_, encoded, 0), keys_.entry_end(current_generation_, encoded));
-    if (old_generation == 0) continue;
-    // Read the committed state of this key (a generation that this run
-    // never writes, so the read is stable).
-    std::string end = keys_.entry_end(old_generation, encoded);
+    batch.DeleteRange(current_, entry_key(encoded, 0), entry_key_end(encoded));
+    if (!committed_family_) continue;
+    // The committed state of this key (a generation this run never writes).
+    std::string end = entry_key_end(encoded);
     rocksdb::Slice end_slice(end);
     rocksdb::ReadOptions options;
     options.iterate_upper_bound = &end_slice;
-    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(options));
-    it->Seek(keys_.entry(old_generation, encoded, 0));
+    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(options, committed_family_));
+    it->Seek(entry_key(encoded, 0));
     if (it->Valid()) {
-      batch.Put(keys_.entry(current_generation_, encoded, 0),
-                carry_over(std::string_view(it->value().data(), it->value().size())));
+      batch.Put(current_, entry_key(encoded, 0), carry_over(std::string_view(it->value().data(), it->value().size())));
     }
     store_->check(it->status(), "reading committed snapshot");
   }
+  batch.DeleteRange(current_, rocksdb::Slice(kChangesBegin.data(), kChangesBegin.size()),
+                    rocksdb::Slice(kChangesEnd.data(), kChangesEnd.size()));
   SyncMeta next;
   next.committed_generation = current_generation_;
   next.primary_key = spec_.primary_key;
   next.mapped_columns = spec_.mapped_columns;
-  batch.Put(keys_.meta(), encode_sync_meta(next));
+  batch.Put(store_->meta_family(), sync_meta_key(spec_.sync_name), encode_sync_meta(next));
+
   // The generation was written without WAL: make it durable before the
   // commit point refers to it.
-  store_->check(db.Flush(rocksdb::FlushOptions()), "flushing snapshot");
+  store_->check(db.Flush(rocksdb::FlushOptions(), current_), "flushing snapshot");
   rocksdb::WriteOptions durable;
   durable.sync = true;  // the commit point
   store_->check(db.Write(durable, &batch), "committing snapshot of sync '" + spec_.sync_name + "'");
   finished_ = true;
-  // Best effort: a leftover is removed by the next run of this sync.
-  if (old_generation != 0) {
-    db.DeleteRange(rocksdb::WriteOptions(), db.DefaultColumnFamily(), keys_.generation_begin(old_generation),
-                   keys_.generation_begin(old_generation + 1));
+  // Best effort: a leftover generation is dropped by the next run of this sync.
+  if (committed_.committed_generation != 0) {
+    try {
+      store_->drop_generation(spec_.sync_name, committed_.committed_generation);
+    } catch (...) {
+    }
   }
-  db.DeleteRange(rocksdb::WriteOptions(), db.DefaultColumnFamily(), keys_.changes_begin(), keys_.changes_end());
 }
 
 }  // namespace backflow::diff::local

@@ -8,73 +8,46 @@ void put_be64(std::uint64_t v, std::string& out) {
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xFF));
 }
 
-}  // namespace
-
-SnapshotKeys::SnapshotKeys(const std::string& sync_name) {
-  prefix_.push_back('s');
-  std::uint64_t n = sync_name.size();
-  while (n >= 0x80) {
-    prefix_.push_back(static_cast<char>((n & 0x7F) | 0x80));
-    n >>= 7;
-  }
-  prefix_.push_back(static_cast<char>(n));
-  prefix_ += sync_name;
+std::string prefixed(std::string_view prefix, std::string_view encoded_key) {
+  std::string key;
+  key.reserve(prefix.size() + encoded_key.size() + 9);
+  key.append(prefix.data(), prefix.size());
+  key.append(encoded_key.data(), encoded_key.size());
+  return key;
 }
 
-std::string SnapshotKeys::meta() const {
-  std::string key = prefix_;
+}  // namespace
+
+std::string sync_meta_key(const std::string& sync_name) {
+  std::string key;
+  key.push_back('s');
+  std::uint64_t n = sync_name.size();
+  while (n >= 0x80) {
+    key.push_back(static_cast<char>((n & 0x7F) | 0x80));
+    n >>= 7;
+  }
+  key.push_back(static_cast<char>(n));
+  key.append(sync_name);
   key.push_back('m');
   return key;
 }
 
-std::string SnapshotKeys::change(std::uint64_t gen, std::string_view encoded_key) const {
-  std::string key = changes_begin();
-  put_be64(gen, key);
-  key.append(encoded_key.data(), encoded_key.size());
-  return key;
-}
-
-std::string SnapshotKeys::changes_begin() const {
-  std::string key = prefix_;
-  key.push_back('c');
-  return key;
-}
-
-std::string SnapshotKeys::changes_end() const {
-  std::string key = prefix_;
-  key.push_back('d');
-  return key;
-}
-
-std::string SnapshotKeys::generations_end() const {
-  std::string key = prefix_;
-  key.push_back('h');
-  return key;
-}
-
-std::string SnapshotKeys::generation_begin(std::uint64_t gen) const {
-  std::string key = prefix_;
-  key.push_back('g');
-  put_be64(gen, key);
-  return key;
-}
-
-std::string SnapshotKeys::entry(std::uint64_t gen, std::string_view encoded_key, std::uint64_t seq) const {
-  std::string key = generation_begin(gen);
-  key += encoded_key;
+std::string entry_key(std::string_view encoded_key, std::uint64_t seq) {
+  std::string key = prefixed(kEntriesBegin, encoded_key);
   put_be64(seq, key);
   return key;
 }
 
-std::string SnapshotKeys::entry_end(std::uint64_t gen, std::string_view encoded_key) const {
-  std::string key = generation_begin(gen);
-  key.append(encoded_key.data(), encoded_key.size());
+std::string entry_key_end(std::string_view encoded_key) {
+  std::string key = prefixed(kEntriesBegin, encoded_key);
   key.append(9, '\xff');  // beyond any 8-byte sequence suffix
   return key;
 }
 
-std::string_view entry_encoded_key(std::string_view entry_key, std::size_t prefix_size) {
-  return entry_key.substr(prefix_size, entry_key.size() - prefix_size - 8);
+std::string change_key(std::string_view encoded_key) { return prefixed(kChangesBegin, encoded_key); }
+
+std::string_view entry_encoded_key(std::string_view entry_key) {
+  return entry_key.substr(kEntriesBegin.size(), entry_key.size() - kEntriesBegin.size() - 8);
 }
 
 std::uint64_t entry_seq(std::string_view entry_key) {
