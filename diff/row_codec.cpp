@@ -11,9 +11,9 @@ namespace {
 
 template <typename U>
 void put_fixed(U v, std::string& out) {
-  for (int shift = (int{sizeof(U)} - 1) * 8; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((v >> shift) & 0xFF));
-  }
+  char bytes[sizeof(U)];
+  for (std::size_t i = 0; i < sizeof(U); ++i) bytes[i] = static_cast<char>((v >> (8 * (sizeof(U) - 1 - i))) & 0xFF);
+  out.append(bytes, sizeof(U));
 }
 
 void put_varint(std::uint64_t v, std::string& out) {

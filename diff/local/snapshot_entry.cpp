@@ -8,9 +8,9 @@ namespace {
 
 template <typename U>
 void put(U v, std::string& out) {
-  for (int shift = (int{sizeof(U)} - 1) * 8; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((v >> shift) & 0xFF));
-  }
+  char bytes[sizeof(U)];
+  for (std::size_t i = 0; i < sizeof(U); ++i) bytes[i] = static_cast<char>((v >> (8 * (sizeof(U) - 1 - i))) & 0xFF);
+  out.append(bytes, sizeof(U));
 }
 
 template <typename U>
@@ -26,6 +26,7 @@ U get(std::string_view& in) {
 
 void encode_snapshot_entry(const RowHashes& hashes, std::string_view encoded_row, std::string& out) {
   out.clear();
+  out.reserve(12 + 4 * hashes.columns.size() + encoded_row.size());
   put(hashes.row, out);
   put(static_cast<std::uint32_t>(hashes.columns.size()), out);
   for (std::uint32_t h : hashes.columns) put(h, out);
