@@ -13,26 +13,9 @@
 #include "diff/odbc/connection.h"
 #include "diff/pending_snapshot.h"
 #include "diff/warehouse/dialect_sql.h"
+#include "diff/warehouse/statement_runner.h"
 
 namespace backflow::diff::warehouse {
-
-// Runs statements on a connection, announcing each first.
-class StatementRunner {
- public:
-  StatementRunner(odbc::Connection& connection, std::function<void(std::string_view)> before)
-      : connection_(connection), before_(std::move(before)) {}
-  std::int64_t execute(const std::string& sql, const std::vector<Value>& params = {});
-  odbc::ResultReader query(const std::string& sql);
-  // Runs `statements` in one transaction (or one by one when !transactional).
-  void run_all(const std::vector<std::string>& statements, bool transactional);
-  // Creates `table` (via create_sql) and fills it with `keys`.
-  void load_keys(const std::string& create_sql, const std::string& insert_sql, const std::vector<Row>& keys);
-  odbc::Connection& connection() { return connection_; }
-
- private:
-  odbc::Connection& connection_;
-  std::function<void(std::string_view)> before_;
-};
 
 class WarehousePendingSnapshot final : public PendingSnapshot {
  public:
