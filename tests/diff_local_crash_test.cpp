@@ -40,7 +40,7 @@ pid_t spawn_run(const std::filesystem::path& state_dir, const std::vector<Row>& 
 
 }  // namespace
 
-TEST_CASE("local engine: SIGKILL during snapshot, diff or commit leaves the old or the new snapshot",
+TEST_CASE("local engine: SIGKILL during snapshot or diff or commit leaves the old or the new snapshot",
           "[diff][local][crash]") {
   const std::uint64_t seed = Catch::rngSeed() ? Catch::rngSeed() : 4242;
   std::cerr << "local crash test seed " << seed << "\n";

@@ -62,7 +62,7 @@ std::map<std::string, ChangeOp> ops_by_key(const std::vector<ChangeRecord>& chan
 
 }  // namespace
 
-TEST_CASE("local engine: added, changed, removed by primary key; unmapped columns do not count", "[diff][local]") {
+TEST_CASE("local engine: added and changed and removed by primary key and unmapped columns do not count", "[diff][local]") {
   local::LocalDiffEngine engine(local::SnapshotStore::open(make_temp_dir("diff-local-basic")));
   auto first = run_local(engine, people_spec(), {person(1, "ann", "1.5"), person(2, "bob", "2"), person(3, "cy", "3")});
   CHECK(first.pending->counts().added == 3);
@@ -89,7 +89,7 @@ TEST_CASE("local engine: added, changed, removed by primary key; unmapped column
   CHECK(third.pending->counts().rows_read == 3);
 }
 
-TEST_CASE("local engine: NULL and duplicate keys are invalid, every occurrence, and keep their committed state",
+TEST_CASE("local engine: NULL and duplicate keys are invalid in every occurrence and keep their committed state",
           "[diff][local]") {
   local::LocalDiffEngine engine(local::SnapshotStore::open(make_temp_dir("diff-local-invalid")));
   run_local(engine, people_spec(), {person(7, "g", "1"), person(8, "h", "1")}).pending->commit({});
@@ -147,7 +147,7 @@ TEST_CASE("local engine: keys excluded from a commit come back even when unchang
             .changes.empty());
 }
 
-TEST_CASE("local engine: retry keys are emitted again as changed, or removed when gone", "[diff][local]") {
+TEST_CASE("local engine: retry keys are emitted again as changed or removed when gone", "[diff][local]") {
   local::LocalDiffEngine engine(local::SnapshotStore::open(make_temp_dir("diff-local-retry")));
   run_local(engine, people_spec(), {person(1, "a", "1"), person(2, "b", "2")}).pending->commit({});
   DiffSpec spec = people_spec();
@@ -160,7 +160,7 @@ TEST_CASE("local engine: retry keys are emitted again as changed, or removed whe
   CHECK(run.pending->counts().changed == 1);
 }
 
-TEST_CASE("local engine: a full resync adds everything, removes nothing, and keeps the committed snapshot until commit",
+TEST_CASE("local engine: a full resync adds everything and removes nothing and keeps the committed snapshot until commit",
           "[diff][local]") {
   local::LocalDiffEngine engine(local::SnapshotStore::open(make_temp_dir("diff-local-resync")));
   run_local(engine, people_spec(), {person(1, "a", "1"), person(2, "b", "2")}).pending->commit({});

@@ -183,10 +183,10 @@ TEST_CASE("warehouse engine on SQLite: decimals compare as stored", "[diff][ware
 TEST_CASE("warehouse engine on PostgreSQL: numeric 1.5 -> 1.50 is a change", "[pg][diff][warehouse]") {
   decimal_rule(Dialect::postgres);
 }
-TEST_CASE("warehouse engine on SQLite: excluded keys come back; full resync", "[diff][warehouse]") {
+TEST_CASE("warehouse engine on SQLite: excluded keys come back and full resync keeps the snapshot", "[diff][warehouse]") {
   retention_and_resync(Dialect::sqlite);
 }
-TEST_CASE("warehouse engine on PostgreSQL: excluded keys come back; full resync", "[pg][diff][warehouse]") {
+TEST_CASE("warehouse engine on PostgreSQL: excluded keys come back and full resync keeps the snapshot", "[pg][diff][warehouse]") {
   retention_and_resync(Dialect::postgres);
 }
 TEST_CASE("warehouse engine on SQLite: bad input is a clear error and corrupts nothing", "[diff][warehouse]") {

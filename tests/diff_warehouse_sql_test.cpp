@@ -83,7 +83,7 @@ TEST_CASE("warehouse SQL matches the golden files for every dialect", "[diff][wa
   }
 }
 
-TEST_CASE("warehouse SQL uses each dialect's hash, join and swap", "[diff][warehouse][sql]") {
+TEST_CASE("warehouse SQL uses each dialect's hash and join and swap", "[diff][warehouse][sql]") {
   auto diff_sql = [](Dialect d) {
     DiffSql sql = sql_for(d, "m");
     return sql.create_diff(false, false, {sql.hash_slots().begin(), sql.hash_slots().end()});
@@ -114,7 +114,7 @@ TEST_CASE("warehouse SQL uses each dialect's hash, join and swap", "[diff][wareh
   CHECK_THAT(sql_for(Dialect::databricks, "m").swap("n").statements[0], Catch::StartsWith("CREATE OR REPLACE TABLE"));
 }
 
-TEST_CASE("bookkeeping table names are safe, short and distinct", "[diff][warehouse][sql]") {
+TEST_CASE("bookkeeping table names are safe and short and distinct", "[diff][warehouse][sql]") {
   SyncTables a = make_sync_tables(Dialect::postgres, "backflow", std::string(200, 'x') + "a");
   SyncTables b = make_sync_tables(Dialect::postgres, "backflow", std::string(200, 'x') + "b");
   CHECK(a.committed_name.size() <= 63);
