@@ -134,7 +134,7 @@ TEST_CASE("PostgreSQL: parameters of every type round-trip, quotes and NULLs inc
         Value::integer(1));
 }
 
-TEST_CASE("PostgreSQL: a 10 MB text value round-trips exactly; empty results", "[pg][odbc]") {
+TEST_CASE("PostgreSQL: a 10 MB text value round-trips exactly and empty results work", "[pg][odbc]") {
   auto conn = open_pg();
   conn.execute("drop table if exists odbc_docs");
   conn.execute("create table odbc_docs (id int, body text, blob bytea)");
@@ -264,7 +264,7 @@ TEST_CASE("PostgreSQL: a refused connection is transient and never shows the pas
   }
 }
 
-TEST_CASE("PostgreSQL: autocommit off keeps changes until commit; streaming still works", "[pg][odbc]") {
+TEST_CASE("PostgreSQL: autocommit off keeps changes until commit and streaming still works", "[pg][odbc]") {
   odbc::ConnectionOptions options;
   options.autocommit = false;
   auto conn = open_pg(options);
@@ -306,5 +306,82 @@ TEST_CASE("PostgreSQL: a backend terminated mid-stream is a transient error", "[
     INFO(e.what());
     CHECK(e.transient());
     CHECK(std::string(e.what()).find("warehouse 'pg-test', query 'select g, repeat") != std::string::npos);
+  }
+}
+
+TEST_CASE("PostgreSQL: the block API hands out whole blocks", "[pg][odbc]") {
+  auto conn = open_pg();
+  odbc::QueryOptions options;
+  options.read.batch_rows = 300;
+  auto reader = conn.query("select g, g::text from generate_series(1, 1000) g order by 1", {}, options);
+  std::vector<std::size_t> blocks;
+  std::int64_t expected = 0;
+  Value id, text;
+  while (const std::size_t n = reader.fetch_block()) {
+    blocks.push_back(n);
+    for (std::size_t r = 0; r < n; ++r) {
+      ++expected;
+      reader.value(r, 0, id);
+      reader.value(r, 1, text);
+      REQUIRE(id == Value::integer(expected));
+      REQUIRE(text == Value::text(std::to_string(expected)));
+    }
+  }
+  CHECK(blocks == std::vector<std::size_t>{300, 300, 300, 100});
+  CHECK(reader.rows_read() == 1000);
+  CHECK(reader.fetch_block() == 0);
+}
+
+TEST_CASE("PostgreSQL: a statement timeout is an error that may be retried", "[pg][odbc]") {
+  auto conn = open_pg();
+  odbc::QueryOptions options;
+  options.timeout = std::chrono::seconds(1);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    conn.query("select pg_sleep(30)", {}, options);
+    FAIL("pg_sleep(30) finished within a 1 s timeout");
+  } catch (const odbc::Error& e) {
+    INFO(e.what());
+    CHECK(e.transient());
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+}
+
+TEST_CASE("PostgreSQL: text fetched as UTF-16 (SQL_C_WCHAR) comes back as the same UTF-8", "[pg][odbc]") {
+  auto conn = open_pg();
+  const std::string mixed = test::mixed_utf8_text(200000);
+  odbc::QueryOptions options;
+  options.read.text_fetch = odbc::TextFetch::wide;
+  options.read.batch_rows = 10;
+  options.read.max_bound_bytes = 64;  // most values take the long-value path
+  auto reader = conn.query("select ?::text, g, repeat(?::text, g) from generate_series(1, 30) g order by g",
+                           {Value::text(mixed), Value::text("😀漢")}, options);
+  Row row;
+  std::int64_t n = 0;
+  while (reader.next(row)) {
+    ++n;
+    REQUIRE(row[0] == Value::text(mixed));
+    std::string expected;
+    for (std::int64_t i = 0; i < n; ++i) expected += "😀漢";
+    REQUIRE(row[2] == Value::text(expected));
+  }
+  CHECK(n == 30);
+}
+
+TEST_CASE("PostgreSQL: a wrong role or database is a permanent connection error", "[pg][odbc]") {
+  for (const std::string& bad : {std::string("Database=postgres;Uid=no_such_role;Pwd=Top-Secret-1"),
+                                 std::string("Uid=") + test::pg_env("PGUSER") + ";Database=no_such_db;Pwd=Top-Secret-1"}) {
+    const std::string conn_string = "Driver=" BACKFLOW_PSQLODBC ";Server=127.0.0.1;Port=" + test::pg_env("PGPORT") +
+                                    ";" + bad + ";";
+    try {
+      odbc::Connection::open(conn_string, "misconfigured");
+      FAIL("connected with " << bad);
+    } catch (const odbc::Error& e) {
+      const std::string what = e.what();
+      INFO(what);
+      CHECK(what.find("does not exist") != std::string::npos);
+      CHECK(what.find("Top-Secret-1") == std::string::npos);
+      CHECK_FALSE(e.transient());
+    }
   }
 }

@@ -85,6 +85,13 @@ TEST_CASE("SQLite: a 10 MB text value and an empty result", "[odbc][sqlite]") {
   CHECK(back.as_text().size() == body.size());
   CHECK(back.as_text() == body);
 
+  odbc::QueryOptions wide;
+  wide.read.text_fetch = odbc::TextFetch::wide;
+  auto wide_reader = conn.query("select body from docs", {}, wide);
+  Row wide_row;
+  REQUIRE(wide_reader.next(wide_row));
+  CHECK(wide_row[0] == back);
+
   auto empty = conn.query("select id, body from docs where id < 0");
   CHECK(empty.columns().size() == 2);
   Row row;

@@ -91,7 +91,7 @@ ColumnInfo describe_column(SQLHSTMT stmt, SQLUSMALLINT index, const std::string&
   return info;
 }
 
-ColumnFetchPlan plan_fetch(const ColumnInfo& column, std::size_t max_bound_bytes) {
+ColumnFetchPlan plan_fetch(const ColumnInfo& column, std::size_t max_bound_bytes, TextFetch text_fetch) {
   const std::size_t cap = std::max<std::size_t>(max_bound_bytes, 64);
   // Declared sizes are characters; UTF-8 may need four bytes each, plus NUL.
   const std::size_t declared_text_bytes =
@@ -113,6 +113,15 @@ ColumnFetchPlan plan_fetch(const ColumnInfo& column, std::size_t max_bound_bytes
     case ValueType::Null:
     case ValueType::Text:
       break;
+  }
+  const bool driver_says_wide =
+      column.sql_type == SQL_WCHAR || column.sql_type == SQL_WVARCHAR || column.sql_type == SQL_WLONGVARCHAR;
+  const bool wide = text_fetch == TextFetch::wide || (text_fetch == TextFetch::automatic && driver_says_wide);
+  if (wide) {
+    // UTF-16 needs up to two units (four bytes) per character, plus a NUL unit.
+    const std::size_t declared_wide_bytes =
+        column.size == 0 || column.size > cap ? cap : static_cast<std::size_t>(column.size) * 4 + 2;
+    return {SQL_C_WCHAR, std::min(declared_wide_bytes, cap & ~std::size_t{1})};
   }
   return {SQL_C_CHAR, std::min(declared_text_bytes, cap)};
 }

@@ -22,6 +22,13 @@ ValueType logical_type(SQLSMALLINT sql_type, const std::string& type_name, bool 
 // Throws odbc::Error with `context`.
 ColumnInfo describe_column(SQLHSTMT stmt, SQLUSMALLINT index, const std::string& context);
 
+// How text columns are handed over by the driver.
+enum class TextFetch {
+  automatic,  // UTF-16 (SQL_C_WCHAR) for columns typed SQL_W*CHAR, UTF-8 (SQL_C_CHAR) otherwise
+  narrow,     // always SQL_C_CHAR: the driver must deliver UTF-8 (psqlODBC and sqliteodbc do)
+  wide,       // always SQL_C_WCHAR, converted from UTF-16 to UTF-8
+};
+
 // How values of one column are fetched into a bound buffer.
 struct ColumnFetchPlan {
   SQLSMALLINT c_type = SQL_C_CHAR;
@@ -30,6 +37,7 @@ struct ColumnFetchPlan {
 
 // The fetch plan of a column; text and binary buffers are capped at
 // `max_bound_bytes` (at least 64).
-ColumnFetchPlan plan_fetch(const ColumnInfo& column, std::size_t max_bound_bytes);
+ColumnFetchPlan plan_fetch(const ColumnInfo& column, std::size_t max_bound_bytes,
+                           TextFetch text_fetch = TextFetch::automatic);
 
 }  // namespace backflow::odbc

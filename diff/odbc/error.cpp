@@ -55,9 +55,19 @@ std::string Error::driver_message() const {
 }
 
 bool is_transient(std::string_view sqlstate, std::string_view message) {
-  if (sqlstate.size() >= 2 && sqlstate.substr(0, 2) == "08") return true;  // connection exceptions
-  static constexpr std::array<std::string_view, 8> kTransientStates{
+  if (sqlstate.size() >= 2 && sqlstate.substr(0, 2) == "08") {
+    // Connection exceptions are transient, except the ones psqlODBC also
+    // reports as 08001 that only a config change can fix.
+    static constexpr std::array<std::string_view, 5> kMisconfigured{
+        "does not exist",  // role or database
+        "authentication failed", "no pg_hba.conf entry", "invalid port number", "invalid connection option",
+    };
+    return std::none_of(kMisconfigured.begin(), kMisconfigured.end(),
+                        [&](std::string_view needle) { return contains_ci(message, needle); });
+  }
+  static constexpr std::array<std::string_view, 9> kTransientStates{
       "57P01", "57P02", "57P03",  // admin / crash shutdown, cannot connect now
+      "57014",                    // statement cancelled (PostgreSQL's statement timeout)
       "40001", "40P01",           // serialization failure, deadlock
       "HYT00", "HYT01",           // timeouts
       "53300",                    // too many connections

@@ -7,6 +7,9 @@
 #include "diff/odbc/column_types.h"
 #include "diff/odbc/error.h"
 #include "diff/odbc/text_values.h"
+#include "diff/odbc/utf16.h"
+
+static_assert(sizeof(SQLWCHAR) == sizeof(char16_t), "unixODBC's SQLWCHAR is UTF-16");
 
 namespace backflow::odbc {
 
@@ -90,7 +93,7 @@ ResultReader::ResultReader(StatementHandle stmt, BoundParameters params, std::st
   for (SQLSMALLINT c = 1; c <= column_count; ++c) {
     columns_.push_back(describe_column(stmt_.get(), static_cast<SQLUSMALLINT>(c), context_));
     ColumnBuffer& buffer = buffers_[static_cast<std::size_t>(c - 1)];
-    buffer.plan = plan_fetch(columns_.back(), options.max_bound_bytes);
+    buffer.plan = plan_fetch(columns_.back(), options.max_bound_bytes, options.text_fetch);
   }
   SQLHSTMT h = stmt_.get();
   set_statement_attribute(h, SQL_ATTR_ROW_BIND_TYPE, reinterpret_cast<SQLPOINTER>(SQL_BIND_BY_COLUMN), context_,
@@ -204,9 +207,20 @@ void ResultReader::value(std::size_t row_in_block, std::size_t column, Value& ou
       break;
   }
   // Character data: fits when the bytes and the NUL terminator fit.
-  const bool fits = indicator != SQL_NO_TOTAL && static_cast<std::size_t>(indicator) < buffer.plan.bound_bytes;
-  const std::string_view text = fits ? std::string_view(p, static_cast<std::size_t>(indicator))
-                                     : long_value(row_in_block, column);
+  const bool wide = buffer.plan.c_type == SQL_C_WCHAR;
+  const std::size_t terminator = wide ? sizeof(SQLWCHAR) : 1;
+  const bool fits = indicator != SQL_NO_TOTAL &&
+                    static_cast<std::size_t>(indicator) + terminator <= buffer.plan.bound_bytes;
+  std::string_view text = fits ? std::string_view(p, static_cast<std::size_t>(indicator))
+                               : long_value(row_in_block, column);
+  if (wide) {
+    // Copied out first: the bound buffer is only char-aligned for char16_t.
+    wide_units_.resize(text.size() / sizeof(char16_t));
+    std::memcpy(wide_units_.data(), text.data(), wide_units_.size() * sizeof(char16_t));
+    wide_scratch_.clear();
+    append_utf16_as_utf8(wide_units_.data(), wide_units_.size(), wide_scratch_);
+    text = wide_scratch_;
+  }
   switch (columns_[column].type) {
     case ValueType::Decimal: {
       if (is_canonical_decimal(text)) {
@@ -239,7 +253,7 @@ std::string_view ResultReader::long_value(std::size_t row_in_block, std::size_t 
     throw error_from_handle(SQL_HANDLE_STMT, h, where);
   }
   const SQLSMALLINT c_type = buffers_[column].plan.c_type;
-  const std::size_t terminator = c_type == SQL_C_CHAR ? 1 : 0;
+  const std::size_t terminator = c_type == SQL_C_CHAR ? 1 : c_type == SQL_C_WCHAR ? sizeof(SQLWCHAR) : 0;
   long_scratch_.clear();
   std::size_t piece = 64 * 1024;
   while (true) {

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "diff/odbc/column_types.h"
 #include "diff/odbc/handles.h"
 #include "diff/odbc/parameters.h"
 #include "diff/row_source.h"
@@ -27,6 +28,7 @@ namespace backflow::odbc {
 struct ReadOptions {
   std::size_t batch_rows = 1000;       // rows per block fetch
   std::size_t max_bound_bytes = 4096;  // cap on a text/binary buffer per value
+  TextFetch text_fetch = TextFetch::automatic;
 };
 
 class ResultReader final : public RowSource {
@@ -45,9 +47,11 @@ class ResultReader final : public RowSource {
   // Empty for statements that return no result set.
   const std::vector<ColumnInfo>& columns() const override { return columns_; }
 
-  // See RowSource. Throws odbc::Error naming the column and row number when a
-  // value cannot be converted, and the driver's error (transient() true for a
-  // lost connection) when a fetch fails.
+  // See RowSource. Cells of `row` are overwritten in place, so text cells keep
+  // their capacity across rows (reuse one Row; a huge value's capacity stays
+  // until the Row goes). Throws odbc::Error naming the column and row number
+  // when a value cannot be converted, and the driver's error (transient()
+  // true for a lost connection) when a fetch fails.
   bool next(Row& row) override;
 
   // Lower-level block API: fetches the next block into the bound buffers and
@@ -57,7 +61,7 @@ class ResultReader final : public RowSource {
   std::size_t fetch_block();
   void value(std::size_t row_in_block, std::size_t column, Value& out);
 
-  // Rows handed out so far (by next() or fetch_block()).
+  // Rows fetched from the driver so far (whole blocks, also via next()).
   std::uint64_t rows_read() const { return rows_read_; }
   // Rows per block actually used (1 when the driver forced row-at-a-time).
   std::size_t block_rows() const { return block_rows_; }
@@ -82,6 +86,8 @@ class ResultReader final : public RowSource {
   std::uint64_t block_first_row_ = 0;  // 1-based number of the block's first row
   bool finished_ = false;
   std::string long_scratch_;
+  std::u16string wide_units_;  // a SQL_C_WCHAR value, aligned for conversion
+  std::string wide_scratch_;   // ... and its UTF-8 form
 };
 
 }  // namespace backflow::odbc
