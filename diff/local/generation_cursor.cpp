@@ -1,0 +1,43 @@
+#include "diff/local/generation_cursor.h"
+
+#include <stdexcept>
+
+#include "diff/local/snapshot_keys.h"
+
+namespace backflow::diff::local {
+
+GenerationCursor::GenerationCursor(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* generation)
+    : upper_bound_(kEntriesEnd.data(), kEntriesEnd.size()) {
+  if (!generation) return;
+  rocksdb::ReadOptions options;
+  options.iterate_upper_bound = &upper_bound_;
+  options.fill_cache = false;  // one sequential scan; keep the cache for others
+  options.readahead_size = 2 << 20;
+  iterator_.reset(db.NewIterator(options, generation));
+  iterator_->Seek(rocksdb::Slice(kEntriesBegin.data(), kEntriesBegin.size()));
+}
+
+std::string_view GenerationCursor::encoded_key() const {
+  rocksdb::Slice k = iterator_->key();
+  return entry_encoded_key(std::string_view(k.data(), k.size()));
+}
+
+std::uint64_t GenerationCursor::seq() const {
+  rocksdb::Slice k = iterator_->key();
+  return entry_seq(std::string_view(k.data(), k.size()));
+}
+
+std::string_view GenerationCursor::value() const {
+  rocksdb::Slice v = iterator_->value();
+  return std::string_view(v.data(), v.size());
+}
+
+void GenerationCursor::next() { iterator_->Next(); }
+
+void GenerationCursor::check_status() const {
+  if (iterator_ && !iterator_->status().ok()) {
+    throw std::runtime_error("snapshot store: iteration failed: " + iterator_->status().ToString());
+  }
+}
+
+}  // namespace backflow::diff::local

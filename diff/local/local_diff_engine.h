@@ -1,0 +1,34 @@
+// The local diff engine: streams the model through the service and keeps
+// snapshots in RocksDB (see docs/diff.md). Memory does not grow with the
+// model: rows go to RocksDB in batches, and duplicates, changes and removals
+// come from a merge of two sorted key ranges.
+//
+// Thread-safety: one engine may serve several syncs concurrently, but one
+// sync must not have two runs at the same time.
+#pragma once
+
+#include <memory>
+
+#include "diff/diff_spec.h"
+#include "diff/local/snapshot_store.h"
+#include "diff/pending_snapshot.h"
+#include "diff/row_source.h"
+
+namespace backflow::diff::local {
+
+class LocalDiffEngine {
+ public:
+  explicit LocalDiffEngine(std::shared_ptr<SnapshotStore> store) : store_(std::move(store)) {}
+
+  // Cleans what an interrupted earlier run of this sync left, reads `model`
+  // to its end into a new snapshot and compares it with the committed one.
+  // Throws DiffError for a missing key or mapped column or a changed primary
+  // key (suggesting a full resync); rethrows the model's read error. On any
+  // throw the committed snapshot is untouched and the new one discarded.
+  std::unique_ptr<PendingSnapshot> diff(const DiffSpec& spec, RowSource& model);
+
+ private:
+  std::shared_ptr<SnapshotStore> store_;
+};
+
+}  // namespace backflow::diff::local

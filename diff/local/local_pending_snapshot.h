@@ -1,0 +1,55 @@
+// PendingSnapshot of the local engine: a snapshot generation written but not
+// yet committed. See pending_snapshot.h for the contract, snapshot_store.h
+// and snapshot_keys.h for the layout.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "diff/diff_spec.h"
+#include "diff/invalid_rows.h"
+#include "diff/local/snapshot_store.h"
+#include "diff/local/sync_meta.h"
+#include "diff/pending_snapshot.h"
+
+namespace backflow::diff::local {
+
+class LocalPendingSnapshot final : public PendingSnapshot {
+ public:
+  // Takes over generation `current_generation`, already written with every
+  // model row. `invalid` holds the NULL-key rows found while writing it.
+  // Runs the merge: counts, stores the change records, records duplicates
+  // as invalid and replaces them by their committed state. On a throw the
+  // generation is dropped.
+  LocalPendingSnapshot(std::shared_ptr<SnapshotStore> store, DiffSpec spec, SyncMeta committed,
+                       std::uint64_t current_generation, std::uint64_t rows_read, InvalidRows invalid);
+  ~LocalPendingSnapshot() override;
+
+  const DiffCounts& counts() const override { return counts_; }
+  const std::vector<InvalidRow>& invalid_sample() const override { return invalid_.sample(); }
+  void for_each_change(const ChangeSink& sink) override;
+  void commit(const std::vector<Row>& excluded_keys) override;
+
+ private:
+  void merge();
+  // Drops the uncommitted generation (best effort: the next run retries).
+  void discard() noexcept;
+  // A committed entry rewritten for the current column layout.
+  std::string carry_over(std::string_view committed_entry) const;
+  bool same_layout() const { return committed_.mapped_columns == spec_.mapped_columns; }
+
+  std::shared_ptr<SnapshotStore> store_;
+  DiffSpec spec_;
+  SyncMeta committed_;
+  std::uint64_t current_generation_;
+  rocksdb::ColumnFamilyHandle* current_;          // owned by store_
+  rocksdb::ColumnFamilyHandle* committed_family_;  // owned by store_; null if nothing committed
+  std::vector<int> committed_column_of_;  // per mapped column: index in committed layout or -1
+  std::vector<std::string> retry_keys_;   // encoded, sorted, unique
+  InvalidRows invalid_;
+  DiffCounts counts_;
+  bool finished_ = false;
+};
+
+}  // namespace backflow::diff::local

@@ -1,0 +1,150 @@
+#include "diff/warehouse/warehouse_diff_engine.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "diff/diff_error.h"
+#include "diff/invalid_rows.h"
+#include "diff/model_columns.h"
+#include "diff/odbc/error.h"
+#include "diff/record_key.h"
+#include "diff/warehouse/table_names.h"
+#include "diff/warehouse/warehouse_pending_snapshot.h"
+
+namespace backflow::diff::warehouse {
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// Counts come back as whatever the driver makes of COUNT/SUM (int, numeric).
+std::uint64_t as_count(const Value& v) {
+  switch (v.type()) {
+    case ValueType::Null: return 0;
+    case ValueType::Int: return static_cast<std::uint64_t>(v.as_int());
+    case ValueType::Decimal: return std::stoull(v.as_decimal());
+    case ValueType::Double: return static_cast<std::uint64_t>(v.as_double());
+    case ValueType::Text: return std::stoull(v.as_text());
+    default: throw std::runtime_error("unexpected count of type " + std::string(to_string(v.type())));
+  }
+}
+
+std::string model_from(Dialect dialect, const WarehouseModel& model) {
+  if (!model.table.empty()) return quote_qualified(dialect, model.table);
+  return "(" + model.query + ")";
+}
+
+}  // namespace
+
+WarehouseDiffEngine::WarehouseDiffEngine(odbc::Connection& connection, Dialect dialect, std::string bookkeeping_schema)
+    : connection_(connection), dialect_(dialect), bookkeeping_schema_(std::move(bookkeeping_schema)) {}
+
+std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec, const WarehouseModel& model) {
+  if (model.table.empty() == model.query.empty()) {
+    throw DiffError(spec.sync_name, "the model needs exactly one of a table or a query");
+  }
+  StatementRunner runner(connection_, before_statement);
+  DiffSqlInput input;
+  input.dialect = dialect_;
+  input.tables = make_sync_tables(dialect_, bookkeeping_schema_, spec.sync_name);
+  input.model_from = model_from(dialect_, model);
+  input.key_config_names = spec.primary_key;
+  input.mapped_config_names = spec.mapped_columns;
+
+  // Preflight: the model must be readable and have every column.
+  std::vector<ColumnInfo> model_columns;
+  {
+    DiffSql probe(input);
+    try {
+      odbc::ResultReader reader = runner.query(probe.probe_model());
+      model_columns = reader.columns();
+    } catch (const odbc::Error& e) {
+      if (e.transient()) throw;
+      throw DiffError(spec.sync_name, "cannot read the model " +
+                                          (model.table.empty() ? std::string("query") : "table '" + model.table + "'") +
+                                          ": " + e.driver_message() + " (SQLSTATE " + e.sqlstate() + ")");
+    }
+  }
+  ModelColumns resolved = resolve_model_columns(spec, model_columns);
+  for (auto i : resolved.key) input.key_columns.push_back(model_columns[i].name);
+  for (auto i : resolved.mapped) {
+    input.mapped_columns.push_back(model_columns[i].name);
+    input.mapped_type_names.push_back(model_columns[i].type_name);
+  }
+  DiffSql sql(input);
+
+  for (const auto& drop : sql.drop_transient_tables()) runner.execute(drop);
+  runner.execute(sql.create_schema());
+  runner.execute(sql.create_current());
+  runner.execute(sql.create_committed_if_missing());
+
+  std::set<std::string> committed_slots;
+  {
+    odbc::ResultReader reader = runner.query(sql.probe_committed());
+    for (const auto& c : reader.columns()) committed_slots.insert(lower(c.name));
+  }
+  bool keys_match = std::all_of(sql.key_slots().begin(), sql.key_slots().end(),
+                                [&](const std::string& slot) { return committed_slots.count(slot) > 0; });
+  if (!keys_match && !spec.full_resync) {
+    throw DiffError(spec.sync_name,
+                    "primary key changed since the last committed snapshot (" + input.tables.committed_name +
+                        " has other key columns); run a full resync");
+  }
+
+  const bool retry = !spec.retry_keys.empty() && !spec.full_resync;
+  if (retry) {
+    runner.load_keys(sql.create_key_table(input.tables.retry_keys), sql.insert_key(input.tables.retry_keys),
+                     spec.retry_keys);
+  }
+  runner.execute(sql.create_diff(spec.full_resync, retry, committed_slots));
+
+  DiffCounts counts;
+  InvalidRows invalid;
+  std::uint64_t null_rows = 0, duplicate_rows = 0;
+  Row row;
+  {
+    odbc::ResultReader reader = runner.query(sql.count_current());
+    if (reader.next(row)) {
+      counts.rows_read = as_count(row[0]);
+      null_rows = as_count(row[1]);
+      duplicate_rows = as_count(row[2]);
+    }
+  }
+  {
+    odbc::ResultReader reader = runner.query(sql.count_diff());
+    while (reader.next(row)) {
+      const std::string op = row[0].as_text();
+      std::uint64_t n = as_count(row[1]);
+      if (op == "a") counts.added = n;
+      else if (op == "c") counts.changed = n;
+      else if (op == "r") counts.removed = n;
+    }
+  }
+  const std::size_t key_count = spec.primary_key.size();
+  if (null_rows > 0) {
+    odbc::ResultReader reader = runner.query(sql.null_key_sample());
+    while (reader.next(row)) {
+      std::size_t null_key = 0;
+      while (null_key < key_count && !row[null_key].is_null()) ++null_key;
+      invalid.add_null_key(spec.primary_key[std::min(null_key, key_count - 1)],
+                           Row(row.begin() + static_cast<std::ptrdiff_t>(key_count), row.end()));
+    }
+  }
+  if (duplicate_rows > 0) {
+    odbc::ResultReader reader = runner.query(sql.duplicate_sample());
+    while (reader.next(row)) {
+      Row key(row.begin() + 1, row.begin() + 1 + static_cast<std::ptrdiff_t>(key_count));
+      invalid.add_duplicates(make_record_key(std::move(key)), as_count(row[0]),
+                             {Row(row.begin() + 1 + static_cast<std::ptrdiff_t>(key_count), row.end())});
+    }
+  }
+  // The samples are partial; the counts are exact.
+  counts.invalid = null_rows + duplicate_rows;
+  return std::make_unique<WarehousePendingSnapshot>(std::move(runner), std::move(sql), spec, std::move(committed_slots),
+                                                    keys_match, counts, std::move(invalid));
+}
+
+}  // namespace backflow::diff::warehouse
