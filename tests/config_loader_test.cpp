@@ -267,3 +267,13 @@ TEST_CASE("anchors, aliases and merge keys", "[config]") {
         "merge.yaml:4:3: error: server.listn: unknown key 'listn' (valid keys: listen, auth_token) (did you mean "
         "'listen'?)");
 }
+
+TEST_CASE("deploy/examples/embedded.yaml (the README's demo) validates", "[config]") {
+  auto result = load_config(source_dir() / "deploy/examples/embedded.yaml",
+                            environment({{"BACKFLOW_SAMPLE_DB", "/tmp/sample.db"},
+                                         {"BACKFLOW_DEMO_WEBHOOK_URL", "http://127.0.0.1:9000/hook"}}));
+  for (const auto& d : result.diagnostics) UNSCOPED_INFO(format_diagnostic(d));
+  REQUIRE(result.ok());
+  CHECK(result.config->syncs.size() == 2);
+  CHECK(result.config->warehouses[0].connection == "Driver=SQLite3;Database=/tmp/sample.db");
+}
