@@ -98,4 +98,12 @@ std::unique_ptr<PendingSnapshot> LocalDiffEngine::diff(const DiffSpec& spec, Row
                                                 std::move(invalid));
 }
 
+std::unique_ptr<PendingSnapshot> LocalDiffEngine::resume(const DiffSpec& spec, const DiffCounts& counts) {
+  SyncMeta committed = load_meta(*store_, spec.sync_name);
+  const std::uint64_t generation = committed.committed_generation + 1;
+  if (store_->generation(spec.sync_name, generation) == nullptr) return nullptr;
+  return std::make_unique<LocalPendingSnapshot>(LocalPendingSnapshot::Resumed{}, store_, spec, std::move(committed),
+                                                generation, counts);
+}
+
 }  // namespace backflow::diff::local

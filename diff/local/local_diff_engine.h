@@ -27,6 +27,15 @@ class LocalDiffEngine {
   // throw the committed snapshot is untouched and the new one discarded.
   std::unique_ptr<PendingSnapshot> diff(const DiffSpec& spec, RowSource& model);
 
+  // Reopens the pending snapshot of a run whose process died after diff()
+  // returned (its generation is durable by then), so the run can resume
+  // delivery without re-reading the model; for_each_change() yields the same
+  // changes in the same (key) order. `counts` are those the run recorded
+  // (invalid samples are not kept). Returns null when there is nothing to
+  // resume: the generation was committed already or dropped. Call it before
+  // diff(), which drops such leftovers.
+  std::unique_ptr<PendingSnapshot> resume(const DiffSpec& spec, const DiffCounts& counts);
+
  private:
   std::shared_ptr<SnapshotStore> store_;
 };

@@ -50,6 +50,35 @@ LocalPendingSnapshot::LocalPendingSnapshot(std::shared_ptr<SnapshotStore> store,
                                          std::to_string(committed_.committed_generation) + ") is missing from " +
                                          store_->path().string() + "; run a full resync");
   }
+  resolve_layout();
+  counts_.rows_read = rows_read;
+  try {
+    merge();
+  } catch (...) {
+    discard();
+    throw;
+  }
+}
+
+LocalPendingSnapshot::LocalPendingSnapshot(Resumed, std::shared_ptr<SnapshotStore> store, DiffSpec spec,
+                                           SyncMeta committed, std::uint64_t current_generation, DiffCounts counts)
+    : store_(std::move(store)),
+      spec_(std::move(spec)),
+      committed_(std::move(committed)),
+      current_generation_(current_generation),
+      current_(store_->generation(spec_.sync_name, current_generation)),
+      committed_family_(committed_.committed_generation == 0
+                            ? nullptr
+                            : store_->generation(spec_.sync_name, committed_.committed_generation)),
+      counts_(counts) {
+  if (!current_) {
+    throw DiffError(spec_.sync_name, "the interrupted run's snapshot (generation " +
+                                         std::to_string(current_generation) + ") is gone");
+  }
+  resolve_layout();
+}
+
+void LocalPendingSnapshot::resolve_layout() {
   for (const auto& name : spec_.mapped_columns) {
     auto it = std::find(committed_.mapped_columns.begin(), committed_.mapped_columns.end(), name);
     committed_column_of_.push_back(it == committed_.mapped_columns.end()
@@ -63,13 +92,6 @@ LocalPendingSnapshot::LocalPendingSnapshot(std::shared_ptr<SnapshotStore> store,
   }
   std::sort(retry_keys_.begin(), retry_keys_.end());
   retry_keys_.erase(std::unique(retry_keys_.begin(), retry_keys_.end()), retry_keys_.end());
-  counts_.rows_read = rows_read;
-  try {
-    merge();
-  } catch (...) {
-    discard();
-    throw;
-  }
 }
 
 void LocalPendingSnapshot::discard() noexcept {
@@ -210,6 +232,9 @@ void LocalPendingSnapshot::merge() {
   committed.check_status();
   flush(true);
   counts_.invalid = invalid_.count();
+  // The change records must survive a crash so that a resumed run can stream
+  // them again instead of re-reading the model (LocalDiffEngine::resume).
+  store_->check(db.Flush(rocksdb::FlushOptions(), current_), "flushing snapshot");
 }
 
 void LocalPendingSnapshot::for_each_change(const ChangeSink& sink) {

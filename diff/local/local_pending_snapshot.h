@@ -24,6 +24,13 @@ class LocalPendingSnapshot final : public PendingSnapshot {
   // generation is dropped.
   LocalPendingSnapshot(std::shared_ptr<SnapshotStore> store, DiffSpec spec, SyncMeta committed,
                        std::uint64_t current_generation, std::uint64_t rows_read, InvalidRows invalid);
+  // Reopens generation `current_generation` as left by a run whose process
+  // died after diff() returned: its change records are complete (merge()
+  // flushes them), so nothing is re-read or re-merged. `counts` are the ones
+  // that run reported. Throws DiffError when the generation is missing.
+  struct Resumed {};
+  LocalPendingSnapshot(Resumed, std::shared_ptr<SnapshotStore> store, DiffSpec spec, SyncMeta committed,
+                       std::uint64_t current_generation, DiffCounts counts);
   ~LocalPendingSnapshot() override;
 
   const DiffCounts& counts() const override { return counts_; }
@@ -32,6 +39,7 @@ class LocalPendingSnapshot final : public PendingSnapshot {
   void commit(const std::vector<Row>& excluded_keys) override;
 
  private:
+  void resolve_layout();
   void merge();
   // Drops the uncommitted generation (best effort: the next run retries).
   void discard() noexcept;

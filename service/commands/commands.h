@@ -11,5 +11,7 @@ namespace backflow::cli {
 int command_validate(const Args& args, std::ostream& out, std::ostream& err);
 int command_preview(const Args& args, std::ostream& out, std::ostream& err);
 int command_receive(const Args& args, std::ostream& out, std::ostream& err);
+int command_run(const Args& args, std::ostream& out, std::ostream& err);
+int command_status(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace backflow::cli

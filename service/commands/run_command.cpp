@@ -1,0 +1,150 @@
+// `backflow run -c FILE SYNC [--full-resync] [--dry-run] [--force] [--json]`:
+// one run in the foreground (docs/runner.md). Exit codes: 0 succeeded
+// (rejections counted), 1 failed or refused, 2 usage/config error, 3 blocked.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "service/commands/commands.h"
+#include "service/commands/run_output.h"
+#include "service/config/config_loader.h"
+#include "service/runner/sync_runner.h"
+#include "state/state_db.h"
+
+namespace backflow::cli {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_interrupt(int) { g_interrupted = true; }
+
+// Cancels the run on SIGINT/SIGTERM: the handler only sets a flag, a watcher
+// thread turns it into a stop request.
+class InterruptWatch {
+ public:
+  explicit InterruptWatch(std::stop_source& source)
+      : previous_int_(std::signal(SIGINT, on_interrupt)),
+        previous_term_(std::signal(SIGTERM, on_interrupt)),
+        thread_([&source](std::stop_token stop) {
+          while (!stop.stop_requested()) {
+            if (g_interrupted) {
+              source.request_stop();
+              return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          }
+        }) {}
+  ~InterruptWatch() {
+    thread_.request_stop();
+    thread_.join();
+    std::signal(SIGINT, previous_int_);
+    std::signal(SIGTERM, previous_term_);
+  }
+
+ private:
+  using Handler = void (*)(int);
+  Handler previous_int_, previous_term_;
+  std::jthread thread_;
+};
+
+// "\r  deliver: 12000 rows read, 3400 sent (850/s)" on a terminal, at most
+// every 200 ms; silent elsewhere.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool enabled) : enabled_(enabled), started_(std::chrono::steady_clock::now()) {}
+  ~ProgressLine() {
+    if (shown_) std::cerr << "\r\033[K" << std::flush;
+  }
+  void update(const runner::RunProgress& progress) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - started_).count();
+    std::string phase(state::to_string(progress.phase));
+    for (char& c : phase) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::cerr << "\r\033[K  " << phase << ": " << progress.rows_read << " rows read, " << progress.records_sent
+              << " sent";
+    if (progress.records_sent > 0 && seconds > 0) {
+      std::cerr << " (" << static_cast<std::uint64_t>(static_cast<double>(progress.records_sent) / seconds) << "/s)";
+    }
+    std::cerr << std::flush;
+    shown_ = true;
+  }
+
+ private:
+  bool enabled_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point started_, last_{};
+};
+
+int exit_code(state::RunPhase phase) {
+  switch (phase) {
+    case state::RunPhase::Succeeded: return kExitOk;
+    case state::RunPhase::Blocked: return kExitBlocked;
+    default: return kExitFailed;
+  }
+}
+
+}  // namespace
+
+int command_run(const Args& args, std::ostream& out, std::ostream& err) {
+  if (!args.has("--config") || args.positional.size() != 1) {
+    err << "usage: backflow run -c FILE SYNC [--full-resync] [--dry-run] [--force] [--json]\n";
+    return kExitUsage;
+  }
+  auto loaded = config::load_config(args.get("--config"));
+  if (!loaded.ok()) {
+    for (const auto& diagnostic : loaded.diagnostics) err << config::format_diagnostic(diagnostic) << "\n";
+    return kExitUsage;
+  }
+  const config::Config& config = *loaded.config;
+  const std::string sync_name = args.positional[0];
+  if (config.find_sync(sync_name) == nullptr) {
+    err << "backflow run: no sync named '" << sync_name << "' in " << args.get("--config") << "\n";
+    return kExitUsage;
+  }
+  runner::RunRequest request;
+  request.sync = sync_name;
+  request.full_resync = args.has("--full-resync");
+  request.dry_run = args.has("--dry-run");
+  request.force = args.has("--force");
+  const bool json = args.has("--json");
+
+  const std::filesystem::path state_dir = config.state_dir;
+  try {
+    std::unique_ptr<state::StateDb> db;
+    if (!request.dry_run || std::filesystem::exists(state_dir / "state")) db = state::StateDb::open(state_dir / "state");
+    std::stop_source stop;
+    request.stop = stop.get_token();
+    InterruptWatch interrupts(stop);
+    ProgressLine progress(!json && ::isatty(STDERR_FILENO) != 0);
+    request.on_progress = [&](const runner::RunProgress& p) { progress.update(p); };
+    runner::SyncRunner sync_runner(config, state_dir, db.get());
+    runner::RunReport report = sync_runner.run(request);
+    request.on_progress = nullptr;
+    if (json) {
+      out << state::to_json(report.record).dump(2) << "\n";
+    } else {
+      print_run_report(report, out);
+    }
+    return exit_code(report.record.phase);
+  } catch (const runner::RunRefused& e) {
+    err << "backflow run: " << e.what() << "\n";
+    return kExitFailed;
+  } catch (const state::StateError& e) {
+    err << "backflow run: " << e.what() << "\n";
+    return kExitFailed;
+  } catch (const std::exception& e) {
+    err << "backflow run: sync '" << sync_name << "': " << e.what() << "\n";
+    return kExitFailed;
+  }
+}
+
+}  // namespace backflow::cli

@@ -1,0 +1,62 @@
+// The failed-record lifecycle of one run (docs/runner.md): which records to
+// retry, what a failure does (counted per key, persisted with the run, kept
+// out of the commit until it reaches retry.max_attempts and is `dead`), and
+// forgetting a record once it is delivered. Without a StateDb (dry run) it
+// knows no failures and records nothing. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "diff/value.h"
+#include "state/failed_key_values.h"
+#include "state/failure_store.h"
+#include "state/record_store.h"
+#include "state/state_db.h"
+
+namespace backflow::runner {
+
+class FailureLedger {
+ public:
+  // `db` may be null. It must outlive the ledger.
+  FailureLedger(state::StateDb* db, std::string sync, std::string run_id, std::int64_t run_started_ms,
+                std::uint32_t max_attempts, std::size_t sample_limit);
+
+  // Typed keys of failed records that are not dead: DiffSpec::retry_keys.
+  std::vector<Row> retry_keys() const;
+  // Key ids of retry_keys().
+  const std::unordered_set<std::string>& retry_ids() const { return retry_ids_; }
+
+  // A record that failed in this run: `status` is rejected | undelivered |
+  // invalid. Returns true when it is to be kept out of the commit (sent
+  // again next run), false when it just became dead (committed as is, so it
+  // waits for its row to change or an operator's retry).
+  bool failed(const std::string& key_id, const Row& key_values, const std::string& op, const std::string& status,
+              long http_status, const std::string& message);
+  // A record that reached the destination: forgotten by the failure store.
+  void delivered(const std::string& key_id);
+  // An invalid row of the diff (NULL or duplicate key): persisted only.
+  void invalid_row(const std::string& key_id, const std::string& message);
+
+  // Keys to keep out of the commit: this run's failures (a resumed run's
+  // earlier ones included), typed.
+  std::vector<Row> excluded_keys() const;
+
+  const std::vector<state::RecordResult>& sample() const { return sample_; }
+
+ private:
+  void keep(const state::RecordResult& result);
+
+  state::StateDb* db_;
+  std::string sync_, run_id_;
+  std::int64_t run_started_ms_;
+  std::uint32_t max_attempts_;
+  std::size_t sample_limit_;
+  std::unordered_set<std::string> retry_ids_;
+  std::unordered_set<std::string> failing_ids_;  // every key with a failure entry, dead included
+  std::vector<state::RecordResult> sample_;
+};
+
+}  // namespace backflow::runner

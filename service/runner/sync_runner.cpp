@@ -1,0 +1,494 @@
+#include "service/runner/sync_runner.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <optional>
+#include <unordered_map>
+
+#include "destinations/delivery_engine.h"
+#include "destinations/destination_error.h"
+#include "destinations/module_factory.h"
+#include "diff/diff_error.h"
+#include "diff/local/local_diff_engine.h"
+#include "diff/model_columns.h"
+#include "diff/odbc/error.h"
+#include "diff/warehouse/warehouse_diff_engine.h"
+#include "mappers/compiled_mapping.h"
+#include "mappers/json_writer.h"
+#include "mappers/mapping_error.h"
+#include "service/runner/change_feed.h"
+#include "service/runner/change_translator.h"
+#include "service/runner/counting_row_source.h"
+#include "service/runner/failure_ledger.h"
+#include "service/runner/guard_check.h"
+#include "service/runner/kill_point.h"
+#include "service/runner/run_journal.h"
+#include "service/runner/sync_plan.h"
+#include "service/runner/warehouse_connection.h"
+#include "state/sync_lock.h"
+
+namespace backflow::runner {
+
+namespace {
+
+using state::RunPhase;
+
+// A failure that ends the run with a reason a user can act on.
+class RunFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string lower_phase(RunPhase phase) {
+  std::string name(state::to_string(phase));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+std::string op_name(diff::ChangeOp op) { return diff::to_string(op); }
+
+// A dry run on a state_dir that does not exist yet must not create one: its
+// local snapshot goes to a scratch directory removed afterwards.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "backflow-dry-run-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create a scratch directory for the dry run");
+    path_ = pattern;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Everything one run holds; phases are its methods, in order.
+class RunExecution {
+ public:
+  RunExecution(const config::Config& config, const config::Sync& sync, const std::filesystem::path& state_dir,
+               state::StateDb* db, const RunRequest& request, RunJournal& journal, bool resumed)
+      : config_(config),
+        sync_(sync),
+        state_dir_(state_dir),
+        db_(db),
+        request_(request),
+        journal_(journal),
+        resumed_(resumed),
+        ledger_(request.dry_run ? nullptr : db, sync.name, journal.record().id, journal.record().started_at_ms,
+                sync.retry.max_attempts, request.sample_limit),
+        warehouse_(*config.find_warehouse(sync.source.warehouse)),
+        destination_(*config.find_destination(sync.destination.name)),
+        dialect_(dialect_of(warehouse_)) {}
+
+  RunReport execute() {
+    RunReport report;
+    report.resumed = resumed_;
+    try {
+      run_phases(report);
+    } catch (const odbc::Error& e) {
+      fail(std::string(e.what()));
+    } catch (const std::exception& e) {
+      fail(e.what());
+    }
+    report.record = journal_.record();
+    report.failures = ledger_.sample();
+    return report;
+  }
+
+ private:
+  void fail(const std::string& reason) {
+    pending_.reset();  // an abandoned diff is discarded, the committed snapshot stays
+    journal_.finish(RunPhase::Failed, reason);
+  }
+
+  void enter(RunPhase phase) {
+    journal_.enter(phase);
+    progress();
+    kill_point(lower_phase(phase));
+  }
+
+  void progress() {
+    if (request_.on_progress) {
+      request_.on_progress(RunProgress{journal_.record().phase, rows_read_.load(), journal_.record().counts.sent});
+    }
+  }
+
+  bool local_engine() const { return sync_.diff.engine == config::DiffEngine::local; }
+  bool append_mode() const { return sync_.destination.mode == config::SyncMode::append; }
+
+  void run_phases(RunReport& report) {
+    if (!resumed_) enter(RunPhase::Preflight);
+    preflight();
+    if (append_mode()) {
+      enter(RunPhase::Deliver);
+      deliver(report);
+      if (journal_.record().phase == RunPhase::Deliver) journal_.finish(RunPhase::Succeeded);
+      return;
+    }
+    if (resumed_) {
+      if (!reopen_pending()) return;
+    } else {
+      enter(RunPhase::Snapshot);
+      snapshot();
+      enter(RunPhase::Diff);
+      record_diff();
+    }
+    if (journal_.record().phase == RunPhase::Commit) {
+      commit();
+      return;
+    }
+    if (journal_.record().phase != RunPhase::Deliver) {
+      enter(RunPhase::Guard);
+      if (!guard()) return;
+      if (request_.dry_run) {
+        dry_run(report);
+        return;
+      }
+      enter(RunPhase::Deliver);
+    }
+    deliver(report);
+    if (journal_.record().phase != RunPhase::Deliver) return;  // cancelled or failed
+    enter(RunPhase::Commit);
+    commit();
+  }
+
+  // Connect, read the model's columns, check the mapping and the primary key
+  // against them, and check the destination can be built for this mode.
+  void preflight() {
+    connection_.emplace(open_warehouse(warehouse_));
+    std::vector<ColumnInfo> columns;
+    try {
+      columns = connection_->query(model_columns_sql(sync_, dialect_)).columns();
+    } catch (const odbc::Error& e) {
+      if (e.transient()) throw;
+      throw RunFailure("cannot read the model of sync '" + sync_.name + "' from warehouse '" + warehouse_.name +
+                       "': " + e.driver_message() + " (SQLSTATE " + e.sqlstate() + ")");
+    }
+    spec_ = make_diff_spec(sync_, request_.full_resync || journal_.record().full_resync);
+    spec_.retry_keys = ledger_.retry_keys();
+    diff::ModelColumns resolved = diff::resolve_model_columns(spec_, columns);
+    key_indexes_ = resolved.key;
+    mapped_indexes_ = resolved.mapped;
+    std::vector<ColumnInfo> mapped_columns;
+    for (std::size_t i = 0; i < resolved.mapped.size(); ++i) {
+      ColumnInfo info = columns[resolved.mapped[i]];
+      info.name = spec_.mapped_columns[i];  // the mapping names columns as the config does
+      mapped_columns.push_back(std::move(info));
+    }
+    try {
+      mapping_.emplace(mappers::CompiledMapping::compile(make_mapping_spec(sync_), mapped_columns));
+    } catch (const mappers::MappingError& e) {
+      throw RunFailure("mapping of sync '" + sync_.name + "': " + e.what());
+    }
+    settings_ = destinations::settings_from_config(destination_);
+    module_ = destinations::make_module(settings_, destination_, sync_.destination);
+    const auto modes = module_->supported_modes();
+    if (std::find(modes.begin(), modes.end(), destinations::to_delivery_mode(sync_.destination.mode)) == modes.end()) {
+      throw RunFailure("destination '" + destination_.name + "' (" + destination_.type + ") does not support mode " +
+                       std::string(config::to_string(sync_.destination.mode)));
+    }
+  }
+
+  void snapshot() {
+    if (local_engine()) {
+      open_snapshot_store();
+      odbc::ResultReader reader = connection_->query(model_sql(sync_, dialect_));
+      CountingRowSource counted(reader, [&](std::uint64_t rows) {
+        rows_read_ = rows;
+        progress();
+      });
+      pending_ = local_->diff(spec_, counted);
+    } else {
+      diff::warehouse::WarehouseDiffEngine engine(*connection_, dialect_, warehouse_.bookkeeping_schema);
+      diff::warehouse::WarehouseModel model;
+      if (sync_.source.table) model.table = *sync_.source.table;
+      else model.query = model_sql(sync_, dialect_);
+      pending_ = engine.diff(spec_, model);
+    }
+    rows_read_ = pending_->counts().rows_read;
+  }
+
+  void open_snapshot_store() {
+    if (request_.dry_run && !std::filesystem::exists(state_dir_)) {
+      scratch_.emplace();
+      snapshots_ = diff::local::SnapshotStore::open(scratch_->path());
+    } else {
+      snapshots_ = diff::local::SnapshotStore::open(state_dir_);
+    }
+    local_.emplace(snapshots_);
+  }
+
+  // A resumed run: reopen the pending snapshot its diff left. False when the
+  // run is over (its commit had happened, or nothing can be resumed).
+  bool reopen_pending() {
+    const state::RunCounts& c = journal_.record().counts;
+    diff::DiffCounts counts{c.rows_read, c.added, c.changed, c.removed, c.invalid};
+    open_snapshot_store();
+    pending_ = local_->resume(spec_, counts);
+    if (pending_) return true;
+    if (journal_.record().phase == RunPhase::Commit) {
+      // The commit point was reached before the process died.
+      journal_.finish(RunPhase::Succeeded);
+      return false;
+    }
+    throw RunFailure("the interrupted run's pending snapshot is gone; the next run starts over");
+  }
+
+  void record_diff() {
+    const diff::DiffCounts& counts = pending_->counts();
+    state::RunCounts& c = journal_.mutable_record().counts;
+    c.rows_read = counts.rows_read;
+    c.added = counts.added;
+    c.changed = counts.changed;
+    c.removed = counts.removed;
+    c.invalid = counts.invalid;
+    for (const diff::InvalidRow& row : pending_->invalid_sample()) ledger_.invalid_row(row.key_id, row.reason);
+    journal_.save();
+  }
+
+  bool guard() {
+    std::optional<std::string> violation = guard_violation(sync_.guard, pending_->counts());
+    if (!violation) return true;
+    if (request_.force || journal_.record().force) return true;
+    pending_.reset();
+    journal_.finish(RunPhase::Blocked, *violation + " (run with --force to override once)");
+    return false;
+  }
+
+  ChangeFeed::Producer producer() {
+    if (!append_mode()) {
+      return [this](const diff::ChangeSink& sink) { pending_->for_each_change(sink); };
+    }
+    // Append: every model row is an event; no snapshot, no diff.
+    return [this](const diff::ChangeSink& sink) {
+      odbc::ResultReader reader = connection_->query(model_sql(sync_, dialect_));
+      Row row, key(key_indexes_.size());
+      diff::Change change;
+      change.op = diff::ChangeOp::Added;
+      change.row.resize(mapped_indexes_.size());
+      for (std::size_t i = 0; i < mapped_indexes_.size(); ++i) change.changed_columns.push_back(i);
+      while (reader.next(row)) {
+        ++rows_read_;
+        for (std::size_t i = 0; i < key_indexes_.size(); ++i) key[i] = row[key_indexes_[i]];
+        for (std::size_t i = 0; i < mapped_indexes_.size(); ++i) change.row[i] = row[mapped_indexes_[i]];
+        change.key = diff::make_record_key(key);
+        sink(change);
+      }
+    };
+  }
+
+  void not_sent(const diff::Change& change, const Translation& translation) {
+    state::RunCounts& c = journal_.mutable_record().counts;
+    if (translation.kind == Translation::Kind::Skip) {
+      ++c.skipped;
+      return;
+    }
+    ++c.invalid;
+    if (ledger_.failed(change.key.id, change.key.values, op_name(change.op), "invalid", 0, translation.reason)) {
+      excluded_.push_back(change.key.values);
+    }
+  }
+
+  void dry_run(RunReport& report) {
+    ChangeTranslator translator(sync_, *mapping_, journal_.record().id, ledger_.retry_ids());
+    pending_->for_each_change([&](const diff::Change& change) {
+      Translation t = translator.translate(change);
+      switch (t.kind) {
+        case Translation::Kind::Skip: ++report.dry_run_ops["skip"]; break;
+        case Translation::Kind::Invalid:
+          ++report.dry_run_ops["invalid"];
+          ledger_.failed(change.key.id, change.key.values, op_name(change.op), "invalid", 0, t.reason);
+          break;
+        case Translation::Kind::Send: {
+          ++report.dry_run_ops[std::string(destinations::to_string(t.record.op))];
+          if (report.dry_run_payloads.size() < request_.sample_limit) {
+            nlohmann::json payload = {{"op", std::string(destinations::to_string(t.record.op))},
+                                      {"key", t.record.key_json}};
+            if (t.record.op != destinations::Operation::Delete) payload["fields"] = t.record.fields;
+            report.dry_run_payloads.push_back(mappers::to_json_text(payload));
+          }
+          break;
+        }
+      }
+    });
+    pending_.reset();  // commits nothing
+    journal_.finish(RunPhase::Succeeded);
+  }
+
+  struct InFlight {
+    Row key_values;
+    std::string op;
+  };
+
+  void deliver(RunReport&) {
+    ChangeTranslator translator(sync_, *mapping_, journal_.record().id, ledger_.retry_ids());
+    state::RunRecord& record = journal_.mutable_record();
+    const std::uint64_t skip = record.checkpoint.changes_acked;
+    std::unordered_map<std::string, InFlight> in_flight;
+    const auto& retry_ids = ledger_.retry_ids();
+    ChangeFeed feed(
+        producer(), translator, skip, [&](const diff::Change& change, const Translation& t) { not_sent(change, t); },
+        [&](const diff::Change& change, const destinations::DeliveryRecord& sent) {
+          ++record.counts.sent;
+          if (retry_ids.count(change.key.id)) ++record.counts.retried;
+          if (!append_mode()) in_flight[sent.key] = InFlight{change.key.values, op_name(change.op)};
+        });
+
+    destinations::DeliveryEngine engine(*module_, settings_);
+    destinations::DeliveryRun run{sync_.name, record.id, destinations::to_delivery_mode(sync_.destination.mode),
+                                  record.checkpoint.batches_acked, request_.stop};
+    std::uint64_t max_batch = record.checkpoint.batches_acked;
+    destinations::DeliveryCallbacks callbacks;
+    callbacks.on_outcome = [&](const destinations::RecordOutcome& outcome) {
+      InFlight sent;
+      if (auto it = in_flight.find(outcome.key); it != in_flight.end()) {
+        sent = std::move(it->second);
+        in_flight.erase(it);
+      }
+      if (outcome.status == destinations::RecordStatus::Accepted) {
+        ++record.counts.accepted;
+        if (!append_mode()) ledger_.delivered(outcome.key);
+      } else {
+        ++record.counts.rejected;
+        const std::string status =
+            outcome.status == destinations::RecordStatus::Rejected ? "rejected" : "undelivered";
+        const bool excluded =
+            ledger_.failed(outcome.key, sent.key_values, sent.op.empty() ? std::string(destinations::to_string(outcome.op)) : sent.op,
+                           status, outcome.http_status, outcome.message);
+        if (excluded && !append_mode()) excluded_.push_back(sent.key_values);
+      }
+      kill_point("outcome");
+    };
+    callbacks.on_acknowledged = [&](const destinations::BatchAck& ack) {
+      const std::string head = ack.batch_id.substr(0, ack.batch_id.find('.'));
+      try {
+        max_batch = std::max<std::uint64_t>(max_batch, std::stoull(head) + 1);
+      } catch (const std::exception&) {
+      }
+      const std::uint64_t acked = feed.acked_changes(ack.settled_through);
+      if (acked > record.checkpoint.changes_acked) {
+        record.checkpoint.changes_acked = acked;
+        record.checkpoint.batches_acked = max_batch;
+      }
+      journal_.save();
+      progress();
+      kill_point("ack");
+    };
+    try {
+      engine.deliver(run, feed, callbacks);
+    } catch (const destinations::DestinationAuthError& e) {
+      throw RunFailure(std::string("destination '") + destination_.name + "' refused the credentials (HTTP " +
+                       std::to_string(e.http_status()) + "): " + e.what() +
+                       "; nothing is committed, the next run sends the remaining changes again");
+    }
+    feed.rethrow_if_failed();
+    if (request_.stop.stop_requested()) {
+      pending_.reset();
+      journal_.finish(RunPhase::Cancelled, "cancelled during delivery; nothing is committed");
+      return;
+    }
+    record.checkpoint.changes_acked = feed.changes_passed();
+    record.checkpoint.batches_acked = max_batch;
+    journal_.save();
+  }
+
+  void commit() {
+    std::vector<Row> excluded = resumed_ ? ledger_.excluded_keys() : excluded_;
+    pending_->commit(excluded);
+    pending_.reset();
+    kill_point("committed");
+    journal_.finish(RunPhase::Succeeded);
+  }
+
+  const config::Config& config_;
+  const config::Sync& sync_;
+  std::filesystem::path state_dir_;
+  state::StateDb* db_;
+  const RunRequest& request_;
+  RunJournal& journal_;
+  const bool resumed_;
+  FailureLedger ledger_;
+  const config::Warehouse& warehouse_;
+  const config::Destination& destination_;
+  const Dialect dialect_;
+
+  std::optional<odbc::Connection> connection_;
+  diff::DiffSpec spec_;
+  std::vector<std::size_t> key_indexes_, mapped_indexes_;
+  std::optional<mappers::CompiledMapping> mapping_;
+  destinations::DestinationSettings settings_;
+  std::unique_ptr<destinations::DestinationModule> module_;
+  std::optional<ScratchDir> scratch_;
+  std::shared_ptr<diff::local::SnapshotStore> snapshots_;
+  std::optional<diff::local::LocalDiffEngine> local_;
+  std::unique_ptr<diff::PendingSnapshot> pending_;  // declared after the store and connection it uses
+  std::vector<Row> excluded_;
+  std::atomic<std::uint64_t> rows_read_{0};
+};
+
+bool resumable(const config::Sync& sync, const state::RunRecord& run) {
+  if (sync.diff.engine != config::DiffEngine::local || sync.destination.mode == config::SyncMode::append) return false;
+  return run.phase == RunPhase::Guard || run.phase == RunPhase::Deliver || run.phase == RunPhase::Commit;
+}
+
+}  // namespace
+
+SyncRunner::SyncRunner(const config::Config& config, std::filesystem::path state_dir, state::StateDb* db)
+    : config_(config), state_dir_(std::move(state_dir)), db_(db) {}
+
+RunReport SyncRunner::run(const RunRequest& request) {
+  const config::Sync* sync = config_.find_sync(request.sync);
+  if (sync == nullptr) throw std::invalid_argument("no sync named '" + request.sync + "' in " + config_.file);
+  if (db_ == nullptr && !request.dry_run) throw std::invalid_argument("a run needs the state database");
+
+  std::optional<state::SyncLock> lock;
+  if (!request.dry_run || std::filesystem::exists(state_dir_)) {
+    std::string holder;
+    lock = state::SyncLock::try_acquire(state_dir_, sync->name, &holder);
+    if (!lock) {
+      throw RunRefused("sync '" + sync->name + "' is already running" + (holder.empty() ? "" : " (" + holder + ")"));
+    }
+  }
+
+  std::optional<state::RunStore> runs;
+  state::RunRecord record;
+  bool resumed = false;
+  if (request.dry_run) {
+    record.id = "dry-run";
+    record.sync = sync->name;
+    record.trigger = request.trigger;
+    record.full_resync = request.full_resync;
+    record.force = request.force;
+    record.started_at_ms = now_ms();
+  } else {
+    runs.emplace(*db_);
+    state::RecordStore(*db_).purge_started_before(now_ms() - sync->retention.count());
+    if (std::optional<state::RunRecord> unfinished = runs->unfinished(sync->name)) {
+      if (resumable(*sync, *unfinished) && !request.full_resync) {
+        record = std::move(*unfinished);
+        resumed = true;
+      } else {
+        RunJournal abandoned(&*runs, std::move(*unfinished));
+        abandoned.finish(RunPhase::Failed, "interrupted (the process ended) in phase " +
+                                               std::string(state::to_string(abandoned.record().phase)) +
+                                               "; the next run started over");
+      }
+    }
+    if (!resumed) {
+      record = runs->create(sync->name, request.full_resync ? state::RunTrigger::Resync : request.trigger,
+                            request.full_resync, request.force, now_ms());
+    }
+  }
+  if (lock) lock->describe("pid " + std::to_string(::getpid()) + ", run " + record.id);
+
+  RunJournal journal(runs ? &*runs : nullptr, std::move(record));
+  RunExecution execution(config_, *sync, state_dir_, db_, request, journal, resumed);
+  return execution.execute();
+}
+
+}  // namespace backflow::runner

@@ -1,0 +1,13 @@
+// Opens the ODBC connection of a config warehouse.
+#pragma once
+
+#include "diff/odbc/connection.h"
+#include "service/config/config.h"
+
+namespace backflow::runner {
+
+// Connects with the warehouse's connection string and dialect, labelled by
+// its name. Throws odbc::Error (connection strings redacted in the message).
+odbc::Connection open_warehouse(const config::Warehouse& warehouse);
+
+}  // namespace backflow::runner
