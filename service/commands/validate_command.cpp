@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "service/commands/commands.h"
+#include "service/commands/source_check.h"
 #include "service/config/config_loader.h"
 
 namespace backflow::cli {
@@ -33,7 +34,16 @@ int command_validate(const Args& args, std::ostream& out, std::ostream& err) {
     err << plural(result.diagnostics.size(), "error") << " in " << args.get("--config") << "\n";
     return kExitUsage;
   }
-  if (args.has("--check-sources")) err << "source checks need the warehouse reader; skipped\n";
+  if (args.has("--check-sources")) {
+    const std::vector<std::string> problems = check_sources(*result.config);
+    for (const auto& problem : problems) err << problem << "\n";
+    if (!problems.empty()) {
+      err << plural(problems.size(), "error") << " checking the sources of " << args.get("--config") << "\n";
+      return kExitUsage;
+    }
+    out << summary(*result.config) << "; sources OK\n";
+    return kExitOk;
+  }
   out << summary(*result.config) << "\n";
   return kExitOk;
 }

@@ -1,0 +1,322 @@
+// End to end: a SQLite model, the runner, the webhook destination and a
+// stateful receiver. After every run the receiver must hold the model.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "state/failure_store.h"
+#include "state/run_store.h"
+#include "state/state_db.h"
+#include "tests/runner_support.h"
+
+using namespace backflow;
+using backflow::test::ModelReceiver;
+using backflow::test::PeopleModel;
+using backflow::test::RunnerHarness;
+using backflow::test::SyncSettings;
+using state::RunPhase;
+
+namespace {
+
+struct SqliteSetup {
+  std::filesystem::path dir;
+  std::string connection;
+  PeopleModel model;
+  ModelReceiver receiver;
+
+  SqliteSetup(const std::string& label, std::size_t rows)
+      : dir(test::make_temp_dir(label)),
+        connection(test::sqlite_connection_string(dir / "model.db")),
+        model(odbc::Connection::open(connection, "model"), rows) {}
+  RunnerHarness harness(SyncSettings settings = {}) {
+    return RunnerHarness("runner-" + dir.filename().string(), connection, "sqlite", receiver.url(), settings);
+  }
+};
+
+std::string key(int id) { return nlohmann::json({{"id", id}}).dump(); }
+
+}  // namespace
+
+TEST_CASE("runner SQLite: the receiver holds the model after every round of random changes", "[runner]") {
+  const auto seed = std::random_device{}();
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  SqliteSetup setup("runner-rounds", 120);
+  SyncSettings settings;
+  settings.on_delete = "delete";
+  RunnerHarness harness = setup.harness(settings);
+
+  auto first = harness.run();
+  REQUIRE(first.record.phase == RunPhase::Succeeded);
+  CHECK(first.record.counts.added == 120);
+  CHECK(first.record.counts.accepted == 120);
+  CHECK(setup.receiver.records() == setup.model.expected());
+
+  for (int round = 0; round < 12; ++round) {
+    setup.model.random_changes(rng);
+    auto report = harness.run();
+    INFO("round " << round << ": " << report.record.error);
+    REQUIRE(report.record.phase == RunPhase::Succeeded);
+    CHECK(report.record.counts.sent == report.record.counts.added + report.record.counts.changed + report.record.counts.removed);
+    CHECK(setup.receiver.records() == setup.model.expected());
+  }
+  auto idle = harness.run();
+  CHECK(idle.record.counts.sent == 0);
+  CHECK(idle.record.checkpoint.changes_acked == 0);
+}
+
+TEST_CASE("runner SQLite: modes and on_delete options", "[runner]") {
+  SECTION("insert creates and never updates or deletes") {
+    SqliteSetup setup("runner-insert", 20);
+    SyncSettings settings;
+    settings.mode = "insert";
+    auto harness = setup.harness(settings);
+    REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+    auto before = setup.receiver.records();
+    setup.model.execute("update people set score = 1000 where id = 3");
+    setup.model.execute("delete from people where id = 4");
+    setup.model.execute("insert into people values (500, 'late', 5)");
+    auto report = harness.run();
+    CHECK(report.record.counts.skipped == 2);
+    CHECK(report.record.counts.sent == 1);
+    auto held = setup.receiver.records();
+    CHECK(held[key(3)] == before[key(3)]);
+    CHECK(held.count(key(4)) == 1);
+    CHECK(held[key(500)]["name"] == "late");
+  }
+  SECTION("mirror deletes what the sync sent") {
+    SqliteSetup setup("runner-mirror", 20);
+    SyncSettings settings;
+    settings.mode = "mirror";
+    auto harness = setup.harness(settings);
+    REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+    setup.model.execute("delete from people where id in (1, 2)");
+    auto report = harness.run();
+    CHECK(report.record.counts.removed == 2);
+    CHECK(setup.receiver.deletes_received() == 2);
+    CHECK(setup.receiver.records() == setup.model.expected());
+  }
+  SECTION("on_delete clear nulls the mapped fields") {
+    SqliteSetup setup("runner-clear", 10);
+    SyncSettings settings;
+    settings.on_delete = "clear";
+    auto harness = setup.harness(settings);
+    REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+    setup.model.execute("delete from people where id = 5");
+    REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+    auto held = setup.receiver.records();
+    REQUIRE(held.count(key(5)) == 1);
+    CHECK(held[key(5)] == nlohmann::json({{"name", nullptr}, {"score", nullptr}}));
+    CHECK(setup.receiver.deletes_received() == 0);
+  }
+  SECTION("on_delete nothing leaves the record and counts the removal as skipped") {
+    SqliteSetup setup("runner-nothing", 10);
+    auto harness = setup.harness();
+    REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+    setup.model.execute("delete from people where id = 5");
+    auto report = harness.run();
+    CHECK(report.record.counts.removed == 1);
+    CHECK(report.record.counts.skipped == 1);
+    CHECK(report.record.counts.sent == 0);
+    CHECK(setup.receiver.records().count(key(5)) == 1);
+  }
+  SECTION("append sends every row of every run") {
+    SqliteSetup setup("runner-append", 15);
+    SyncSettings settings;
+    settings.mode = "append";
+    auto harness = setup.harness(settings);
+    auto first = harness.run();
+    REQUIRE(first.record.phase == RunPhase::Succeeded);
+    auto second = harness.run();
+    REQUIRE(second.record.phase == RunPhase::Succeeded);
+    CHECK(second.record.counts.sent == 15);
+    CHECK(setup.receiver.records_received() == 30);
+    CHECK(setup.receiver.records() == setup.model.expected());
+  }
+  SECTION("changed_fields sends only the fields that changed") {
+    SqliteSetup setup("runner-changed-fields", 10);
+    SyncSettings settings;
+    settings.send = "changed_fields";
+    auto harness = setup.harness(settings);
+    REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+    setup.receiver.clear_log();
+    setup.model.execute("update people set score = 999 where id = 2");
+    REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+    auto bodies = setup.receiver.bodies();
+    REQUIRE(bodies.size() == 1);
+    CHECK(bodies[0]["records"][0]["fields"] == nlohmann::json({{"score", 999}}));
+    CHECK(setup.receiver.records() == setup.model.expected());
+  }
+}
+
+TEST_CASE("runner SQLite: a full resync re-sends everything and deletes nothing", "[runner]") {
+  SqliteSetup setup("runner-resync", 30);
+  SyncSettings settings;
+  settings.on_delete = "delete";
+  auto harness = setup.harness(settings);
+  REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+  setup.model.execute("delete from people where id <= 3");
+  auto report = harness.run(/*full_resync=*/true);
+  REQUIRE(report.record.phase == RunPhase::Succeeded);
+  CHECK(report.record.counts.removed == 0);
+  CHECK(report.record.counts.added == 27);
+  CHECK(setup.receiver.deletes_received() == 0);
+  CHECK(setup.receiver.records().size() == 30);
+}
+
+TEST_CASE("runner SQLite: guards block the run and --force overrides them once", "[runner]") {
+  SqliteSetup setup("runner-guard", 50);
+  SyncSettings settings;
+  settings.on_delete = "delete";
+  settings.guard = "max_removed_pct: 10";
+  auto harness = setup.harness(settings);
+  REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+  setup.model.execute("delete from people where id <= 10");
+  const auto held = setup.receiver.records();
+
+  auto blocked = harness.run();
+  CHECK(blocked.record.phase == RunPhase::Blocked);
+  CHECK_THAT(blocked.record.error, Catch::Contains("max_removed_pct"));
+  CHECK(setup.receiver.records() == held);
+  auto cli = harness.run_binary();
+  CHECK(cli.exit_code == 3);
+  CHECK_THAT(cli.output, Catch::Contains("blocked"));
+
+  auto forced = harness.run(false, false, /*force=*/true);
+  CHECK(forced.record.phase == RunPhase::Succeeded);
+  CHECK(setup.receiver.records() == setup.model.expected());
+
+  SyncSettings min_rows;
+  min_rows.guard = "min_rows: 1000";
+  SqliteSetup small("runner-guard-min", 5);
+  auto guarded = small.harness(min_rows);
+  auto report = guarded.run();
+  CHECK(report.record.phase == RunPhase::Blocked);
+  CHECK(small.receiver.records().empty());
+}
+
+TEST_CASE("runner SQLite: a dry run sends nothing, commits nothing and leaves no state", "[runner]") {
+  SqliteSetup setup("runner-dry", 12);
+  auto harness = setup.harness();
+  auto cli = harness.run_binary("--dry-run");
+  INFO(cli.output);
+  CHECK(cli.exit_code == 0);
+  CHECK_THAT(cli.output, Catch::Contains("upsert 12"));
+  CHECK_THAT(cli.output, Catch::Contains("\"fields\""));
+  CHECK(setup.receiver.records().empty());
+  CHECK_FALSE(std::filesystem::exists(harness.state_dir()));
+
+  REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+  setup.model.execute("update people set score = 1 where id = 1");
+  auto dry = harness.run(false, /*dry_run=*/true);
+  CHECK(dry.dry_run_ops["upsert"] == 1);
+  auto real = harness.run();
+  CHECK(real.record.counts.changed == 1);  // the dry run committed nothing
+  {
+    auto db = state::StateDb::open(harness.state_dir() / "state");
+    CHECK(state::RunStore(*db).list("people_sync", 10).size() == 2);
+  }
+}
+
+TEST_CASE("runner SQLite: rejected records are retried, dead after max attempts, delivered once accepted", "[runner]") {
+  SqliteSetup setup("runner-rejects", 20);
+  SyncSettings settings;
+  settings.max_attempts = 3;
+  auto harness = setup.harness(settings);
+  setup.receiver.set_rejected({key(4), key(9)});
+
+  auto first = harness.run();
+  REQUIRE(first.record.phase == RunPhase::Succeeded);
+  CHECK(first.record.counts.rejected == 2);
+  REQUIRE(first.failures.size() == 2);
+  CHECK(first.failures[0].message.find("refused by the test receiver") != std::string::npos);
+
+  // Retried although unchanged; key 9 is accepted now.
+  setup.receiver.set_rejected({key(4)});
+  auto second = harness.run();
+  CHECK(second.record.counts.retried == 2);
+  CHECK(second.record.counts.rejected == 1);
+  CHECK(setup.receiver.records().count(key(9)) == 1);
+
+  auto third = harness.run();  // third failure of key 4: dead
+  CHECK(third.record.counts.rejected == 1);
+  REQUIRE(third.failures.size() == 1);
+  CHECK(third.failures[0].status == "dead");
+  auto fourth = harness.run();
+  CHECK(fourth.record.counts.sent == 0);  // dead records wait
+
+  setup.receiver.set_rejected({});
+  setup.model.execute("update people set score = 77 where id = 4");  // the row changes: sent again
+  auto fifth = harness.run();
+  CHECK(fifth.record.counts.sent == 1);
+  CHECK(setup.receiver.records() == setup.model.expected());
+  auto db = state::StateDb::open(harness.state_dir() / "state");
+  CHECK_FALSE(state::FailureStore(*db).find("people_sync", "4").has_value());
+  CHECK_FALSE(state::FailureStore(*db).find("people_sync", "9").has_value());
+}
+
+TEST_CASE("runner SQLite: a second process is refused with the holder named", "[runner]") {
+  SqliteSetup setup("runner-concurrent", 5);
+  auto harness = setup.harness();
+  REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+  auto held = state::StateDb::open(harness.state_dir() / "state");
+  auto second = harness.run_binary();
+  CHECK(second.exit_code == 1);
+  CHECK_THAT(second.output, Catch::Contains("pid"));
+}
+
+TEST_CASE("runner SQLite: a model that fails mid-read fails the run cleanly and the next run succeeds", "[runner]") {
+  SqliteSetup setup("runner-model-loss", 300);
+  setup.model.execute("create table flags (bad integer)");
+  setup.model.execute("insert into flags values (250)");
+  SyncSettings settings;
+  // Row 250 raises "integer overflow" while the snapshot streams.
+  settings.source =
+      "query: \"select id, name, case when id = (select bad from flags) then abs(-9223372036854775807 - 1) else score "
+      "end as score from people\"";
+  auto harness = setup.harness(settings);
+  auto failed = harness.run();
+  CHECK(failed.record.phase == RunPhase::Failed);
+  CHECK(failed.record.error_phase == "SNAPSHOT");
+  CHECK(setup.receiver.records().empty());
+  setup.model.execute("update flags set bad = -1");
+  auto next = harness.run();
+  CHECK(next.record.phase == RunPhase::Succeeded);
+  CHECK(next.record.counts.added == 300);
+  CHECK(setup.receiver.records() == setup.model.expected());
+}
+
+TEST_CASE("runner SQLite: killed at random points and resumed, the receiver ends equal to the model", "[runner][crash]") {
+  const auto seed = std::random_device{}();
+  std::printf("runner crash test seed %u\n", seed);
+  INFO("seed " << seed);
+  std::mt19937_64 rng(seed);
+  SqliteSetup setup("runner-crash", 200);
+  SyncSettings settings;
+  settings.on_delete = "delete";
+  settings.batch_size = 7;
+  auto harness = setup.harness(settings);
+  const std::vector<std::string> points = {"preflight", "snapshot", "diff", "guard", "deliver",
+                                           "ack",       "outcome",  "commit", "committed"};
+  int kills = 0;
+  for (int round = 0; round < 150 && kills < 50; ++round) {
+    if (round % 3 == 0) setup.model.random_changes(rng);
+    const std::string& point = points[rng() % points.size()];
+    const int n = point == "ack" ? 1 + static_cast<int>(rng() % 20) : point == "outcome" ? 1 + static_cast<int>(rng() % 150) : 1;
+    auto killed = harness.run_binary("", "BACKFLOW_TEST_KILL_AT=" + point + ":" + std::to_string(n) + " ");
+    if (killed.exit_code == 128 + 9) ++kills;
+    INFO("round " << round << " kill at " << point << ":" << n << " -> " << killed.output);
+    CHECK((killed.exit_code == 0 || killed.exit_code == 128 + 9));
+  }
+  auto final_run = harness.run_binary();
+  INFO(final_run.output);
+  REQUIRE(final_run.exit_code == 0);
+  CHECK(setup.receiver.records() == setup.model.expected());
+  CHECK(kills >= 50);
+  auto db = state::StateDb::open(harness.state_dir() / "state");
+  for (const auto& run : state::RunStore(*db).list("people_sync", 500)) {
+    CHECK(state::is_terminal(run.phase));
+  }
+  // At most the in-flight batch (7 records) per kill is received twice.
+  CHECK(setup.receiver.repeated_in_run() <= static_cast<std::uint64_t>(kills) * 7);
+}

@@ -1,0 +1,162 @@
+#include "tests/runner_support.h"
+
+#include <fstream>
+
+#include "service/config/config_loader.h"
+#include "state/state_db.h"
+#include "tests/odbc_test_helpers.h"
+
+namespace backflow::test {
+
+ModelReceiver::ModelReceiver() : server_([this](const ReceivedRequest& request) { return handle(request); }, false) {}
+
+ServerReply ModelReceiver::handle(const ReceivedRequest& request) {
+  std::lock_guard lock(mutex_);
+  if (auth_failure_) return ServerReply::json(401, R"({"error":"bad token"})");
+  nlohmann::json body = nlohmann::json::parse(request.body);
+  bodies_.push_back(body);
+  const std::string idempotency = request.header("idempotency-key");
+  const std::string run_id = body.value("run_id", "");
+  nlohmann::json errors = nlohmann::json::array();
+  const bool repeat = !seen_batches_.insert(idempotency).second;
+  const auto& records = body["records"];
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& record = records[i];
+    const std::string key = record["key"].dump();
+    if (rejected_.count(key)) {
+      errors.push_back({{"index", i}, {"message", "refused by the test receiver"}});
+      continue;
+    }
+    ++received_;
+    if (!seen_in_run_.insert({run_id, key}).second) ++repeated_;
+    if (repeat) continue;
+    if (record["op"] == "delete") {
+      ++deletes_;
+      records_.erase(key);
+      continue;
+    }
+    nlohmann::json& held = records_[key];
+    if (!held.is_object()) held = nlohmann::json::object();
+    if (record.contains("fields")) held.update(record["fields"]);
+  }
+  return ServerReply::json(200, nlohmann::json({{"errors", errors}}).dump());
+}
+
+std::map<std::string, nlohmann::json> ModelReceiver::records() const {
+  std::lock_guard lock(mutex_);
+  return records_;
+}
+void ModelReceiver::set_rejected(std::set<std::string> key_texts) {
+  std::lock_guard lock(mutex_);
+  rejected_ = std::move(key_texts);
+}
+void ModelReceiver::set_auth_failure(bool on) {
+  std::lock_guard lock(mutex_);
+  auth_failure_ = on;
+}
+std::uint64_t ModelReceiver::records_received() const {
+  std::lock_guard lock(mutex_);
+  return received_;
+}
+std::uint64_t ModelReceiver::repeated_in_run() const {
+  std::lock_guard lock(mutex_);
+  return repeated_;
+}
+std::uint64_t ModelReceiver::deletes_received() const {
+  std::lock_guard lock(mutex_);
+  return deletes_;
+}
+std::vector<nlohmann::json> ModelReceiver::bodies() const {
+  std::lock_guard lock(mutex_);
+  return bodies_;
+}
+void ModelReceiver::clear_log() {
+  std::lock_guard lock(mutex_);
+  bodies_.clear();
+  received_ = 0;
+}
+
+PeopleModel::PeopleModel(odbc::Connection connection, std::size_t rows) : connection_(std::move(connection)) {
+  connection_.execute("drop table if exists people");
+  connection_.execute("create table people (id integer primary key, name text, score integer)");
+  connection_.set_autocommit(false);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::int64_t id = next_id_++;
+    connection_.execute("insert into people values (?, ?, ?)",
+                        {Value::integer(id), Value::text("person " + std::to_string(id)), Value::integer(id % 97)});
+  }
+  connection_.commit();
+  connection_.set_autocommit(true);
+}
+
+void PeopleModel::random_changes(std::mt19937_64& rng) {
+  const std::int64_t top = next_id_;
+  std::uniform_int_distribution<std::int64_t> pick(1, std::max<std::int64_t>(1, top - 1));
+  std::uniform_int_distribution<int> count(1, 6);
+  connection_.set_autocommit(false);
+  for (int i = count(rng); i > 0; --i) {
+    connection_.execute("update people set score = score + 1, name = name || '!' where id = ?",
+                        {Value::integer(pick(rng))});
+  }
+  for (int i = count(rng) / 2; i > 0; --i) connection_.execute("delete from people where id = ?", {Value::integer(pick(rng))});
+  for (int i = count(rng); i > 0; --i) {
+    const std::int64_t id = next_id_++;
+    connection_.execute("insert into people values (?, ?, ?)",
+                        {Value::integer(id), Value::text("new " + std::to_string(id)), Value::integer(id % 13)});
+  }
+  connection_.commit();
+  connection_.set_autocommit(true);
+}
+
+std::size_t PeopleModel::row_count() { return expected().size(); }
+
+std::map<std::string, nlohmann::json> PeopleModel::expected() {
+  std::map<std::string, nlohmann::json> out;
+  auto rows = read_all(connection_, "select id, name, score from people");
+  for (const Row& row : rows) {
+    nlohmann::json key = {{"id", row[0].as_int()}};
+    out[key.dump()] = {{"name", row[1].as_text()}, {"score", row[2].as_int()}};
+  }
+  return out;
+}
+
+RunnerHarness::RunnerHarness(const std::string& label, const std::string& connection, const std::string& dialect,
+                             const std::string& url, SyncSettings s)
+    : dir_(make_temp_dir(label)), config_file_(dir_ / "backflow.yaml") {
+  std::ofstream out(config_file_);
+  out << "version: 1\n"
+      << "state_dir: " << (dir_ / "state").string() << "\n"
+      << "warehouses:\n  model:\n    connection: " << nlohmann::json(connection).dump() << "\n    dialect: " << dialect
+      << "\n    bookkeeping_schema: backflow_test\n"
+      << "destinations:\n  hook:\n    type: webhook\n    url: \"" << url << "\"\n    batch_size: " << s.batch_size
+      << "\n    max_concurrency: 1\n    retry: { max_attempts: " << s.delivery_attempts
+      << ", base_delay: 10ms, max_delay: 20ms }\n"
+      << "syncs:\n  people_sync:\n    source: { warehouse: model, " << s.source << ", primary_key: id }\n"
+      << "    destination: { name: hook, mode: " << s.mode << (s.mode == "upsert" || s.mode == "update" ? ", on_delete: " + s.on_delete : "")
+      << " }\n"
+      << "    mapping:\n      name: name\n      score: score\n"
+      << "    diff: { engine: " << s.engine << ", send: " << s.send << " }\n"
+      << "    retry: { max_attempts: " << s.max_attempts << " }\n";
+  if (!s.guard.empty()) out << "    guard: { " << s.guard << " }\n";
+  out.close();
+  config_ = config::load_config_or_throw(config_file_);
+}
+
+runner::RunReport RunnerHarness::run(bool full_resync, bool dry_run, bool force) {
+  std::unique_ptr<state::StateDb> db;
+  if (!dry_run || std::filesystem::exists(state_dir() / "state")) db = state::StateDb::open(state_dir() / "state");
+  runner::SyncRunner sync_runner(config_, state_dir(), db.get());
+  runner::RunRequest request;
+  request.sync = "people_sync";
+  request.full_resync = full_resync;
+  request.dry_run = dry_run;
+  request.force = force;
+  return sync_runner.run(request);
+}
+
+CommandResult RunnerHarness::run_binary(const std::string& flags, const std::string& env) {
+  return run_command(env + shell_quote(backflow_binary().string()) + " run -c " + shell_quote(config_file_.string()) +
+                     " people_sync " + flags);
+}
+
+}  // namespace backflow::test

@@ -1,0 +1,114 @@
+// Shared by the runner's end-to-end tests: a stateful webhook receiver that
+// can refuse chosen records, a small `people` model in SQLite or PostgreSQL
+// with random changes, and a harness that writes a config and runs a sync
+// in-process (SyncRunner) or through the real `backflow run` binary.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "diff/odbc/connection.h"
+#include "service/config/config.h"
+#include "service/runner/sync_runner.h"
+#include "tests/support/http_test_server.h"
+#include "tests/support/test_env.h"
+
+namespace backflow::test {
+
+// Holds one record per key (upserts merge fields, deletes remove), applies a
+// batch once per Idempotency-Key, and rejects records whose key is in
+// reject_keys() with a per-record error. Thread-safe.
+class ModelReceiver {
+ public:
+  ModelReceiver();
+  std::string url() const { return server_.url("/hook"); }
+
+  std::map<std::string, nlohmann::json> records() const;
+  void set_rejected(std::set<std::string> key_texts);  // key JSON text, e.g. {"id":7}
+  void set_auth_failure(bool on);
+  // Records received, and records whose key had already been received in
+  // the same run (a resent in-flight batch after a crash).
+  std::uint64_t records_received() const;
+  std::uint64_t repeated_in_run() const;
+  std::uint64_t deletes_received() const;
+  std::vector<nlohmann::json> bodies() const;  // every request body, parsed
+  void clear_log();
+
+ private:
+  ServerReply handle(const ReceivedRequest& request);
+
+  mutable std::mutex mutex_;
+  std::map<std::string, nlohmann::json> records_;
+  std::set<std::string> rejected_;
+  std::set<std::string> seen_batches_;
+  std::set<std::pair<std::string, std::string>> seen_in_run_;  // (run_id, key)
+  std::vector<nlohmann::json> bodies_;
+  bool auth_failure_ = false;
+  std::uint64_t received_ = 0, repeated_ = 0, deletes_ = 0;
+  HttpTestServer server_;
+};
+
+// The model: people(id integer primary key, name text, score integer).
+class PeopleModel {
+ public:
+  // Creates the table with `rows` rows (ids 1..rows).
+  PeopleModel(odbc::Connection connection, std::size_t rows);
+  odbc::Connection& connection() { return connection_; }
+
+  // Updates, deletes and inserts a few random rows.
+  void random_changes(std::mt19937_64& rng);
+  void execute(const std::string& sql) { connection_.execute(sql); }
+  std::size_t row_count();
+
+  // What a receiver must hold for mode upsert/mirror: key text -> fields.
+  std::map<std::string, nlohmann::json> expected();
+
+ private:
+  odbc::Connection connection_;
+  std::int64_t next_id_ = 1;
+};
+
+struct SyncSettings {
+  std::string mode = "upsert";
+  std::string on_delete = "nothing";
+  std::string engine = "local";
+  std::string send = "all_fields";
+  std::string guard;  // YAML flow map body, e.g. "max_removed_pct: 20"
+  std::string source = "table: people";
+  std::uint32_t max_attempts = 3;
+  std::uint32_t batch_size = 10;
+  std::uint32_t delivery_attempts = 2;
+};
+
+// A config in its own directory (state_dir inside it) syncing `people` to a
+// receiver URL.
+class RunnerHarness {
+ public:
+  RunnerHarness(const std::string& label, const std::string& connection, const std::string& dialect,
+                const std::string& url, SyncSettings settings = {});
+
+  const std::filesystem::path& dir() const { return dir_; }
+  const std::filesystem::path& config_file() const { return config_file_; }
+  const config::Config& config() const { return config_; }
+  std::filesystem::path state_dir() const { return dir_ / "state"; }
+
+  // One run in this process.
+  runner::RunReport run(bool full_resync = false, bool dry_run = false, bool force = false);
+  // `backflow run` as a child process, with `env` prefixed ("VAR=x ").
+  CommandResult run_binary(const std::string& flags = "", const std::string& env = "");
+
+ private:
+  std::filesystem::path dir_, config_file_;
+  config::Config config_;
+};
+
+}  // namespace backflow::test
