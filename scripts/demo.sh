@@ -1,25 +1,84 @@
 #!/usr/bin/env bash
-# README command 1: install what is missing, build, and run backflow on the
-# embedded default: the bundled SQLite sample warehouse over ODBC.
+# README command 1: install what is missing, build, and run real syncs on the
+# embedded default: the bundled SQLite sample warehouse, read over ODBC, synced
+# to a webhook receiver (`backflow receive`) on loopback. Then some rows of
+# the sample change and the syncs run again: only the difference is sent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh >/dev/null
 echo
 
+root=$(pwd)
 demo_dir=${BACKFLOW_DEMO_DIR:-build/demo}
 mkdir -p "$demo_dir"
-export BACKFLOW_SAMPLE_DB=$(realpath "$demo_dir/warehouse.db")
-[[ -f "$BACKFLOW_SAMPLE_DB" ]] || deploy/sample/make_warehouse.sh "$BACKFLOW_SAMPLE_DB"
-export BACKFLOW_DEMO_WEBHOOK_URL=${BACKFLOW_DEMO_WEBHOOK_URL:-http://127.0.0.1:8099/hook}
-config=deploy/examples/embedded.yaml
-bin=build/backflow
+demo_dir=$(realpath "$demo_dir")
+export BACKFLOW_SAMPLE_DB="$demo_dir/warehouse.db"
+deploy/sample/make_warehouse.sh "$BACKFLOW_SAMPLE_DB"
+rm -rf "$demo_dir/backflow-state" "$demo_dir/received.json"
+config="$root/deploy/examples/embedded.yaml"
+bin="$root/build/backflow"
 
-echo "== backflow validate -c $config"
-"$bin" validate -c "$config"
+# A free loopback port for the receiver.
+port=""
+for candidate in $(seq 18099 18199); do
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
+done
+[[ -n "$port" ]] || { echo "no free port in 18099-18199" >&2; exit 1; }
+export BACKFLOW_DEMO_WEBHOOK_URL="http://127.0.0.1:$port/hook"
+
+"$bin" receive --listen "127.0.0.1:$port" --secret demo-signing-secret --store "$demo_dir/received.json" \
+  >"$demo_dir/receiver.log" 2>&1 &
+receiver_pid=$!
+trap 'kill "$receiver_pid" 2>/dev/null || true; wait "$receiver_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  sleep 0.1
+done
+echo "webhook receiver on $BACKFLOW_DEMO_WEBHOOK_URL (pid $receiver_pid)"
 echo
-echo "== backflow preview -c $config customers_to_crm --limit 5"
-"$bin" preview -c "$config" customers_to_crm --limit 5
+
+# The state (runs, snapshots, failed records) goes to $demo_dir/backflow-state.
+backflow() { (cd "$demo_dir" && "$bin" "$@"); }
+
+echo "== backflow validate -c $config --check-sources"
+backflow validate -c "$config" --check-sources
 echo
-echo "== backflow preview -c $config accounts_to_crm --limit 3"
-"$bin" preview -c "$config" accounts_to_crm --limit 3
+echo "== backflow preview -c $config customers_to_crm --limit 3"
+backflow preview -c "$config" customers_to_crm --limit 3
+echo
+for sync in customers_to_crm accounts_to_crm; do
+  echo "== backflow run -c $config $sync"
+  backflow run -c "$config" "$sync"
+  echo
+done
+
+received() { grep -c "\"{\\\\\"$1\\\\\"" "$demo_dir/received.json" || true; }
+echo "the receiver holds $(received customer_id) customers and $(received account_id) accounts"
+echo
+
+echo "== changing the sample: 5 customers updated, 3 deleted, 4 added; 2 accounts renamed, 1 deleted"
+sqlite3 "$BACKFLOW_SAMPLE_DB" <<'SQL'
+UPDATE customers SET plan = 'enterprise' WHERE customer_id IN (1, 2, 3, 4, 5);
+DELETE FROM customers WHERE customer_id IN (10, 11, 12);
+INSERT INTO customers (customer_id, email, first_name, last_name, plan, lifetime_value, is_active, signed_up_at, account_id)
+VALUES (100001, 'new1@example.com', 'Nia', 'New', 'free', 0, 1, '2024-06-01 09:00:00', 1),
+       (100002, 'new2@example.com', 'Ola', 'New', 'pro', 120.50, 1, '2024-06-01 09:05:00', 2),
+       (100003, 'new3@example.com', 'Per', 'New', 'starter', 9.99, 1, '2024-06-01 09:10:00', 3),
+       (100004, 'new4@example.com', 'Quinn', 'New', 'free', 0, 0, '2024-06-01 09:15:00', 4);
+UPDATE accounts SET name = name || ' (renamed)' WHERE account_id IN (7, 8);
+DELETE FROM customers WHERE account_id = 9;
+DELETE FROM accounts WHERE account_id = 9;
+SQL
+echo
+for sync in customers_to_crm accounts_to_crm; do
+  echo "== backflow run -c $config $sync   (incremental)"
+  backflow run -c "$config" "$sync"
+  echo
+done
+
+echo "== backflow status -c $config"
+backflow status -c "$config"
+echo
+echo "the receiver holds $(received customer_id) customers and $(received account_id) accounts; customer 1 now:"
+grep -A 14 '"{\\"customer_id\\":1}"' "$demo_dir/received.json" | sed -n '1,14p'
