@@ -84,6 +84,7 @@ TEST_CASE("runner PG: warehouse engine runs killed at random points converge", "
   auto final_run = harness.run_binary();
   INFO(final_run.output);
   REQUIRE(final_run.exit_code == 0);
+  REQUIRE(harness.run_binary().exit_code == 0);
   CHECK(receiver.records() == model.expected());
   auto db = state::StateDb::open(harness.state_dir() / "state");
   for (const auto& run : state::RunStore(*db).list("people_sync", 100)) CHECK(state::is_terminal(run.phase));

@@ -334,7 +334,6 @@ class RunExecution {
     ChangeFeed feed(
         producer(), translator, skip, [&](const diff::Change& change, const Translation& t) { not_sent(change, t); },
         [&](const diff::Change& change, const destinations::DeliveryRecord& sent) {
-          ++record.counts.sent;
           if (retry_ids.count(change.key.id)) ++record.counts.retried;
           if (!append_mode()) in_flight[sent.key] = InFlight{change.key.values, op_name(change.op)};
         });
@@ -350,6 +349,7 @@ class RunExecution {
         sent = std::move(it->second);
         in_flight.erase(it);
       }
+      ++record.counts.sent;
       if (outcome.status == destinations::RecordStatus::Accepted) {
         ++record.counts.accepted;
         if (!append_mode()) ledger_.delivered(outcome.key);
