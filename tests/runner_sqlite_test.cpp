@@ -207,7 +207,7 @@ TEST_CASE("runner SQLite: a dry run sends nothing, commits nothing and leaves no
   CHECK_FALSE(std::filesystem::exists(harness.state_dir()));
 
   REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
-  setup.model.execute("update people set score = 1 where id = 1");
+  setup.model.execute("update people set score = 500 where id = 1");
   auto dry = harness.run(false, /*dry_run=*/true);
   CHECK(dry.dry_run_ops["upsert"] == 1);
   auto real = harness.run();
@@ -277,7 +277,7 @@ TEST_CASE("runner SQLite: a model that fails mid-read fails the run cleanly and 
   auto harness = setup.harness(settings);
   auto failed = harness.run();
   CHECK(failed.record.phase == RunPhase::Failed);
-  CHECK(failed.record.error_phase == "SNAPSHOT");
+  CHECK(failed.record.error_phase == "snapshot");
   CHECK(setup.receiver.records().empty());
   setup.model.execute("update flags set bad = -1");
   auto next = harness.run();

@@ -2,6 +2,7 @@
 // types, then its first N rows (default 10) as an aligned table.
 #include <algorithm>
 #include <iomanip>
+#include <sstream>
 
 #include "diff/odbc/error.h"
 #include "mappers/value_rendering.h"
@@ -80,11 +81,14 @@ int command_preview(const Args& args, std::ostream& out, std::ostream& err) {
       for (std::size_t i = 0; i < cells.size(); ++i) widths[i] = std::max(widths[i], cells[i].size());
     }
     auto print_line = [&](const std::vector<std::string>& cells) {
-      out << " ";
+      std::ostringstream line;
+      line << " ";
       for (std::size_t i = 0; i < cells.size(); ++i) {
-        out << " " << std::left << std::setw(static_cast<int>(widths[i])) << cells[i];
+        line << " " << std::left << std::setw(static_cast<int>(widths[i])) << cells[i];
       }
-      out << "\n";
+      std::string text = line.str();
+      text.erase(text.find_last_not_of(' ') + 1);
+      out << text << "\n";
     };
     std::vector<std::string> header;
     for (const auto& c : columns) header.push_back(c.name);

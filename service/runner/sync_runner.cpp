@@ -127,6 +127,8 @@ class RunExecution {
     if (append_mode()) {
       enter(RunPhase::Deliver);
       deliver(report);
+      journal_.mutable_record().counts.rows_read = rows_read_.load();
+      journal_.mutable_record().counts.added = rows_read_.load();
       if (journal_.record().phase == RunPhase::Deliver) journal_.finish(RunPhase::Succeeded);
       return;
     }
