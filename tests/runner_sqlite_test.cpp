@@ -2,6 +2,7 @@
 // stateful receiver. After every run the receiver must hold the model.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <random>
 
 #include "state/failure_store.h"
@@ -322,4 +323,47 @@ TEST_CASE("runner SQLite: killed at random points and resumed, the receiver ends
   }
   // At most the in-flight batch (7 records) per kill is received twice.
   CHECK(setup.receiver.repeated_in_run() <= static_cast<std::uint64_t>(kills) * 7);
+}
+
+TEST_CASE("validate --check-sources reports an unknown mapped column at its entry with a suggestion", "[runner][cli]") {
+  SqliteSetup setup("runner-check-sources", 3);
+  auto harness = setup.harness();
+  std::string text;
+  {
+    std::ifstream in(harness.config_file());
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto ok = test::run_command(test::shell_quote(test::backflow_binary().string()) + " validate --check-sources -c " +
+                              test::shell_quote(harness.config_file().string()));
+  INFO(ok.output);
+  CHECK(ok.exit_code == 0);
+  CHECK_THAT(ok.output, Catch::Contains("sources OK"));
+
+  const std::string from = "score: score";
+  text.replace(text.find(from), from.size(), "score: scroe");
+  {
+    std::ofstream out(harness.config_file());
+    out << text;
+  }
+  auto bad = test::run_command(test::shell_quote(test::backflow_binary().string()) + " validate --check-sources -c " +
+                               test::shell_quote(harness.config_file().string()));
+  INFO(bad.output);
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.output, Catch::Contains("backflow.yaml:21:7: error: syncs.people_sync.mapping.score"));
+  CHECK_THAT(bad.output, Catch::Contains("score"));
+}
+
+TEST_CASE("validate --check-sources names an unreachable warehouse without its password", "[runner][cli]") {
+  SqliteSetup setup("runner-unreachable", 1);
+  RunnerHarness harness("runner-unreachable-cfg", "Driver=/nonexistent/driver.so;Pwd=sekrit;", "postgres",
+                        setup.receiver.url());
+  auto result = test::run_command(test::shell_quote(test::backflow_binary().string()) +
+                                  " validate --check-sources -c " + test::shell_quote(harness.config_file().string()));
+  INFO(result.output);
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.output, Catch::Contains("warehouses.model: cannot connect"));
+  CHECK(result.output.find("sekrit") == std::string::npos);
+  auto run = harness.run_binary();
+  CHECK(run.exit_code == 1);
+  CHECK(run.output.find("sekrit") == std::string::npos);
 }
