@@ -57,7 +57,7 @@ received() { grep -c "\"{\\\\\"$1\\\\\"" "$demo_dir/received.json" || true; }
 echo "the receiver holds $(received customer_id) customers and $(received account_id) accounts"
 echo
 
-echo "== changing the sample: 5 customers updated, 3 deleted, 4 added; 2 accounts renamed, 1 deleted"
+echo "== changing the sample: 5 customers updated, 3 deleted, 4 added; accounts 7 and 8 renamed (their customers' company.name changes too); account 9 and its customers deleted"
 sqlite3 "$BACKFLOW_SAMPLE_DB" <<'SQL'
 UPDATE customers SET plan = 'enterprise' WHERE customer_id IN (1, 2, 3, 4, 5);
 DELETE FROM customers WHERE customer_id IN (10, 11, 12);
