@@ -367,3 +367,22 @@ TEST_CASE("validate --check-sources names an unreachable warehouse without its p
   CHECK(run.exit_code == 1);
   CHECK(run.output.find("sekrit") == std::string::npos);
 }
+
+TEST_CASE("status shows the last runs and failing records of a sync", "[runner][cli]") {
+  SqliteSetup setup("runner-status", 6);
+  auto harness = setup.harness();
+  setup.receiver.set_rejected({key(2)});
+  REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+  const std::string status = test::shell_quote(test::backflow_binary().string()) + " status -c " +
+                             test::shell_quote(harness.config_file().string());
+  auto text = test::run_command(status);
+  INFO(text.output);
+  CHECK(text.exit_code == 0);
+  CHECK_THAT(text.output, Catch::Contains("people_sync  succeeded  failing records 1, dead 0"));
+  CHECK_THAT(text.output, Catch::Contains("run-00000001"));
+  auto json = test::run_command(status + " --json people_sync");
+  REQUIRE(json.exit_code == 0);
+  auto parsed = nlohmann::json::parse(json.output);
+  CHECK(parsed[0]["failing_records"] == 1);
+  CHECK(parsed[0]["runs"][0]["counts"]["rejected"] == 1);
+}
