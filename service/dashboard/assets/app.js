@@ -1,1 +1,131 @@
-x
+// The dashboard's shell: hash routing (#/, #/syncs/NAME, #/runs/ID), the
+// sign-in form when the server wants a token, toasts, and a refresh of the
+// current page every few seconds while the tab is visible.
+import { AuthRequired, forgetToken, storedToken, storeToken } from './api.js';
+import { h, replaceChildren } from './dom.js';
+import { runPage } from './run_page.js';
+import { syncPage } from './sync_page.js';
+import { syncsPage } from './syncs_page.js';
+
+const REFRESH_MS = 5000;
+
+const main = document.getElementById('main');
+const login = document.getElementById('login');
+const loginForm = document.getElementById('login-form');
+const loginError = document.getElementById('login-error');
+const tokenInput = document.getElementById('token-input');
+const refreshStatus = document.getElementById('refresh-status');
+const signOut = document.getElementById('sign-out');
+const toasts = document.getElementById('toasts');
+
+let page = null;
+let refreshing = null;
+let lastRefreshed = 0;
+
+function toast(message, kind = 'ok') {
+  const node = h('div', { class: `toast toast-${kind}` }, message);
+  toasts.append(node);
+  setTimeout(() => node.remove(), kind === 'error' ? 8000 : 4000);
+}
+
+function showLogin(refused) {
+  login.hidden = false;
+  main.hidden = true;
+  loginError.hidden = !refused;
+  loginError.textContent = refused ? 'That token was refused. Check server.auth_token.' : '';
+  tokenInput.value = '';
+  tokenInput.focus();
+}
+
+function fail(error) {
+  if (error instanceof AuthRequired) {
+    const hadToken = Boolean(storedToken());
+    forgetToken();
+    showLogin(hadToken);
+    return;
+  }
+  toast(error.message || String(error), 'error');
+}
+
+const ctx = { toast, fail, refresh: () => refresh() };
+
+function route() {
+  const hash = decodeURI(location.hash.replace(/^#/, '')) || '/';
+  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'syncs' && parts.length === 2) return syncPage(ctx, parts[1]);
+  if (parts[0] === 'runs' && parts.length === 2) return runPage(ctx, parts[1]);
+  if (hash !== '/' && parts.length) toast(`No page at #${hash}; showing all syncs.`, 'error');
+  return syncsPage(ctx);
+}
+
+async function refresh() {
+  if (!page) return;
+  if (refreshing) return refreshing;
+  const current = page;
+  refreshing = (async () => {
+    try {
+      await current.refresh();
+      if (current !== page) return;
+      login.hidden = true;
+      main.hidden = false;
+      lastRefreshed = Date.now();
+      main.dataset.loaded = 'true';
+      signOut.hidden = !storedToken();
+      updateRefreshStatus();
+    } catch (error) {
+      if (current !== page) return;
+      if (!(error instanceof AuthRequired) && !main.dataset.loaded) {
+        replaceChildren(main, h('div', { class: 'card error-card', role: 'alert' },
+          h('h1', null, 'Cannot show this page'), h('p', null, error.message || String(error)),
+          h('p', null, h('a', { href: '#/' }, 'Back to all syncs'))));
+        main.dataset.loaded = 'true';
+        return;
+      }
+      fail(error);
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+function updateRefreshStatus() {
+  if (!lastRefreshed) return;
+  const seconds = Math.round((Date.now() - lastRefreshed) / 1000);
+  refreshStatus.textContent = seconds < 2 ? 'Updated just now' : `Updated ${seconds} s ago`;
+}
+
+function navigate() {
+  page = route();
+  delete main.dataset.loaded;
+  document.title = `${page.title} · backflow`;
+  replaceChildren(main, page.root);
+  document.getElementById('nav-syncs').setAttribute('aria-current', page.title === 'Syncs' ? 'page' : 'false');
+  refresh();
+}
+
+loginForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = tokenInput.value.trim();
+  if (!token) return;
+  storeToken(token);
+  loginError.hidden = true;
+  refresh();
+});
+
+signOut.addEventListener('click', () => {
+  forgetToken();
+  signOut.hidden = true;
+  showLogin(false);
+});
+
+window.addEventListener('hashchange', navigate);
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) refresh();
+});
+setInterval(() => {
+  if (!document.hidden && login.hidden) refresh();
+  updateRefreshStatus();
+}, REFRESH_MS);
+
+navigate();
