@@ -13,6 +13,8 @@ PACKAGES=(
   libspdlog-dev catch2 libyaml-cpp-dev libxxhash-dev libssl-dev
   # embedded sample warehouse, test and benchmark servers
   sqlite3 postgresql-15 postgresql-client-15 procps
+  # the dashboard test: Debian's Chromium driven by Playwright (from npm)
+  chromium nodejs npm
 )
 
 missing=()

@@ -38,7 +38,7 @@ function recordsTable(records) {
 
 export function runPage(ctx, runId) {
   const root = h('section', { class: 'page', 'aria-labelledby': 'page-title' });
-  const header = h('div');
+  const header = h('div', { class: 'page' });
   const recordsBody = h('div', { class: 'records-body' });
   const state = { status: 'rejected', filter: '', exactKey: null, records: [], cursor: null, loadedPages: 0 };
 
@@ -153,8 +153,8 @@ export function runPage(ctx, runId) {
               ['Ended', run.ended_at_ms ? absoluteTime(run.ended_at_ms) : 'still running'],
               ['Duration', duration(runDuration(run))],
             ])),
-            h('div', { class: 'card' }, h('h2', null, 'Phase timings'), phaseBar(run.phase_ms, { withLegend: true }))),
-          h('div', { class: 'card' }, h('h2', null, 'Counts'), countsGrid(run)));
+            h('div', { class: 'card' }, h('h2', null, 'Counts'), countsGrid(run),
+              h('h2', { class: 'spaced' }, 'Phase timings'), phaseBar(run.phase_ms, { withLegend: true }))));
       }
       // Results of a finished run do not change; reload them only while it
       // runs, and never under the operator's search or extra pages.

@@ -26,7 +26,10 @@ function actions(ctx, sync) {
         return `Cancelling ${sync.current_run_id}`;
       }, { variant: 'danger', title: `Cancel ${sync.current_run_id}` })
       : null,
-    actionButton(ctx, 'Retry dead records', async () => `${count((await post('/records/retry')).revived)} dead records will be retried`,
+    actionButton(ctx, 'Retry dead records', async () => {
+      const { revived } = await post('/records/retry');
+      return revived === 1 ? '1 dead record will be retried' : `${count(revived)} dead records will be retried`;
+    },
       { confirmText: `Send ${sync.name}'s dead records again on the next run?` }));
 }
 
