@@ -14,8 +14,11 @@ PACKAGES=(
   # embedded sample warehouse, test and benchmark servers
   sqlite3 postgresql-15 postgresql-client-15 procps
   # the dashboard test: Debian's Chromium driven by Playwright (from npm)
-  chromium nodejs npm
+  chromium nodejs
 )
+# Debian's npm package only when there is no npm command: NodeSource's nodejs
+# ships npm itself and conflicts with that package.
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
