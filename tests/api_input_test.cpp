@@ -104,3 +104,19 @@ TEST_CASE("percent-decoding keeps encoded slashes inside a segment", "[api][inpu
   CHECK(*params.get("flag") == "");
   CHECK_FALSE(params.get("cursor"));
 }
+
+TEST_CASE("odd input never crashes the server", "[api][input]") {
+  ApiFixture api;
+  auto invalid_utf8 = api.get("/api/v1/syncs/%FF%FEx");
+  CHECK(invalid_utf8.status == 404);
+  CHECK(invalid_utf8.json()["error"]["code"] == "not_found");
+  CHECK(api.get("/api/v1/syncs/a%00b").status == 404);
+  CHECK(api.post("/api/v1/syncs/contacts/trigger", "{\"force\": \"\xff\xfe\"}").status == 400);
+  CHECK(api.post("/api/v1/syncs/contacts/trigger", std::string(30000, '[') + std::string(30000, ']')).status == 400);
+  CHECK(api.get("/api/v1/syncs/" + std::string(8000, 'x')).status == 404);
+  CHECK(api.get("/api/v1/syncs/contacts/runs?limit=5&limit=abc&&&=&before").status == 400);
+  // cpprestsdk answers OPTIONS itself (with an Allow header, no data).
+  CHECK(http_request("OPTIONS", api.base_url + "/api/v1/syncs").status < 500);
+  CHECK(http_request("PATCH", api.base_url + "/api/v1/syncs").status == 405);
+  CHECK(api.get("/api/v1/syncs").status == 200);
+}

@@ -94,7 +94,8 @@ ApiRouter::ApiRouter(SyncController& controller, const state::RunStore& runs, co
       records_(records),
       registry_(metrics),
       metrics_(metrics),
-      auth_(std::move(auth_token)) {}
+      auth_(std::move(auth_token)),
+      routes_(make_routes()) {}
 
 ApiResponse ApiRouter::handle(const ApiRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
@@ -128,7 +129,7 @@ ApiResponse ApiRouter::dispatch(const ApiRequest& request, std::string& route) c
     return dispatch_v1(request, path, route);
   }
   if (auto file = dashboard::find_static_file(request.path)) {
-    route = "/assets";
+    route = "dashboard";
     require_method(request, "GET");
     ApiResponse response;
     response.content_type = file->content_type;
@@ -142,56 +143,71 @@ ApiResponse ApiRouter::dispatch(const ApiRequest& request, std::string& route) c
   throw ApiError(404, "not_found", "nothing at " + request.path);
 }
 
+std::vector<ApiRouter::Route> ApiRouter::make_routes() {
+  using Path = const std::vector<std::string>&;
+  using Request = const ApiRequest&;
+  // Probes stay open so that an orchestrator needs no token.
+  return {
+      {{"healthz"}, "GET", "/healthz", true, [this](Request, Path) { return healthz(); }},
+      {{"readyz"}, "GET", "/readyz", true, [this](Request, Path) { return readyz(); }},
+      {{"metrics"}, "GET", "/metrics", false, [this](Request, Path) { return metrics_text(); }},
+      {{"syncs"}, "GET", "/api/v1/syncs", false, [this](Request, Path) { return list_syncs(); }},
+      {{"syncs", "*"}, "GET", "/api/v1/syncs/{name}", false, [this](Request, Path p) { return get_sync(p[1]); }},
+      {{"syncs", "*", "trigger"}, "POST", "/api/v1/syncs/{name}/trigger", false,
+       [this](Request r, Path p) { return trigger(p[1], r.body); }},
+      {{"syncs", "*", "pause"}, "POST", "/api/v1/syncs/{name}/pause", false,
+       [this](Request r, Path p) { return set_paused(p[1], true, r.body); }},
+      {{"syncs", "*", "resume"}, "POST", "/api/v1/syncs/{name}/resume", false,
+       [this](Request r, Path p) { return set_paused(p[1], false, r.body); }},
+      {{"syncs", "*", "runs"}, "GET", "/api/v1/syncs/{name}/runs", false,
+       [this](Request r, Path p) { return list_runs(p[1], r.query); }},
+      {{"syncs", "*", "records", "retry"}, "POST", "/api/v1/syncs/{name}/records/retry", false,
+       [this](Request r, Path p) { return retry_dead(p[1], r.body); }},
+      {{"runs", "*"}, "GET", "/api/v1/runs/{id}", false, [this](Request, Path p) { return get_run(p[1]); }},
+      {{"runs", "*", "cancel"}, "POST", "/api/v1/runs/{id}/cancel", false,
+       [this](Request r, Path p) { return cancel_run(p[1], r.body); }},
+      {{"runs", "*", "records"}, "GET", "/api/v1/runs/{id}/records", false,
+       [this](Request r, Path p) { return list_records(p[1], r.query); }},
+      {{"destinations", "*", "requests"}, "GET", "/api/v1/destinations/{name}/requests", false,
+       [this](Request, Path p) { return request_log(p[1]); }},
+      {{"config", "reload"}, "POST", "/api/v1/config/reload", false,
+       [this](Request r, Path) { return reload_config(r.body); }},
+  };
+}
+
+bool ApiRouter::Route::matches(const std::vector<std::string>& path) const {
+  if (pattern.size() != path.size()) return false;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (pattern[i] != "*" && pattern[i] != path[i]) return false;
+  }
+  return true;
+}
+
 ApiResponse ApiRouter::dispatch_v1(const ApiRequest& request, const std::vector<std::string>& path,
                                    std::string& route) const {
-  auto is = [&](std::initializer_list<std::string_view> pattern) {
-    if (pattern.size() != path.size()) return false;
-    std::size_t i = 0;
-    for (auto part : pattern) {
-      if (part != "*" && part != path[i]) return false;
-      ++i;
-    }
-    return true;
-  };
-  auto serve = [&](std::string_view pattern, std::string_view method) {
-    route = pattern;
-    require_method(request, method);
-  };
-
-  // Probes stay open so that an orchestrator needs no token.
-  if (is({"healthz"})) return serve("/healthz", "GET"), healthz();
-  if (is({"readyz"})) return serve("/readyz", "GET"), readyz();
-
-  if (!auth_.allows(request.authorization)) {
+  const Route* serving = nullptr;
+  bool open = false;
+  std::string allowed;
+  for (const auto& candidate : routes_) {
+    if (!candidate.matches(path)) continue;
+    open = open || candidate.open;
+    allowed += (allowed.empty() ? "" : ", ") + candidate.method;
+    if (candidate.method == request.method) serving = &candidate;
+  }
+  // Authenticate before telling anything about the path, even that it
+  // does not exist.
+  if (!open && !auth_.allows(request.authorization)) {
     route = "unauthorized";
     throw ApiError(401, "unauthorized", "a valid bearer token is required (Authorization: Bearer <token>)")
         .with_header("WWW-Authenticate", "Bearer realm=\"backflow\"");
   }
-
-  if (is({"metrics"})) return serve("/metrics", "GET"), metrics_text();
-  if (is({"syncs"})) return serve("/api/v1/syncs", "GET"), list_syncs();
-  if (is({"syncs", "*"})) return serve("/api/v1/syncs/{name}", "GET"), get_sync(path[1]);
-  if (is({"syncs", "*", "trigger"})) return serve("/api/v1/syncs/{name}/trigger", "POST"), trigger(path[1], request.body);
-  if (is({"syncs", "*", "pause"})) {
-    return serve("/api/v1/syncs/{name}/pause", "POST"), set_paused(path[1], true, request.body);
+  if (allowed.empty()) throw ApiError(404, "not_found", "no API endpoint at " + request.path);
+  if (serving == nullptr) {
+    throw ApiError(405, "method_not_allowed", request.method + " is not allowed on " + request.path + "; use " + allowed)
+        .with_header("Allow", allowed);
   }
-  if (is({"syncs", "*", "resume"})) {
-    return serve("/api/v1/syncs/{name}/resume", "POST"), set_paused(path[1], false, request.body);
-  }
-  if (is({"syncs", "*", "runs"})) return serve("/api/v1/syncs/{name}/runs", "GET"), list_runs(path[1], request.query);
-  if (is({"syncs", "*", "records", "retry"})) {
-    return serve("/api/v1/syncs/{name}/records/retry", "POST"), retry_dead(path[1], request.body);
-  }
-  if (is({"runs", "*"})) return serve("/api/v1/runs/{id}", "GET"), get_run(path[1]);
-  if (is({"runs", "*", "cancel"})) return serve("/api/v1/runs/{id}/cancel", "POST"), cancel_run(path[1], request.body);
-  if (is({"runs", "*", "records"})) {
-    return serve("/api/v1/runs/{id}/records", "GET"), list_records(path[1], request.query);
-  }
-  if (is({"destinations", "*", "requests"})) {
-    return serve("/api/v1/destinations/{name}/requests", "GET"), request_log(path[1]);
-  }
-  if (is({"config", "reload"})) return serve("/api/v1/config/reload", "POST"), reload_config(request.body);
-  throw ApiError(404, "not_found", "no API endpoint at " + request.path);
+  route = serving->name;
+  return serving->serve(request, path);
 }
 
 ApiResponse ApiRouter::list_syncs() const {

@@ -4,7 +4,9 @@
 // Independent of the HTTP library (see api_server.h for the socket side).
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "service/api/bearer_auth.h"
 #include "service/api/http_exchange.h"
@@ -27,6 +29,18 @@ class ApiRouter {
   ApiResponse handle(const ApiRequest& request) const;
 
  private:
+  // One endpoint: a path pattern ("*" matches any one segment), its method,
+  // its name in metrics, and whether it is served without a token.
+  struct Route {
+    std::vector<std::string> pattern;
+    std::string method;
+    std::string name;
+    bool open = false;
+    std::function<ApiResponse(const ApiRequest&, const std::vector<std::string>& path)> serve;
+    bool matches(const std::vector<std::string>& path) const;
+  };
+  std::vector<Route> make_routes();
+
   ApiResponse dispatch(const ApiRequest& request, std::string& route) const;
   ApiResponse dispatch_v1(const ApiRequest& request, const std::vector<std::string>& path, std::string& route) const;
 
@@ -51,6 +65,7 @@ class ApiRouter {
   metrics::Registry& registry_;
   metrics::ServiceMetrics metrics_;
   BearerAuth auth_;
+  std::vector<Route> routes_;
 };
 
 }  // namespace backflow::api
