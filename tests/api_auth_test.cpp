@@ -20,7 +20,7 @@ TEST_CASE("bearer auth accepts exactly the configured token", "[api][auth]") {
   CHECK(BearerAuth("").allows(""));
 }
 
-TEST_CASE("with a token configured the API needs it; probes and the dashboard page stay open", "[api][auth]") {
+TEST_CASE("with a token configured the API needs it, while probes and the dashboard page stay open", "[api][auth]") {
   ApiFixture api("tok-123");
   const std::string url = api.base_url;
 

@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "tests/api_fixture.h"
+#include "tests/support/test_env.h"
 
 using backflow::state::RecordResult;
 using backflow::state::RunCounts;
@@ -85,7 +89,7 @@ TEST_CASE("GET /syncs/{name} returns one sync and 404 for an unknown one", "[api
   CHECK(missing.json()["error"]["message"] == "no sync named 'nope here'");
 }
 
-TEST_CASE("POST /syncs/{name}/trigger creates a run; a second trigger conflicts", "[api]") {
+TEST_CASE("POST /syncs/{name}/trigger creates a run and a second trigger conflicts", "[api]") {
   ApiFixture api;
   auto reply = api.post("/api/v1/syncs/contacts/trigger", R"({"full_resync": true, "force": true})");
   REQUIRE(reply.status == 202);
@@ -298,4 +302,18 @@ TEST_CASE("the dashboard's files are served with their content types", "[api]") 
   CHECK(api.get("/assets/nothing.js").status == 404);
   CHECK(api.get("/assets/../CMakeLists.txt").status == 404);
   CHECK(api.post("/").status == 405);
+}
+
+TEST_CASE("the embedded dashboard files are byte for byte the ones in the source tree", "[api]") {
+  ApiFixture api;
+  for (const auto& entry : std::filesystem::directory_iterator(backflow::test::source_dir() / "service/dashboard/assets")) {
+    const std::string name = entry.path().filename().string();
+    INFO(name);
+    std::ifstream file(entry.path(), std::ios::binary);
+    std::stringstream content;
+    content << file.rdbuf();
+    auto reply = api.get("/assets/" + name);
+    CHECK(reply.status == 200);
+    CHECK(reply.body == content.str());
+  }
 }

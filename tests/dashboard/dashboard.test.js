@@ -106,7 +106,7 @@ async function main() {
 
     step('Trigger in the table starts a run of a sync that never ran');
     const manualRow = page.locator('tr[data-sync="products_manual"]');
-    await manualRow.getByRole('button', { name: 'Trigger' }).click();
+    await manualRow.getByRole('button', { name: 'Trigger products_manual', exact: true }).click();
     await waitForText(page.locator('.toast').last(), 'Started run-', 'trigger toast');
     await waitForText(page.locator('tr[data-sync="products_manual"] td').nth(1), 'queued', 'last run of products_manual');
 

@@ -50,11 +50,16 @@ function fail(error) {
 const ctx = { toast, fail, refresh: () => refresh() };
 
 function route() {
-  const hash = decodeURI(location.hash.replace(/^#/, '')) || '/';
-  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const raw = location.hash.replace(/^#\/?/, '');
+  let parts = [];
+  try {
+    parts = raw.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    parts = ['?'];  // malformed %-escapes: not a page
+  }
   if (parts[0] === 'syncs' && parts.length === 2) return syncPage(ctx, parts[1]);
   if (parts[0] === 'runs' && parts.length === 2) return runPage(ctx, parts[1]);
-  if (hash !== '/' && parts.length) toast(`No page at #${hash}; showing all syncs.`, 'error');
+  if (parts.length) toast(`No page at #/${raw}; showing all syncs.`, 'error');
   return syncsPage(ctx);
 }
 

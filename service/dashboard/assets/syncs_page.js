@@ -56,7 +56,7 @@ function row(ctx, sync) {
       actionButton(ctx, 'Trigger', async () => {
         const result = await api(`/syncs/${seg(sync.name)}/trigger`, { method: 'POST', body: {} });
         return `Started ${result.run_id} for ${sync.name}`;
-      }, { variant: 'small', title: `Run ${sync.name} now` })));
+      }, { variant: 'small', title: `Run ${sync.name} now`, label: `Trigger ${sync.name}` })));
 }
 
 export function syncsPage(ctx) {

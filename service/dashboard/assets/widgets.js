@@ -27,8 +27,10 @@ export function timeText(ms) {
 
 // A button that runs `action` (async), disabled while it runs; the page's
 // context reports the outcome and refreshes.
-export function actionButton(ctx, label, action, { variant = '', confirmText = '', title = '' } = {}) {
-  const button = h('button', { type: 'button', class: variant, title: title || null }, label);
+// `label` is the accessible name when the visible text alone is ambiguous
+// (one "Trigger" per table row).
+export function actionButton(ctx, text, action, { variant = '', confirmText = '', title = '', label = '' } = {}) {
+  const button = h('button', { type: 'button', class: variant, title: title || null, 'aria-label': label || null }, text);
   button.addEventListener('click', async () => {
     if (confirmText && !window.confirm(confirmText)) return;
     button.disabled = true;
