@@ -23,6 +23,9 @@ class ApiRouter {
   // All references must outlive the router. `auth_token` empty: no auth.
   ApiRouter(SyncController& controller, const state::RunStore& runs, const state::RecordStore& records,
             metrics::Registry& metrics, std::string auth_token);
+  // Not copyable: the route table refers to this router.
+  ApiRouter(const ApiRouter&) = delete;
+  ApiRouter& operator=(const ApiRouter&) = delete;
 
   // Serves one request. Never throws: bad input gets a 4xx, an unexpected
   // failure a 500, both as `{"error": {"code", "message"}}`. Thread-safe.
