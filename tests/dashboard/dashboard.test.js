@@ -177,6 +177,13 @@ async function main() {
     await waitForText(page.locator('.error-card'), 'INVALID_SESSION_ID', 'run error');
     await shot('05-failed-run');
 
+    step('an unknown sync says so once, without a toast on every refresh');
+    await page.goto(`${expected.url}/#/syncs/ghost`);
+    await waitForText(page.locator('.error-card'), "no sync named 'ghost'", 'unknown sync');
+    await page.waitForTimeout(5600);  // one auto-refresh cycle
+    assert.equal(await page.locator('.toast-error', { hasText: 'ghost' }).count(), 0, 'no error toasts from refreshes');
+    await waitForText(page.locator('.error-card'), "no sync named 'ghost'", 'unknown sync after refresh');
+
     await page.goto(`${expected.url}/#/`);
     await page.locator('table.syncs').waitFor({ timeout: TIMEOUT });
     await shot('06-syncs-after');

@@ -1,7 +1,7 @@
 // The dashboard's shell: hash routing (#/, #/syncs/NAME, #/runs/ID), the
 // sign-in form when the server wants a token, toasts, and a refresh of the
 // current page every few seconds while the tab is visible.
-import { AuthRequired, forgetToken, storedToken, storeToken } from './api.js';
+import { ApiError, AuthRequired, forgetToken, storedToken, storeToken } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { runPage } from './run_page.js';
 import { syncPage } from './sync_page.js';
@@ -21,6 +21,7 @@ const toasts = document.getElementById('toasts');
 let page = null;
 let refreshing = null;
 let lastRefreshed = 0;
+let updateFailed = '';
 
 function toast(message, kind = 'ok') {
   const node = h('div', { class: `toast toast-${kind}` }, message);
@@ -63,6 +64,16 @@ function route() {
   return syncsPage(ctx);
 }
 
+function showPageError(error) {
+  replaceChildren(main, h('div', { class: 'card error-card', role: 'alert' },
+    h('h1', null, 'Cannot show this page'), h('p', null, error.message || String(error)),
+    h('p', null, h('a', { href: '#/' }, 'Back to all syncs'))));
+}
+
+// Reloads the current page's data. A page that cannot load (an unknown
+// sync or run, the server down on first load) shows why in place; a failed
+// background update only marks the status line, so a flaky network does
+// not flood the screen with messages.
 async function refresh() {
   if (!page) return;
   if (refreshing) return refreshing;
@@ -71,22 +82,27 @@ async function refresh() {
     try {
       await current.refresh();
       if (current !== page) return;
+      if (current.root.parentNode !== main) replaceChildren(main, current.root);
       login.hidden = true;
       main.hidden = false;
       lastRefreshed = Date.now();
+      updateFailed = '';
       main.dataset.loaded = 'true';
       signOut.hidden = !storedToken();
       updateRefreshStatus();
     } catch (error) {
       if (current !== page) return;
-      if (!(error instanceof AuthRequired) && !main.dataset.loaded) {
-        replaceChildren(main, h('div', { class: 'card error-card', role: 'alert' },
-          h('h1', null, 'Cannot show this page'), h('p', null, error.message || String(error)),
-          h('p', null, h('a', { href: '#/' }, 'Back to all syncs'))));
+      if (error instanceof AuthRequired) {
+        fail(error);
+      } else if ((error instanceof ApiError && error.status === 404) || !main.dataset.loaded) {
+        login.hidden = true;
+        main.hidden = false;
+        showPageError(error);
         main.dataset.loaded = 'true';
-        return;
+      } else {
+        updateFailed = error.message || String(error);
+        updateRefreshStatus();
       }
-      fail(error);
     } finally {
       refreshing = null;
     }
@@ -95,6 +111,11 @@ async function refresh() {
 }
 
 function updateRefreshStatus() {
+  refreshStatus.classList.toggle('stale', Boolean(updateFailed));
+  if (updateFailed) {
+    refreshStatus.textContent = `Update failed: ${updateFailed}`;
+    return;
+  }
   if (!lastRefreshed) return;
   const seconds = Math.round((Date.now() - lastRefreshed) / 1000);
   refreshStatus.textContent = seconds < 2 ? 'Updated just now' : `Updated ${seconds} s ago`;
