@@ -13,6 +13,8 @@ PACKAGES=(
   libspdlog-dev catch2 libyaml-cpp-dev libxxhash-dev libssl-dev
   # embedded sample warehouse, test and benchmark servers
   sqlite3 postgresql-15 postgresql-client-15 procps
+  # benchmarks (bench/run_odbc_read.sh times readers with /usr/bin/time)
+  time
   # the dashboard test: Debian's Chromium driven by Playwright (from npm)
   chromium nodejs
 )

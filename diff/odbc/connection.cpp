@@ -1,0 +1,129 @@
+#include "diff/odbc/connection.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "diff/odbc/connection_string.h"
+#include "diff/odbc/error.h"
+#include "diff/odbc/redact.h"
+
+namespace backflow::odbc {
+
+namespace {
+
+std::optional<Dialect> guess_dialect(const std::string& connection_string) {
+  std::string driver = find_attribute(connection_string, "Driver").value_or("");
+  for (char& c : driver) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (driver.find("psql") != std::string::npos || driver.find("postgres") != std::string::npos) {
+    return Dialect::postgres;
+  }
+  if (driver.find("sqlite") != std::string::npos) return Dialect::sqlite;
+  return std::nullopt;
+}
+
+SQLUINTEGER info_bits(SQLHDBC dbc, SQLUSMALLINT info_type) {
+  SQLUINTEGER bits = 0;
+  if (!SQL_SUCCEEDED(SQLGetInfo(dbc, info_type, &bits, sizeof bits, nullptr))) return 0;
+  return bits;
+}
+
+}  // namespace
+
+Connection Connection::open(const std::string& connection_string, std::string label,
+                            const ConnectionOptions& options) {
+  Connection conn;
+  conn.label_ = std::move(label);
+  conn.dialect_ = options.dialect ? options.dialect : guess_dialect(connection_string);
+  const std::string context = "warehouse '" + conn.label_ + "'";
+
+  std::string effective = connection_string;
+  if (conn.dialect_ == Dialect::postgres) {
+    // Without UseDeclareFetch psqlODBC reads the entire result into client
+    // memory before the first SQLFetch returns.
+    effective = with_default_attribute(effective, "UseDeclareFetch", "1");
+    effective = with_default_attribute(effective, "Fetch", std::to_string(std::max<std::size_t>(options.server_fetch_rows, 1)));
+    effective = with_default_attribute(effective, "BoolsAsChar", "0");
+  }
+
+  conn.env_ = allocate_environment();
+  conn.dbc_ = allocate_connection(conn.env_, context);
+  SQLHDBC dbc = conn.dbc_.get();
+  const auto timeout = reinterpret_cast<SQLPOINTER>(static_cast<SQLULEN>(options.login_timeout.count()));
+  SQLSetConnectAttr(dbc, SQL_ATTR_LOGIN_TIMEOUT, timeout, 0);  // best effort: not every driver has it
+
+  const SQLRETURN rc = SQLDriverConnect(dbc, nullptr, reinterpret_cast<SQLCHAR*>(effective.data()),
+                                        static_cast<SQLSMALLINT>(effective.size()), nullptr, 0, nullptr,
+                                        SQL_DRIVER_NOPROMPT);
+  if (!SQL_SUCCEEDED(rc)) {
+    // Drivers may echo the connection string: scrub every secret value.
+    const auto secrets = secret_values(effective);
+    auto records = read_diagnostics(SQL_HANDLE_DBC, dbc);
+    if (records.empty()) records.push_back({"08001", 0, "the driver refused the connection without diagnostics"});
+    for (auto& r : records) r.message = scrub_secrets(std::move(r.message), secrets);
+    throw Error(context + ": connecting with '" + redact_connection_string(connection_string) + "'",
+                std::move(records));
+  }
+
+  const SQLUINTEGER getdata = info_bits(dbc, SQL_GETDATA_EXTENSIONS);
+  const SQLUINTEGER positioning = info_bits(dbc, SQL_POS_OPERATIONS);
+  conn.block_fetch_ = (getdata & SQL_GD_BLOCK) && (getdata & SQL_GD_BOUND) && (positioning & SQL_POS_POSITION);
+
+  if (conn.dialect_ == Dialect::postgres) {
+    // timestamptz values come back as the session renders them: make that UTC.
+    // Runs before autocommit is switched off so no transaction can undo it.
+    conn.execute("SET TIME ZONE 'UTC'");
+  }
+  if (!options.autocommit) conn.set_autocommit(false);
+  return conn;
+}
+
+void Connection::set_autocommit(bool on) {
+  const auto value = reinterpret_cast<SQLPOINTER>(static_cast<SQLULEN>(on ? SQL_AUTOCOMMIT_ON : SQL_AUTOCOMMIT_OFF));
+  if (!SQL_SUCCEEDED(SQLSetConnectAttr(dbc_.get(), SQL_ATTR_AUTOCOMMIT, value, 0))) {
+    throw error_from_handle(SQL_HANDLE_DBC, dbc_.get(),
+                            "warehouse '" + label_ + "': switching autocommit " + (on ? "on" : "off"));
+  }
+  autocommit_ = on;
+}
+
+void Connection::commit() { end_transaction(SQL_COMMIT, "commit"); }
+void Connection::rollback() { end_transaction(SQL_ROLLBACK, "rollback"); }
+
+void Connection::end_transaction(SQLSMALLINT completion, const char* what) {
+  if (!SQL_SUCCEEDED(SQLEndTran(SQL_HANDLE_DBC, dbc_.get(), completion))) {
+    throw error_from_handle(SQL_HANDLE_DBC, dbc_.get(), "warehouse '" + label_ + "': " + what);
+  }
+}
+
+Connection::Executed Connection::run(std::string_view sql, const std::vector<Value>& params,
+                                     std::chrono::seconds timeout) {
+  Executed out{StatementHandle(), BoundParameters(),
+               "warehouse '" + label_ + "', query '" + abbreviate_query(sql) + "'"};
+  out.stmt = allocate_statement(dbc_, out.context);
+  SQLHSTMT h = out.stmt.get();
+  if (timeout.count() > 0) {
+    SQLSetStmtAttr(h, SQL_ATTR_QUERY_TIMEOUT, reinterpret_cast<SQLPOINTER>(static_cast<SQLULEN>(timeout.count())),
+                   0);
+  }
+  out.params.bind(h, params, out.context);
+  std::string text(sql);
+  const SQLRETURN rc =
+      SQLExecDirect(h, reinterpret_cast<SQLCHAR*>(text.data()), static_cast<SQLINTEGER>(text.size()));
+  if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA) throw error_from_handle(SQL_HANDLE_STMT, h, out.context);
+  return out;
+}
+
+std::int64_t Connection::execute(std::string_view sql, const std::vector<Value>& params) {
+  Executed executed = run(sql, params, std::chrono::seconds(0));
+  SQLLEN affected = -1;
+  if (!SQL_SUCCEEDED(SQLRowCount(executed.stmt.get(), &affected))) affected = -1;
+  return static_cast<std::int64_t>(affected);
+}
+
+ResultReader Connection::query(std::string_view sql, const std::vector<Value>& params, const QueryOptions& options) {
+  Executed executed = run(sql, params, options.timeout);
+  return ResultReader(std::move(executed.stmt), std::move(executed.params), std::move(executed.context),
+                      block_fetch_, options.read);
+}
+
+}  // namespace backflow::odbc

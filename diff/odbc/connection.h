@@ -1,0 +1,89 @@
+// A connection to one warehouse over ODBC: runs statements with bound
+// parameters and opens streaming result readers.
+//
+// Owns its ODBC environment and connection handles (move-only). Readers it
+// returns must be destroyed before it. Not thread-safe: one connection per
+// thread. Errors are odbc::Error naming the warehouse (its label) and the
+// query; connection strings in messages are redacted.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "diff/odbc/handles.h"
+#include "diff/odbc/result_reader.h"
+#include "diff/sql_dialect.h"
+#include "diff/value.h"
+
+namespace backflow::odbc {
+
+struct ConnectionOptions {
+  // Unset: guessed from the Driver attribute (psqlODBC -> postgres, SQLite).
+  std::optional<Dialect> dialect;
+  std::chrono::seconds login_timeout{15};
+  bool autocommit = true;
+  // Rows psqlODBC fetches per server round trip with its cursor-based
+  // fetching (Fetch=N); only used when the connection string sets no Fetch.
+  std::size_t server_fetch_rows = 10000;
+};
+
+struct QueryOptions {
+  ReadOptions read;
+  std::chrono::seconds timeout{0};  // 0: no statement timeout
+};
+
+class Connection {
+ public:
+  // Connects with `connection_string`. `label` (the warehouse name) appears
+  // in every error. For postgres the driver is told to stream through a
+  // server-side cursor (UseDeclareFetch=1, Fetch=N), to report booleans as
+  // SQL_BIT (BoolsAsChar=0), and the session time zone is set to UTC, each
+  // unless the connection string already says otherwise.
+  // Throws odbc::Error (transient() for refused connections / timeouts).
+  static Connection open(const std::string& connection_string, std::string label,
+                         const ConnectionOptions& options = {});
+
+  Connection(Connection&&) noexcept = default;
+  Connection& operator=(Connection&&) noexcept = default;
+
+  const std::string& label() const { return label_; }
+  std::optional<Dialect> dialect() const { return dialect_; }
+  // True when results stream in blocks (see ResultReader).
+  bool block_fetch() const { return block_fetch_; }
+
+  void set_autocommit(bool on);
+  bool autocommit() const { return autocommit_; }
+  void commit();
+  void rollback();
+
+  // Runs a statement with params bound to its '?' markers; returns the rows
+  // it affected (-1 when the driver cannot tell). Any result set is discarded.
+  std::int64_t execute(std::string_view sql, const std::vector<Value>& params = {});
+
+  // Runs a query and returns a reader streaming its rows.
+  ResultReader query(std::string_view sql, const std::vector<Value>& params = {},
+                     const QueryOptions& options = {});
+
+ private:
+  Connection() = default;
+  struct Executed {
+    StatementHandle stmt;
+    BoundParameters params;
+    std::string context;
+  };
+  Executed run(std::string_view sql, const std::vector<Value>& params, std::chrono::seconds timeout);
+  void end_transaction(SQLSMALLINT completion, const char* what);
+
+  EnvironmentHandle env_;  // declared first: destroyed after the connection
+  ConnectionHandle dbc_;
+  std::string label_;
+  std::optional<Dialect> dialect_;
+  bool autocommit_ = true;
+  bool block_fetch_ = false;
+};
+
+}  // namespace backflow::odbc

@@ -1,0 +1,144 @@
+// server:, warehouses: and alerts:, and the name rule shared by all sections.
+#include <cctype>
+
+#include "service/config/section_parsers.h"
+
+namespace backflow::config {
+namespace {
+
+const std::vector<std::string> kServerKeys = {"listen", "auth_token"};
+const std::vector<std::string> kWarehouseKeys = {"connection", "dialect", "bookkeeping_schema", "fetch_batch_rows"};
+const std::vector<std::string> kDialects = {"postgres", "sqlite",   "mysql",     "snowflake",
+                                            "bigquery", "redshift", "databricks"};
+const std::vector<std::string> kAlertKeys = {"type", "url", "events"};
+const std::vector<std::string> kAlertEvents = {"run_failed", "run_blocked", "rejected_records", "run_succeeded"};
+
+bool valid_listen_address(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) return false;
+  std::string port = listen.substr(colon + 1);
+  if (port.size() > 5) return false;
+  for (char c : port) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  int number = std::stoi(port);
+  return number >= 1 && number <= 65535;
+}
+
+}  // namespace
+
+bool check_name(YamlReader& reader, const MapEntry& entry, const std::string& path, const char* what) {
+  const std::string& name = entry.key;
+  bool valid = !name.empty() && (std::isalnum(static_cast<unsigned char>(name[0])) || name[0] == '_');
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') valid = false;
+  }
+  if (!valid) {
+    reader.error(entry.key_node, path,
+                 std::string("invalid ") + what + " name '" + name +
+                     "': use letters, digits, '_', '-' and '.', starting with a letter, digit or '_'");
+  }
+  return valid;
+}
+
+ServerConfig parse_server(YamlReader& reader, const YAML::Node& node) {
+  ServerConfig server;
+  auto fields = reader.map(node, "server", &kServerKeys);
+  if (!fields) return server;
+  if (auto listen = fields->get("listen")) {
+    if (auto text = reader.string(*listen, "server.listen")) {
+      if (valid_listen_address(*text)) {
+        server.listen = *text;
+      } else {
+        reader.error(*listen, "server.listen", "expected host:port with a port from 1 to 65535, found '" + *text + "'");
+      }
+    }
+  }
+  if (auto token = fields->get("auth_token")) {
+    if (auto text = reader.string(*token, "server.auth_token")) server.auth_token = *text;
+  }
+  return server;
+}
+
+std::vector<Warehouse> parse_warehouses(YamlReader& reader, const YAML::Node& node) {
+  std::vector<Warehouse> warehouses;
+  auto all = reader.map(node, "warehouses", nullptr);
+  if (!all) return warehouses;
+  for (const auto& entry : all->entries) {
+    const std::string path = join_path("warehouses", entry.key);
+    check_name(reader, entry, path, "warehouse");
+    Warehouse warehouse;
+    warehouse.name = entry.key;
+    warehouse.location = reader.location(entry.key_node);
+    auto fields = reader.map(entry.value, path, &kWarehouseKeys);
+    if (!fields) continue;
+    reader.require(*fields, {"connection", "dialect"});
+    if (auto value = fields->get("connection")) {
+      if (auto text = reader.non_empty_string(*value, path + ".connection")) warehouse.connection = *text;
+    }
+    if (auto value = fields->get("dialect")) {
+      if (auto text = reader.choice(*value, path + ".dialect", kDialects)) {
+        for (std::size_t i = 0; i < kDialects.size(); ++i) {
+          if (kDialects[i] == *text) warehouse.dialect = static_cast<Dialect>(i);
+        }
+      }
+    }
+    if (auto value = fields->get("bookkeeping_schema")) {
+      if (auto text = reader.non_empty_string(*value, path + ".bookkeeping_schema")) {
+        warehouse.bookkeeping_schema = *text;
+      }
+    }
+    if (auto value = fields->get("fetch_batch_rows")) {
+      if (auto rows = reader.whole_number(*value, path + ".fetch_batch_rows", 1, 1'000'000)) {
+        warehouse.fetch_batch_rows = static_cast<std::uint32_t>(*rows);
+      }
+    }
+    warehouses.push_back(std::move(warehouse));
+  }
+  return warehouses;
+}
+
+std::vector<Alert> parse_alerts(YamlReader& reader, const YAML::Node& node) {
+  std::vector<Alert> alerts;
+  if (!node.IsSequence()) {
+    reader.error(node, "alerts", "expected a list of alerts, found " + describe(node));
+    return alerts;
+  }
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string path = "alerts[" + std::to_string(i) + "]";
+    auto fields = reader.map(node[i], path, &kAlertKeys);
+    if (!fields) continue;
+    Alert alert;
+    alert.location = reader.location(node[i]);
+    alert.events = {"run_failed", "run_blocked"};
+    reader.require(*fields, {"type", "url"});
+    if (auto value = fields->get("type")) {
+      if (auto type = reader.choice(*value, path + ".type", {"webhook", "slack"})) {
+        alert.type = *type == "slack" ? AlertType::slack : AlertType::webhook;
+      }
+    }
+    if (auto value = fields->get("url")) {
+      if (auto url = reader.non_empty_string(*value, path + ".url")) {
+        if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
+          reader.error(*value, path + ".url", "expected an http:// or https:// URL, found '" + *url + "'");
+        }
+        alert.url = *url;
+      }
+    }
+    if (auto value = fields->get("events")) {
+      if (auto events = reader.string_list(*value, path + ".events", false)) {
+        alert.events.clear();
+        for (std::size_t e = 0; e < events->size(); ++e) {
+          auto event_node = (*value)[e];
+          if (auto event = reader.choice(event_node, path + ".events[" + std::to_string(e) + "]", kAlertEvents)) {
+            alert.events.push_back(*event);
+          }
+        }
+      }
+    }
+    alerts.push_back(std::move(alert));
+  }
+  return alerts;
+}
+
+}  // namespace backflow::config

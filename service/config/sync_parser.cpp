@@ -1,0 +1,294 @@
+// syncs: source, destination, mapping, schedule, diff, guard, retry.
+#include <algorithm>
+#include <set>
+
+#include "destinations/catalog.h"
+#include "service/config/section_parsers.h"
+#include "service/config/suggest.h"
+
+namespace backflow::config {
+namespace {
+
+using destinations::DestinationType;
+using destinations::Requirement;
+
+const std::vector<std::string> kSyncKeys = {"source", "destination", "mapping", "schedule",
+                                            "diff",   "guard",       "retry",   "retention"};
+const std::vector<std::string> kSourceKeys = {"warehouse", "table", "query", "primary_key"};
+const std::vector<std::string> kMatchOnKeys = {"field", "column"};
+const std::vector<std::string> kModes = {"upsert", "update", "insert", "mirror", "append"};
+const std::vector<std::string> kOnDelete = {"nothing", "clear", "delete"};
+const std::vector<std::string> kDiffKeys = {"engine", "send"};
+const std::vector<std::string> kGuardKeys = {"max_removed_pct", "max_removed_rows", "min_rows"};
+const std::vector<std::string> kRetryKeys = {"max_attempts"};
+
+template <typename T>
+std::vector<std::string> names_of(const std::vector<T>& items) {
+  std::vector<std::string> names;
+  for (const auto& item : items) names.push_back(item.name);
+  return names;
+}
+
+// Everything a sync's parse needs to look up.
+struct SyncContext {
+  const std::vector<Warehouse>& warehouses;
+  const std::vector<Destination>& destinations;
+  const std::vector<std::string>& sync_names;  // in file order, for messages
+  const std::set<std::string>& sync_name_set;  // for lookups
+};
+
+SyncSource parse_source(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                        const SyncContext& context) {
+  SyncSource source;
+  source.location = reader.location(node);
+  auto fields = reader.map(node, path, &kSourceKeys);
+  if (!fields) return source;
+  reader.require(*fields, {"warehouse", "primary_key"});
+  if (auto value = fields->get("warehouse")) {
+    if (auto name = reader.non_empty_string(*value, path + ".warehouse")) {
+      source.warehouse = *name;
+      const auto names = names_of(context.warehouses);
+      if (std::find(names.begin(), names.end(), *name) == names.end()) {
+        reader.error(*value, path + ".warehouse", "unknown warehouse '" + *name + "' (" + defined_names(names) + ")",
+                     nearest(*name, names));
+      }
+    }
+  }
+  auto table = fields->get("table");
+  auto query = fields->get("query");
+  if (table && query) {
+    reader.error(*query, path + ".query", "set either 'table' or 'query', not both");
+  } else if (!table && !query) {
+    reader.error(node, path + ".table", "missing 'table' or 'query' (the model to read)");
+  }
+  if (table) source.table = reader.non_empty_string(*table, path + ".table");
+  if (query) source.query = reader.non_empty_string(*query, path + ".query");
+  if (auto value = fields->get("primary_key")) {
+    if (auto columns = reader.string_list(*value, path + ".primary_key", true)) {
+      if (columns->empty()) {
+        reader.error(*value, path + ".primary_key", "expected at least one column, found an empty list");
+      }
+      std::set<std::string> seen;
+      for (const auto& column : *columns) {
+        if (!seen.insert(column).second) {
+          reader.error(*value, path + ".primary_key", "column '" + column + "' is listed twice");
+        }
+      }
+      source.primary_key = *columns;
+    }
+  }
+  return source;
+}
+
+void check_on_delete(YamlReader& reader, const YAML::Node& node, const std::string& path, SyncMode mode,
+                     OnDelete on_delete, const DestinationType* type) {
+  if (on_delete == OnDelete::nothing) return;
+  const std::string value(to_string(on_delete));
+  if (mode == SyncMode::insert || mode == SyncMode::append) {
+    reader.error(node, path,
+                 "on_delete: " + value + " does not apply to mode " + std::string(to_string(mode)) +
+                     ", which never removes records; use 'nothing' or remove the key");
+  } else if (mode == SyncMode::mirror && on_delete == OnDelete::clear) {
+    reader.error(node, path, "on_delete: clear does not apply to mode mirror, which deletes removed records");
+  } else if (on_delete == OnDelete::delete_record && type != nullptr && !type->can_delete) {
+    reader.error(node, path,
+                 "on_delete: delete is not possible: " + type->name + " destinations cannot delete records");
+  }
+}
+
+SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                                       const SyncContext& context) {
+  SyncDestination destination;
+  destination.location = reader.location(node);
+  auto fields = reader.map(node, path, nullptr);
+  if (!fields) return destination;
+  // The destination's type decides which keys are valid, so resolve it first.
+  const DestinationType* type = nullptr;
+  if (auto name_node = fields->get("name")) {
+    if (auto name = reader.non_empty_string(*name_node, path + ".name")) {
+      destination.name = *name;
+      const auto names = names_of(context.destinations);
+      auto found = std::find_if(context.destinations.begin(), context.destinations.end(),
+                                [&](const Destination& d) { return d.name == *name; });
+      if (found == context.destinations.end()) {
+        reader.error(*name_node, path + ".name", "unknown destination '" + *name + "' (" + defined_names(names) + ")",
+                     nearest(*name, names));
+      } else {
+        type = destinations::find_destination_type(found->type);
+      }
+    }
+  }
+  std::vector<std::string> allowed = destinations::common_sync_destination_keys();
+  std::vector<const destinations::OptionSpec*> specs;
+  for (const auto& candidate : destinations::destination_types()) {
+    if (type != nullptr && &candidate != type) continue;
+    for (const auto& spec : candidate.sync_options) {
+      if (std::find(allowed.begin(), allowed.end(), spec.name) == allowed.end()) {
+        allowed.push_back(spec.name);
+        specs.push_back(&spec);
+      }
+    }
+  }
+  reader.reject_unknown_keys(*fields, allowed);
+  reader.require(*fields, {"name", "mode"});
+
+  bool mode_known = false;
+  if (auto value = fields->get("mode")) {
+    if (auto mode = reader.choice(*value, path + ".mode", kModes)) {
+      destination.mode = static_cast<SyncMode>(std::find(kModes.begin(), kModes.end(), *mode) - kModes.begin());
+      mode_known = true;
+      if (type != nullptr && !destinations::supports_mode(*type, destination.mode)) {
+        std::vector<std::string> supported;
+        for (auto m : type->modes) supported.emplace_back(to_string(m));
+        std::string supported_text;
+        for (const auto& s : supported) supported_text += (supported_text.empty() ? "" : ", ") + s;
+        reader.error(*value, path + ".mode",
+                     "mode '" + *mode + "' is not supported by " + type->name +
+                         " destinations (supported: " + supported_text + ")");
+        mode_known = false;
+      }
+    }
+  }
+  if (auto value = fields->get("on_delete")) {
+    if (auto on_delete = reader.choice(*value, path + ".on_delete", kOnDelete)) {
+      destination.on_delete =
+          static_cast<OnDelete>(std::find(kOnDelete.begin(), kOnDelete.end(), *on_delete) - kOnDelete.begin());
+      if (mode_known)
+        check_on_delete(reader, *value, path + ".on_delete", destination.mode, destination.on_delete, type);
+    }
+  }
+  if (auto value = fields->get("match_on")) {
+    if (auto match = reader.map(*value, path + ".match_on", &kMatchOnKeys)) {
+      if (reader.require(*match, kMatchOnKeys)) {
+        auto field = reader.non_empty_string(*match->get("field"), path + ".match_on.field");
+        auto column = reader.non_empty_string(*match->get("column"), path + ".match_on.column");
+        if (field && column) destination.match_on = MatchOn{*field, *column};
+      }
+    }
+  }
+  if (type == nullptr) return destination;
+  for (const auto* spec : specs) {
+    const std::string key_path = join_path(path, spec->name);
+    auto value = fields->get(spec->name);
+    if (!value) {
+      const bool required =
+          spec->requirement == Requirement::required ||
+          (spec->requirement == Requirement::required_for_append && mode_known && destination.mode == SyncMode::append);
+      if (required) {
+        reader.error(node, key_path,
+                     "missing required key '" + spec->name + "' for a " + type->name + " destination" +
+                         (spec->requirement == Requirement::required_for_append ? " in append mode" : ""));
+      }
+      continue;
+    }
+    if (auto parsed = parse_option(reader, *spec, *value, key_path)) {
+      if (spec->name == "object") {
+        destination.object = parsed->get<std::string>();
+      } else {
+        destination.options[spec->name] = *parsed;
+      }
+    }
+  }
+  return destination;
+}
+
+void parse_diff(YamlReader& reader, const YAML::Node& node, const std::string& path, DiffSettings& diff) {
+  auto fields = reader.map(node, path, &kDiffKeys);
+  if (!fields) return;
+  if (auto value = fields->get("engine")) {
+    if (auto engine = reader.choice(*value, path + ".engine", {"local", "warehouse"})) {
+      diff.engine = *engine == "local" ? DiffEngine::local : DiffEngine::warehouse;
+    }
+  }
+  if (auto value = fields->get("send")) {
+    if (auto send = reader.choice(*value, path + ".send", {"all_fields", "changed_fields"})) {
+      diff.send = *send == "all_fields" ? SendFields::all_fields : SendFields::changed_fields;
+    }
+  }
+}
+
+Guard parse_guard(YamlReader& reader, const YAML::Node& node, const std::string& path) {
+  Guard guard;
+  auto fields = reader.map(node, path, &kGuardKeys);
+  if (!fields) return guard;
+  if (auto value = fields->get("max_removed_pct"))
+    guard.max_removed_pct = reader.number(*value, path + ".max_removed_pct", 0, 100);
+  if (auto value = fields->get("max_removed_rows")) {
+    guard.max_removed_rows = reader.whole_number(*value, path + ".max_removed_rows", 0, UINT64_MAX);
+  }
+  if (auto value = fields->get("min_rows"))
+    guard.min_rows = reader.whole_number(*value, path + ".min_rows", 0, UINT64_MAX);
+  return guard;
+}
+
+Sync parse_sync(YamlReader& reader, const MapEntry& entry, const SyncContext& context) {
+  const std::string path = join_path("syncs", entry.key);
+  Sync sync;
+  sync.name = entry.key;
+  sync.location = reader.location(entry.key_node);
+  sync.schedule_location = sync.location;
+  auto fields = reader.map(entry.value, path, &kSyncKeys);
+  if (!fields) return sync;
+  reader.require(*fields, {"source", "destination", "mapping"});
+  // Blocks are located at their key: a block map's own position is its first child's.
+  for (const auto& field : fields->entries) {
+    if (field.key == "source") {
+      sync.source = parse_source(reader, field.value, path + ".source", context);
+      sync.source.location = reader.location(field.key_node);
+    } else if (field.key == "destination") {
+      sync.destination = parse_sync_destination(reader, field.value, path + ".destination", context);
+      sync.destination.location = reader.location(field.key_node);
+    }
+  }
+  if (auto node = fields->get("mapping")) sync.mapping = parse_mapping(reader, *node, path + ".mapping");
+  if (auto node = fields->get("schedule")) {
+    sync.schedule_location = reader.location(*node);
+    if (auto schedule = parse_schedule(reader, *node, path + ".schedule", context.sync_names, context.sync_name_set))
+      sync.schedule = *schedule;
+  }
+  auto warehouse = std::find_if(context.warehouses.begin(), context.warehouses.end(),
+                                [&](const Warehouse& w) { return w.name == sync.source.warehouse; });
+  const bool sqlite = warehouse != context.warehouses.end() && warehouse->dialect == Dialect::sqlite;
+  sync.diff.engine = sqlite ? DiffEngine::local : DiffEngine::warehouse;
+  if (auto node = fields->get("diff")) parse_diff(reader, *node, path + ".diff", sync.diff);
+  if (auto node = fields->get("guard")) sync.guard = parse_guard(reader, *node, path + ".guard");
+  if (auto node = fields->get("retry")) {
+    if (auto retry = reader.map(*node, path + ".retry", &kRetryKeys)) {
+      if (auto value = retry->get("max_attempts")) {
+        if (auto n = reader.whole_number(*value, path + ".retry.max_attempts", 1, 1000)) {
+          sync.retry.max_attempts = static_cast<std::uint32_t>(*n);
+        }
+      }
+    }
+  }
+  if (auto node = fields->get("retention")) {
+    if (auto retention = reader.duration(*node, path + ".retention")) {
+      if (retention->count() <= 0) {
+        reader.error(*node, path + ".retention", "expected a duration longer than 0, found '" + node->Scalar() + "'");
+      } else {
+        sync.retention = *retention;
+      }
+    }
+  }
+  return sync;
+}
+
+}  // namespace
+
+std::vector<Sync> parse_syncs(YamlReader& reader, const YAML::Node& node, const std::vector<Warehouse>& warehouses,
+                              const std::vector<Destination>& destinations) {
+  std::vector<Sync> syncs;
+  auto all = reader.map(node, "syncs", nullptr);
+  if (!all) return syncs;
+  std::vector<std::string> sync_names;
+  for (const auto& entry : all->entries) sync_names.push_back(entry.key);
+  const std::set<std::string> sync_name_set(sync_names.begin(), sync_names.end());
+  const SyncContext context{warehouses, destinations, sync_names, sync_name_set};
+  for (const auto& entry : all->entries) {
+    check_name(reader, entry, join_path("syncs", entry.key), "sync");
+    syncs.push_back(parse_sync(reader, entry, context));
+  }
+  return syncs;
+}
+
+}  // namespace backflow::config

@@ -1,0 +1,134 @@
+// Pure functions of the ODBC layer: redaction, error classification,
+// connection strings and the parsing of values drivers hand over as text.
+#include <catch2/catch.hpp>
+
+#include "diff/odbc/column_types.h"
+#include "diff/odbc/connection_string.h"
+#include "diff/odbc/error.h"
+#include "diff/odbc/redact.h"
+#include "diff/odbc/text_values.h"
+#include "diff/odbc/utf16.h"
+
+using namespace backflow::odbc;
+
+TEST_CASE("secrets in connection strings are redacted", "[odbc]") {
+  CHECK(redact_connection_string("Driver=x;Server=h;Uid=bob;Pwd=hunter2;Port=5") ==
+        "Driver=x;Server=h;Uid=bob;Pwd=***;Port=5");
+  CHECK(redact_connection_string("DRIVER={PostgreSQL Unicode};PWD={se;cr}}et};Database=d") ==
+        "DRIVER={PostgreSQL Unicode};PWD=***;Database=d");
+  CHECK(redact_connection_string("Password=p1;token=t2;ApiKey=k3;client_secret=s4;PassPhrase=p5;User=me") ==
+        "Password=***;token=***;ApiKey=***;client_secret=***;PassPhrase=***;User=me");
+  CHECK(redact_connection_string("Driver=x;Pwd=;Uid=u") == "Driver=x;Pwd=;Uid=u");
+  CHECK(redact_connection_string("Driver=x;Pwd=last") == "Driver=x;Pwd=***");
+  const std::string redacted = redact_connection_string("Server=h;AccessToken=eyJhbGci.x.y;Uid=u");
+  CHECK(redacted.find("eyJhbGci") == std::string::npos);
+  CHECK_FALSE(is_secret_key("Uid"));
+  CHECK_FALSE(is_secret_key("Server"));
+  CHECK(scrub_secrets("login failed for hunter2 (hunter2)", {"hunter2"}) == "login failed for *** (***)");
+  CHECK(secret_values("Uid=a;Pwd={x;y};Token=z") == std::vector<std::string>{"x;y", "z"});
+}
+
+TEST_CASE("connection string attributes are found and defaulted", "[odbc]") {
+  CHECK(find_attribute("Driver={A;B};usedeclarefetch=0", "UseDeclareFetch") == std::optional<std::string>("0"));
+  CHECK(find_attribute("Driver={A;B}", "Driver") == std::optional<std::string>("A;B"));
+  CHECK_FALSE(find_attribute("Driver=x", "Fetch"));
+  CHECK(with_default_attribute("Driver=x", "Fetch", "100") == "Driver=x;Fetch=100;");
+  CHECK(with_default_attribute("Driver=x;fetch=5;", "Fetch", "100") == "Driver=x;fetch=5;");
+}
+
+TEST_CASE("errors are transient for connection loss and permanent for bad SQL", "[odbc]") {
+  CHECK(is_transient("08001", "could not connect"));
+  CHECK(is_transient("08S01", "Communication link failure"));
+  CHECK(is_transient("57P01", "terminating connection due to administrator command"));
+  CHECK(is_transient("40001", "could not serialize access"));
+  CHECK(is_transient("HYT00", "timeout expired"));
+  CHECK(is_transient("57014", "canceling statement due to statement timeout"));
+  CHECK(is_transient("53300", "too many connections"));
+  CHECK(is_transient("HY000", "could not send query to backend"));
+  CHECK(is_transient("HY000", "server closed the connection unexpectedly"));
+  CHECK_FALSE(is_transient("HY000", "some other driver failure"));
+  CHECK_FALSE(is_transient("08001", "connection to server failed: FATAL:  role \"x\" does not exist"));
+  CHECK_FALSE(is_transient("08001", "FATAL:  password authentication failed for user \"x\""));
+  CHECK_FALSE(is_transient("08001", "invalid port number: \"99999999\""));
+  CHECK_FALSE(is_transient("42601", "syntax error"));
+  CHECK_FALSE(is_transient("42P01", "relation does not exist"));
+  CHECK_FALSE(is_transient("28P01", "password authentication failed"));
+  CHECK_FALSE(is_transient("22003", "numeric value out of range"));
+
+  const Error error("warehouse 'w', query 'select 1'", {{"42601", 7, "syntax error at or near \"selec\""}});
+  CHECK(std::string(error.what()) ==
+        "warehouse 'w', query 'select 1': [SQLSTATE 42601, native 7] syntax error at or near \"selec\"");
+  CHECK(error.sqlstate() == "42601");
+  CHECK(error.native_error() == 7);
+  CHECK_FALSE(error.transient());
+  CHECK(abbreviate_query("select\n   a,\n  b from t") == "select a, b from t");
+  CHECK(abbreviate_query(std::string(300, 'x')).size() == 203);
+}
+
+TEST_CASE("decimals from drivers are kept exact, exponents expanded", "[odbc]") {
+  CHECK(normalize_decimal("12345678901234567890.123456789012345678") ==
+        std::optional<std::string>("12345678901234567890.123456789012345678"));
+  CHECK(normalize_decimal("-1.50") == std::optional<std::string>("-1.50"));
+  CHECK(normalize_decimal("+7") == std::optional<std::string>("7"));
+  CHECK(normalize_decimal(".5") == std::optional<std::string>("0.5"));
+  CHECK(normalize_decimal("1.5e+20") == std::optional<std::string>("150000000000000000000"));
+  CHECK(normalize_decimal("1.25E-3") == std::optional<std::string>("0.00125"));
+  CHECK_FALSE(normalize_decimal("NaN"));
+  CHECK_FALSE(normalize_decimal("Infinity"));
+  CHECK_FALSE(normalize_decimal("1.2.3"));
+  CHECK_FALSE(normalize_decimal(""));
+}
+
+TEST_CASE("times of day keep their fraction", "[odbc]") {
+  const auto t = parse_time_of_day("12:34:56.123456");
+  REQUIRE(t);
+  CHECK(*t == backflow::TimeOfDay{12, 34, 56, 123456000});
+  CHECK(parse_time_of_day("00:00:00") == std::optional<backflow::TimeOfDay>(backflow::TimeOfDay{0, 0, 0, 0}));
+  CHECK_FALSE(parse_time_of_day("12:34"));
+  CHECK_FALSE(parse_time_of_day("25:00:00"));
+  CHECK_FALSE(parse_time_of_day("12:00:00+02"));
+  CHECK(format_time_of_day({1, 2, 3, 500000000}) == "01:02:03.500000000");
+}
+
+TEST_CASE("UTF-16 from drivers becomes UTF-8, surrogate pairs included", "[odbc]") {
+  const std::u16string wide = u"a\u00e9\u6f22\U0001F600z";
+  std::string out;
+  append_utf16_as_utf8(wide.data(), wide.size(), out);
+  CHECK(out == "a\u00e9\u6f22\U0001F600z");
+  const char16_t unpaired[] = {u'x', 0xD83D, u'y', 0xDE00};
+  out.clear();
+  append_utf16_as_utf8(unpaired, 4, out);
+  CHECK(out == "x\uFFFDy\uFFFD");
+}
+
+TEST_CASE("ODBC column types map to value types, driver type names disambiguating", "[odbc]") {
+  using backflow::ValueType;
+  CHECK(logical_type(SQL_BIGINT, "int8", false) == ValueType::Int);
+  CHECK(logical_type(SQL_BIGINT, "bigint unsigned", true) == ValueType::Decimal);  // may exceed int64
+  CHECK(logical_type(SQL_TINYINT, "tinyint", false) == ValueType::Int);
+  CHECK(logical_type(SQL_NUMERIC, "numeric", false) == ValueType::Decimal);
+  CHECK(logical_type(SQL_DOUBLE, "numeric", false) == ValueType::Decimal);  // sqliteodbc's NUMERIC
+  CHECK(logical_type(SQL_DOUBLE, "float8", false) == ValueType::Double);
+  CHECK(logical_type(SQL_VARCHAR, "bool", false) == ValueType::Bool);  // psqlODBC BoolsAsChar=1
+  CHECK(logical_type(SQL_BIT, "bit", false) == ValueType::Bool);
+  CHECK(logical_type(SQL_TYPE_TIMESTAMP, "timestamptz", false) == ValueType::TimestampTz);
+  CHECK(logical_type(SQL_TYPE_TIMESTAMP, "timestamp with time zone", false) == ValueType::TimestampTz);
+  CHECK(logical_type(SQL_TYPE_TIMESTAMP, "timestamp without time zone", false) == ValueType::Timestamp);
+  CHECK(logical_type(SQL_TYPE_TIME, "timetz", false) == ValueType::Text);
+  CHECK(logical_type(SQL_TYPE_TIME, "time", false) == ValueType::Time);
+  CHECK(logical_type(SQL_LONGVARBINARY, "bytea", false) == ValueType::Binary);
+  CHECK(logical_type(SQL_WLONGVARCHAR, "ntext", false) == ValueType::Text);
+  CHECK(logical_type(SQL_GUID, "uuid", false) == ValueType::Text);
+
+  backflow::ColumnInfo text;
+  text.type = ValueType::Text;
+  text.sql_type = SQL_LONGVARCHAR;
+  text.size = 8190;
+  CHECK(plan_fetch(text, 4096).c_type == SQL_C_CHAR);
+  CHECK(plan_fetch(text, 4096).bound_bytes == 4096);  // capped
+  text.size = 7;
+  CHECK(plan_fetch(text, 4096).bound_bytes == 29);  // 4 bytes per character + NUL
+  text.sql_type = SQL_WVARCHAR;
+  CHECK(plan_fetch(text, 4096).c_type == SQL_C_WCHAR);
+  CHECK(plan_fetch(text, 4096, TextFetch::narrow).c_type == SQL_C_CHAR);
+}
