@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 
@@ -198,7 +197,8 @@ TEST_CASE("GET /runs/{id}/records filters by status, finds by key and pages with
   for (int i = 0; i < 30; ++i) {
     char key[32];
     std::snprintf(key, sizeof key, "[%03d]", i);
-    results.push_back({key, i % 2 ? "changed" : "added", "rejected", 400, "email is invalid (" + std::to_string(i) + ")"});
+    results.push_back(
+        {key, i % 2 ? "changed" : "added", "rejected", 400, "email is invalid (" + std::to_string(i) + ")"});
   }
   for (int i = 0; i < 5; ++i) results.push_back({"[9" + std::to_string(i) + "]", "added", "invalid", 0, "no email"});
   api.records->add(run.id, run.started_at_ms, results, true);
@@ -214,8 +214,8 @@ TEST_CASE("GET /runs/{id}/records filters by status, finds by key and pages with
       keys.push_back(record["key"]);
     }
     if (body["next_cursor"].is_null()) break;
-    path = "/api/v1/runs/" + run.id + "/records?status=rejected&limit=7&cursor=" +
-           body["next_cursor"].get<std::string>();
+    path =
+        "/api/v1/runs/" + run.id + "/records?status=rejected&limit=7&cursor=" + body["next_cursor"].get<std::string>();
   }
   REQUIRE(keys.size() == 30);
   CHECK(keys.front() == "[000]");
@@ -306,7 +306,8 @@ TEST_CASE("the dashboard's files are served with their content types", "[api]") 
 
 TEST_CASE("the embedded dashboard files are byte for byte the ones in the source tree", "[api]") {
   ApiFixture api;
-  for (const auto& entry : std::filesystem::directory_iterator(backflow::test::source_dir() / "service/dashboard/assets")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(backflow::test::source_dir() / "service/dashboard/assets")) {
     const std::string name = entry.path().filename().string();
     INFO(name);
     std::ifstream file(entry.path(), std::ios::binary);

@@ -5,9 +5,8 @@
 
 #include <map>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "service/api/api_server.h"
 #include "service/metrics/registry.h"

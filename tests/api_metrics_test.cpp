@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <sstream>
 #include <thread>
@@ -196,8 +195,8 @@ TEST_CASE("GET /metrics serves the registry, including the API's own request cou
   CHECK(parsed.types["backflow_run_duration_seconds"] == "histogram");
   CHECK(parsed.value("backflow_runs_total", {{"sync", "contacts"}, {"status", "succeeded"}}) == 4.0);
   CHECK(parsed.value("backflow_last_success_timestamp_seconds", {{"sync", "contacts"}}) == 1700000000.0);
-  CHECK(parsed.value("backflow_api_requests_total",
-                     {{"method", "GET"}, {"route", "/api/v1/syncs"}, {"code", "200"}}) == 2.0);
+  CHECK(parsed.value("backflow_api_requests_total", {{"method", "GET"}, {"route", "/api/v1/syncs"}, {"code", "200"}}) ==
+        2.0);
   CHECK(parsed.value("backflow_api_requests_total",
                      {{"method", "GET"}, {"route", "/api/v1/syncs/{name}"}, {"code", "404"}}) == 1.0);
   auto count = parsed.value("backflow_api_request_duration_seconds_count", {{"route", "/api/v1/syncs"}});

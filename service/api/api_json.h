@@ -2,10 +2,9 @@
 // record's own JSON (state/run_record.h) so the API and `run --json` agree.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "service/api/sync_controller.h"
 #include "state/record_store.h"

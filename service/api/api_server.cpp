@@ -1,9 +1,10 @@
 #include "service/api/api_server.h"
 
 // spdlog before cpprestsdk: cpprestsdk defines a macro U() that breaks fmt.
+// clang-format off
 #include <spdlog/spdlog.h>
-
 #include <cpprest/http_listener.h>
+// clang-format on
 
 #include "service/api/api_json.h"
 
@@ -29,8 +30,8 @@ http_response to_http(const ApiResponse& response) {
 ApiResponse too_large(std::size_t limit) {
   ApiResponse response;
   response.status = 413;
-  response.body = dump_json(error_json(
-      "body_too_large", "the request body exceeds the limit of " + std::to_string(limit) + " bytes"));
+  response.body = dump_json(
+      error_json("body_too_large", "the request body exceeds the limit of " + std::to_string(limit) + " bytes"));
   return response;
 }
 

@@ -26,8 +26,8 @@ class ApiServer {
   // Starts listening; throws std::runtime_error naming the address when it
   // cannot. Requests are served on cpprestsdk's threads until destruction.
   // All references must outlive the server.
-  ApiServer(Options options, SyncController& controller, const state::RunStore& runs,
-            const state::RecordStore& records, metrics::Registry& metrics);
+  ApiServer(Options options, SyncController& controller, const state::RunStore& runs, const state::RecordStore& records,
+            metrics::Registry& metrics);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;

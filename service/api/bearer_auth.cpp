@@ -11,10 +11,9 @@ bool BearerAuth::allows(std::string_view authorization_header) const {
   if (!enabled()) return true;
   constexpr std::string_view kScheme = "bearer ";
   if (authorization_header.size() < kScheme.size()) return false;
-  const bool scheme_matches =
-      std::equal(kScheme.begin(), kScheme.end(), authorization_header.begin(), [](char expected, char actual) {
-        return expected == std::tolower(static_cast<unsigned char>(actual));
-      });
+  const bool scheme_matches = std::equal(
+      kScheme.begin(), kScheme.end(), authorization_header.begin(),
+      [](char expected, char actual) { return expected == std::tolower(static_cast<unsigned char>(actual)); });
   if (!scheme_matches) return false;
   std::string_view presented = authorization_header.substr(kScheme.size());
   while (!presented.empty() && presented.front() == ' ') presented.remove_prefix(1);

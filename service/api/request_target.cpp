@@ -64,7 +64,8 @@ QueryParams QueryParams::parse(std::string_view query) {
     if (!pair.empty()) {
       std::size_t eq = pair.find('=');
       std::string name = decode_or_throw(pair.substr(0, eq), true, "query string");
-      std::string value = eq == std::string_view::npos ? "" : decode_or_throw(pair.substr(eq + 1), true, "query string");
+      std::string value =
+          eq == std::string_view::npos ? "" : decode_or_throw(pair.substr(eq + 1), true, "query string");
       params.values_[std::move(name)] = std::move(value);
     }
     start = end + 1;

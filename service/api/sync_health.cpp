@@ -7,10 +7,14 @@ std::string_view sync_health(const SyncSummary& sync, const std::vector<state::R
   if (sync.paused) return "paused";
   for (const auto& run : recent_runs) {
     switch (run.phase) {
-      case RunPhase::Succeeded: return "healthy";
-      case RunPhase::Failed: return "failing";
-      case RunPhase::Blocked: return "blocked";
-      default: break;  // running, queued or cancelled: look further back
+      case RunPhase::Succeeded:
+        return "healthy";
+      case RunPhase::Failed:
+        return "failing";
+      case RunPhase::Blocked:
+        return "blocked";
+      default:
+        break;  // running, queued or cancelled: look further back
     }
   }
   return "never_run";

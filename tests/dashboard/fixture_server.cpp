@@ -32,8 +32,8 @@ struct Seeder {
   state::RunRecord run(const std::string& sync, state::RunPhase phase, std::int64_t started_ms,
                        std::int64_t duration_ms, state::RunCounts counts, const std::string& error = "") {
     auto record = runs.create(sync, state::RunTrigger::Schedule, false, false, started_ms);
-    record.phase_ms = {{"preflight", duration_ms / 20},  {"snapshot", duration_ms * 4 / 10},
-                       {"diff", duration_ms / 10},       {"guard", duration_ms / 50},
+    record.phase_ms = {{"preflight", duration_ms / 20},   {"snapshot", duration_ms * 4 / 10},
+                       {"diff", duration_ms / 10},        {"guard", duration_ms / 50},
                        {"deliver", duration_ms * 4 / 10}, {"commit", duration_ms / 50}};
     if (!error.empty()) {
       record.error = error;
@@ -80,9 +80,12 @@ void on_signal(int) { g_stop = 1; }
 int main(int argc, char** argv) {
   std::string state_dir, describe_file, token;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--state")) state_dir = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--describe")) describe_file = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--token")) token = argv[i + 1];
+    if (!std::strcmp(argv[i], "--state"))
+      state_dir = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--describe"))
+      describe_file = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--token"))
+      token = argv[i + 1];
   }
   if (state_dir.empty() || describe_file.empty()) {
     std::cerr << "usage: backflow_dashboard_fixture --state DIR --describe FILE [--token TOKEN]\n";
@@ -103,15 +106,16 @@ int main(int argc, char** argv) {
                              "every 30m", now + 21 * minute));
     controller.add_sync(sync("orders_webhook", "analytics: select * from orders", "webhook", "", "mirror",
                              "after contacts_to_hubspot", std::nullopt));
-    controller.add_sync(sync("leads_to_marketo", "analytics: public.leads", "marketo", "leads", "upsert",
-                             "0 6 * * *", now + 300 * minute));
-    controller.add_sync(sync("products_manual", "warehouse: public.products", "webhook", "", "upsert", "manual",
-                             std::nullopt));
+    controller.add_sync(sync("leads_to_marketo", "analytics: public.leads", "marketo", "leads", "upsert", "0 6 * * *",
+                             now + 300 * minute));
+    controller.add_sync(
+        sync("products_manual", "warehouse: public.products", "webhook", "", "upsert", "manual", std::nullopt));
     controller.pause("leads_to_marketo");
-    controller.add_destination("hubspot", json::array({{{"method", "POST"},
-                                                        {"url", "https://api.hubapi.com/crm/v3/objects/contacts/batch/upsert"},
-                                                        {"status", 207},
-                                                        {"authorization", "[redacted]"}}}));
+    controller.add_destination("hubspot",
+                               json::array({{{"method", "POST"},
+                                             {"url", "https://api.hubapi.com/crm/v3/objects/contacts/batch/upsert"},
+                                             {"status", 207},
+                                             {"authorization", "[redacted]"}}}));
 
     Seeder seed{runs, records, controller};
     state::RunRecord last_contacts;
@@ -119,17 +123,20 @@ int main(int argc, char** argv) {
       const std::int64_t start = now - (14 - i) * 15 * minute;
       const auto phase = i == 9 ? state::RunPhase::Failed : state::RunPhase::Succeeded;
       const std::uint64_t k = static_cast<std::uint64_t>(i);
-      last_contacts = seed.run("contacts_to_hubspot", phase, start, 40'000 + i * 3'000,
-                               phase == state::RunPhase::Failed ? counts(0, 0, 0, 0)
-                                                                : counts(20 + k * 7, 30 + (k * 13) % 40, k % 5, k % 3, k % 2),
-                               phase == state::RunPhase::Failed ? "HubSpot answered HTTP 503 for 5 attempts" : "");
+      last_contacts =
+          seed.run("contacts_to_hubspot", phase, start, 40'000 + i * 3'000,
+                   phase == state::RunPhase::Failed ? counts(0, 0, 0, 0)
+                                                    : counts(20 + k * 7, 30 + (k * 13) % 40, k % 5, k % 3, k % 2),
+                   phase == state::RunPhase::Failed ? "HubSpot answered HTTP 503 for 5 attempts" : "");
     }
     last_contacts = controller.finish_run(last_contacts.id, state::RunPhase::Succeeded, counts(120, 37, 4, 3, 2),
                                           last_contacts.ended_at_ms);
     std::vector<state::RecordResult> results = {
-        {"[1042]", "changed", "rejected", 400, "Property values were not valid: email 'bob@@example' is not a valid email"},
+        {"[1042]", "changed", "rejected", 400,
+         "Property values were not valid: email 'bob@@example' is not a valid email"},
         {"[2077]", "added", "rejected", 409, "Contact already exists. Existing ID: 5012"},
-        {"[3150]", "added", "rejected", 400, "Property 'lifecyclestage' cannot be set backwards from 'customer' to 'lead'"},
+        {"[3150]", "added", "rejected", 400,
+         "Property 'lifecyclestage' cannot be set backwards from 'customer' to 'lead'"},
         {"[4001]", "added", "invalid", 0, "email: required column is null"},
         {"[4002]", "changed", "invalid", 0, "firstname: text of 412 characters exceeds the limit of 255"},
     };
@@ -163,10 +170,10 @@ int main(int argc, char** argv) {
     json describe = {
         {"url", server.base_url()},
         {"syncs",
-         {{"contacts_to_hubspot", {{"health", "Healthy"}, {"added", "120"}, {"changed", "37"}, {"removed", "4"},
-                                   {"rejected", "3"}}},
-          {"deals_to_salesforce", {{"health", "Failing"}, {"added", "3"}, {"changed", "1"}, {"removed", "0"},
-                                   {"rejected", "0"}}},
+         {{"contacts_to_hubspot",
+           {{"health", "Healthy"}, {"added", "120"}, {"changed", "37"}, {"removed", "4"}, {"rejected", "3"}}},
+          {"deals_to_salesforce",
+           {{"health", "Failing"}, {"added", "3"}, {"changed", "1"}, {"removed", "0"}, {"rejected", "0"}}},
           {"orders_webhook", {{"health", "Blocked"}}},
           {"leads_to_marketo", {{"health", "Paused"}}},
           {"products_manual", {{"health", "Never run"}}}}},

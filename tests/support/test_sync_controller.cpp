@@ -85,7 +85,8 @@ std::string TestSyncController::trigger(const std::string& name, bool full_resyn
   std::lock_guard lock(mutex_);
   require_sync_locked(name);
   if (auto open = runs_.unfinished(name)) {
-    throw ControlError(ControlError::Kind::Conflict, "sync '" + name + "' already has run " + open->id + " in progress");
+    throw ControlError(ControlError::Kind::Conflict,
+                       "sync '" + name + "' already has run " + open->id + " in progress");
   }
   auto trigger = full_resync ? state::RunTrigger::Resync : state::RunTrigger::Api;
   return runs_.create(name, trigger, full_resync, force, now_ms()).id;
