@@ -104,6 +104,13 @@ async function main() {
     assert.equal(contactsBars, 14, 'one sparkline bar per recent run');
     await shot('02-syncs');
 
+    step('the table refreshes by itself: a run started elsewhere appears');
+    const outside = await fetch(`${expected.url}/api/v1/syncs/orders_webhook/trigger`, {
+      method: 'POST', headers: { Authorization: `Bearer ${args.token}` },
+    });
+    assert.equal(outside.status, 202, 'trigger through the API');
+    await waitForText(page.locator('tr[data-sync="orders_webhook"] td').nth(1), 'queued', 'auto-refreshed row');
+
     step('Trigger in the table starts a run of a sync that never ran');
     const manualRow = page.locator('tr[data-sync="products_manual"]');
     await manualRow.getByRole('button', { name: 'Trigger products_manual', exact: true }).click();
