@@ -110,6 +110,8 @@ async function main() {
     });
     assert.equal(outside.status, 202, 'trigger through the API');
     await waitForText(page.locator('tr[data-sync="orders_webhook"] td').nth(1), 'queued', 'auto-refreshed row');
+    assert.equal((await page.locator('tr[data-sync="orders_webhook"] td[data-count="removed"]').textContent()).trim(),
+      '310', 'counts stay those of the last ended run while a run is queued');
 
     step('Trigger in the table starts a run of a sync that never ran');
     const manualRow = page.locator('tr[data-sync="products_manual"]');

@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
                failed ? "Salesforce refused the login: INVALID_SESSION_ID (HTTP 401)" : "");
     }
     seed.run("orders_webhook", state::RunPhase::Succeeded, now - 200 * minute, 12'000, counts(400, 12, 3, 0));
-    seed.run("orders_webhook", state::RunPhase::Blocked, now - 50 * minute, 9'000, counts(0, 0, 0, 0),
+    seed.run("orders_webhook", state::RunPhase::Blocked, now - 50 * minute, 9'000, counts(5, 2, 310, 0),
              "guard max_removed_pct: 38% of rows would be removed (limit 20%)");
     seed.run("leads_to_marketo", state::RunPhase::Succeeded, now - 26 * 60 * minute, 61'000, counts(57, 210, 0, 1));
 
@@ -174,7 +174,8 @@ int main(int argc, char** argv) {
            {{"health", "Healthy"}, {"added", "120"}, {"changed", "37"}, {"removed", "4"}, {"rejected", "3"}}},
           {"deals_to_salesforce",
            {{"health", "Failing"}, {"added", "3"}, {"changed", "1"}, {"removed", "0"}, {"rejected", "0"}}},
-          {"orders_webhook", {{"health", "Blocked"}}},
+          {"orders_webhook",
+           {{"health", "Blocked"}, {"added", "5"}, {"changed", "2"}, {"removed", "310"}, {"rejected", "0"}}},
           {"leads_to_marketo", {{"health", "Paused"}}},
           {"products_manual", {{"health", "Never run"}}}}},
         {"run_with_rejections", last_contacts.id},

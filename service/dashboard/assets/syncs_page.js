@@ -1,5 +1,6 @@
-// The home page: every sync with its health, last and next run, the last
-// run's counts and a sparkline of recent runs, with a trigger button each.
+// The home page: every sync with its health, last and next run, the counts
+// of its last ended run and a sparkline of recent runs, with a trigger
+// button each.
 import { api, seg } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import { count } from './format.js';
@@ -7,6 +8,7 @@ import { historySparkline } from './charts.js';
 import { actionButton, healthBadge, phaseBadge, timeText } from './widgets.js';
 
 const HEALTH_ORDER = ['failing', 'blocked', 'healthy', 'paused', 'never_run'];
+const FINISHED = ['succeeded', 'failed', 'blocked', 'cancelled'];
 
 function summary(syncs) {
   const byHealth = {};
@@ -30,27 +32,34 @@ function lastRun(sync) {
     timeText(run.ended_at_ms || run.started_at_ms));
 }
 
-function countCell(run, key, alertWhenPositive = false) {
-  if (!run) return h('td', { class: 'num muted', dataset: { count: key } }, '—');
-  const value = run.counts[key] || 0;
+// The counts shown are those of the newest run that ended: a queued or
+// running run has none yet, and zeros would hide the last real result.
+function lastEnded(sync) {
+  const ended = sync.history.filter((point) => FINISHED.includes(point.phase));
+  return ended.length ? ended[ended.length - 1] : null;
+}
+
+function countCell(point, key, alertWhenPositive = false) {
+  if (!point) return h('td', { class: 'num muted', dataset: { count: key } }, '—');
+  const value = point[key] || 0;
   return h('td', { class: `num${alertWhenPositive && value ? ' alert' : ''}`, dataset: { count: key } }, count(value));
 }
 
 function row(ctx, sync) {
-  const run = sync.last_run;
+  const ended = lastEnded(sync);
   const destination = sync.object ? `${sync.destination} · ${sync.object}` : sync.destination;
   return h('tr', { dataset: { sync: sync.name } },
     h('th', { scope: 'row' },
       h('a', { href: `#/syncs/${seg(sync.name)}`, class: 'sync-name' }, sync.name),
       h('div', { class: 'muted small' }, `${sync.source} → ${destination}`)),
-    h('td', null, healthBadge(sync.health),
-      sync.state !== 'idle' ? h('span', { class: 'state-pill' }, sync.state) : null),
+    h('td', null, h('div', { class: 'stacked' }, healthBadge(sync.health),
+      sync.state !== 'idle' ? h('span', { class: 'state-pill' }, sync.state) : null)),
     h('td', null, lastRun(sync)),
     h('td', null, nextRun(sync)),
-    countCell(run, 'added'),
-    countCell(run, 'changed'),
-    countCell(run, 'removed'),
-    countCell(run, 'rejected', true),
+    countCell(ended, 'added'),
+    countCell(ended, 'changed'),
+    countCell(ended, 'removed'),
+    countCell(ended, 'rejected', true),
     h('td', null, historySparkline(sync.history)),
     h('td', { class: 'actions' },
       actionButton(ctx, 'Trigger', async () => {
