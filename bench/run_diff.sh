@@ -20,32 +20,14 @@ FETCH_ROWS=${FETCH_ROWS:-10000}
 cmake --build "$BUILD_DIR" --target bench_diff_run bench_odbc_minimal_read >/dev/null
 
 tmp=$(mktemp -d /tmp/backflow-diff-bench.XXXXXX)
-cleanup() { tests/support/pg_cluster.sh stop "$tmp/pg" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
+source bench/lib.sh
+cleanup() { bench_stop_pg; rm -rf "$tmp"; }
 trap cleanup EXIT
-tests/support/pg_cluster.sh start "$tmp/pg" >/dev/null
-env_value() { sed -n "s/^$1=//p" "$tmp/pg/pg.env"; }
-export PGHOST=$(env_value PGHOST) PGPORT=$(env_value PGPORT) PGUSER=$(env_value PGUSER) PGDATABASE=$(env_value PGDATABASE)
-conn="$(env_value BACKFLOW_TEST_PG_CONN)"
+bench_start_pg "$tmp"
+conn="$BENCH_PG_CONN"
 minimal_conn="${conn}UseDeclareFetch=1;Fetch=$FETCH_ROWS;BoolsAsChar=0;"
-
-echo "generating $ROWS rows x 10 columns ..."
-psql -q -v ON_ERROR_STOP=1 <<SQL
-create table bench_model as
-select g::int8                                                        as id,
-       (g % 100000)::int4                                             as account_id,
-       (g % 1000)::int2                                               as score,
-       'customer ' || g                                               as name,
-       md5(g::text) || '@example.com'                                 as email,
-       repeat('n', 10 + g % 50)                                       as note,
-       (g * 0.37)::numeric(14,2)                                      as amount,
-       timestamp '2024-01-01' + g * interval '1 second'               as created_at,
-       timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute' as updated_at,
-       g % 3 = 0                                                      as active
-from generate_series(1, $ROWS) g;
-alter table bench_model add primary key (id);
-vacuum analyze bench_model;
-SQL
-query="select id, account_id, score, name, email, note, amount, created_at, updated_at, active from bench_model"
+bench_generate_model bench_model "$ROWS"
+query="select $BENCH_MODEL_COLUMNS from bench_model"
 
 measure() {  # measure NAME CMD...   -> sets SECONDS_<NAME>, RSS_<NAME> (KiB)
   local name=$1; shift

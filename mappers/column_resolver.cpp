@@ -3,7 +3,7 @@
 #include <strings.h>
 
 #include "mappers/mapping_error.h"
-#include "mappers/name_suggestion.h"
+#include "common/suggest.h"
 
 namespace backflow::mappers {
 
@@ -21,7 +21,7 @@ std::size_t ColumnResolver::resolve(const std::string& name, const std::string& 
   }
   if (folded.size() == 1) return folded.front();
   throw MappingError("field '" + field + "': unknown column '" + name + "'" +
-                     did_you_mean(name, names_));
+                     text::did_you_mean(name, names_));
 }
 
 }  // namespace backflow::mappers

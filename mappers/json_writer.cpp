@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "mappers/exact_number.h"
-#include "mappers/utf8.h"
+#include "common/utf8.h"
 
 namespace backflow::mappers {
 
@@ -25,7 +25,7 @@ void write_string(const std::string& text, std::string& out) {
     if (i == text.size()) break;
     auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      std::size_t length = valid_utf8_sequence_length(text, i);
+      std::size_t length = text::valid_utf8_sequence_length(text, i);
       if (length == 0) {
         out += "\\ufffd";
         ++i;
@@ -62,7 +62,7 @@ std::size_t string_size(const std::string& text) {
       ++size;
       ++i;
     } else if (c >= 0x80) {
-      std::size_t length = valid_utf8_sequence_length(text, i);
+      std::size_t length = text::valid_utf8_sequence_length(text, i);
       size += length == 0 ? 6 : length;
       i += length == 0 ? 1 : length;
     } else {

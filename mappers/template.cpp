@@ -1,7 +1,7 @@
 #include "mappers/template.h"
 
 #include "mappers/mapping_error.h"
-#include "mappers/utf8.h"
+#include "common/utf8.h"
 #include "mappers/value_rendering.h"
 
 namespace backflow::mappers {
@@ -22,7 +22,7 @@ CompiledTemplate CompiledTemplate::compile(std::string_view text, const ColumnRe
       throw MappingError("field '" + field + "': template \"" + std::string(text) +
                          "\" has '{{' without a closing '}}'");
     }
-    std::string name(trim_ascii(text.substr(open + 2, close - open - 2)));
+    std::string name(text::trim_ascii(text.substr(open + 2, close - open - 2)));
     if (name.empty()) {
       throw MappingError("field '" + field + "': template \"" + std::string(text) +
                          "\" has an empty '{{ }}'");

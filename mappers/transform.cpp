@@ -7,8 +7,8 @@
 #include "mappers/digest.h"
 #include "mappers/exact_number.h"
 #include "mappers/mapping_error.h"
-#include "mappers/name_suggestion.h"
-#include "mappers/utf8.h"
+#include "common/suggest.h"
+#include "common/utf8.h"
 #include "mappers/value_rendering.h"
 
 namespace backflow::mappers {
@@ -30,7 +30,7 @@ Value to_number(const Value& value) {
       throw ConversionError("to_number cannot convert " + std::string(to_string(value.type())) +
                             " '" + value.to_display() + "'");
   }
-  std::string_view text = trim_ascii(value.as_text());
+  std::string_view text = text::trim_ascii(value.as_text());
   if (auto decimal = canonical_decimal(text)) {
     if (decimal->find('.') == std::string::npos) {
       std::int64_t integer = 0;
@@ -67,7 +67,7 @@ Value to_bool(const Value& value) {
       break;
     case ValueType::Decimal:
     case ValueType::Text: {
-      std::string word = to_lower_utf8(trim_ascii(text_of(value)));
+      std::string word = text::to_lower_utf8(text::trim_ascii(text_of(value)));
       if (value.type() == ValueType::Decimal) {
         if (auto number = to_number(value); number.type() == ValueType::Int) word = number.to_display();
       }
@@ -115,17 +115,17 @@ Transform Transform::compile(const TransformSpec& spec, const std::string& field
     return transform;
   }
   throw MappingError("field '" + field + "': unknown transform '" + spec.name + "'" +
-                     did_you_mean(spec.name, known));
+                     text::did_you_mean(spec.name, known));
 }
 
 Value Transform::apply(Value input) const {
   if (input.is_null()) return input;
   switch (kind_) {
-    case Kind::Trim: return Value::text(std::string(trim_ascii(text_of(input))));
-    case Kind::Lower: return Value::text(to_lower_utf8(text_of(input)));
-    case Kind::Upper: return Value::text(to_upper_utf8(text_of(input)));
+    case Kind::Trim: return Value::text(std::string(text::trim_ascii(text_of(input))));
+    case Kind::Lower: return Value::text(text::to_lower_utf8(text_of(input)));
+    case Kind::Upper: return Value::text(text::to_upper_utf8(text_of(input)));
     case Kind::Sha256:
-      return Value::text(sha256_hex(to_lower_utf8(trim_ascii(text_of(input)))));
+      return Value::text(sha256_hex(text::to_lower_utf8(text::trim_ascii(text_of(input)))));
     case Kind::ToString: return Value::text(text_of(input));
     case Kind::ToNumber: return to_number(input);
     case Kind::ToBool: return to_bool(input);

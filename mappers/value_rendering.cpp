@@ -8,7 +8,7 @@
 #include "mappers/digest.h"
 #include "mappers/exact_number.h"
 #include "mappers/mapping_error.h"
-#include "mappers/utf8.h"
+#include "common/utf8.h"
 
 namespace backflow::mappers {
 
@@ -84,8 +84,8 @@ nlohmann::json value_to_json(const Value& value) {
       require_finite(value.as_double());
       return value.as_double();
     case ValueType::Text:
-      if (is_valid_utf8(value.as_text())) return value.as_text();
-      return repair_utf8(value.as_text());
+      if (text::is_valid_utf8(value.as_text())) return value.as_text();
+      return text::repair_utf8(value.as_text());
     default: return value_to_text(value);
   }
 }

@@ -19,14 +19,30 @@ struct WebhookReceiver::Listener {
 WebhookReceiver::WebhookReceiver(Options options) : options_(std::move(options)) {
   using namespace web::http;
   listener_ = std::make_unique<Listener>("http://" + options_.listen + "/");
+  // The body is read in a continuation: blocking on it inside the handler
+  // would tie up cpprestsdk's thread pool and hang under concurrent clients.
   listener_->listener.support(methods::POST, [this](http_request request) {
-    std::string body = request.extract_utf8string(true).get();
-    auto header = [&](const char* name) {
-      auto it = request.headers().find(name);
-      return it == request.headers().end() ? std::string() : it->second;
-    };
-    auto [status, reply] = handle(body, header("X-Backflow-Signature"), header("Idempotency-Key"));
-    request.reply(static_cast<status_code>(status), web::json::value::parse(reply.dump()));
+    request.extract_utf8string(true).then([this, request](pplx::task<std::string> body_read) {
+      std::string body;
+      try {
+        body = body_read.get();
+      } catch (const std::exception&) {
+        return;  // the client went away before sending its body
+      }
+      auto header = [&](const char* name) {
+        auto it = request.headers().find(name);
+        return it == request.headers().end() ? std::string() : it->second;
+      };
+      auto [status, reply] = handle(body, header("X-Backflow-Signature"), header("Idempotency-Key"));
+      request.reply(static_cast<status_code>(status), web::json::value::parse(reply.dump()))
+          .then([](pplx::task<void> sent) {
+            try {
+              sent.get();
+            } catch (const std::exception&) {
+              // The client disconnected; there is nobody left to answer.
+            }
+          });
+    });
   });
   try {
     listener_->listener.open().wait();

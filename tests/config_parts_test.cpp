@@ -6,7 +6,7 @@
 
 #include "service/config/env_expansion.h"
 #include "service/config/redaction.h"
-#include "service/config/suggest.h"
+#include "common/suggest.h"
 #include "service/schedule/duration.h"
 #include "tests/support/test_env.h"
 
@@ -99,14 +99,14 @@ TEST_CASE("${...}: variables, files and the escape", "[config][env]") {
 }
 
 TEST_CASE("suggestions: close misspellings only", "[config][suggest]") {
-  CHECK(edit_distance("mode", "mode") == 0);
-  CHECK(edit_distance("mdoe", "mode") == 1);  // a transposition costs 1
-  CHECK(edit_distance("kitten", "sitting") == 3);
-  CHECK(nearest("shedule", {"source", "schedule", "mapping"}) == "schedule");
-  CHECK(nearest("upsrt", {"upsert", "update", "insert"}) == "upsert");
-  CHECK(nearest("Upsert", {"upsert", "update"}) == "upsert");  // case only
-  CHECK(nearest("salesforce", {"crm", "hooks"}).empty());      // nothing close
-  CHECK(nearest("ab", {"xy"}).empty());
+  CHECK(backflow::text::edit_distance("mode", "mode") == 0);
+  CHECK(backflow::text::edit_distance("mdoe", "mode") == 1);  // a transposition costs 1
+  CHECK(backflow::text::edit_distance("kitten", "sitting") == 3);
+  CHECK(backflow::text::nearest("shedule", {"source", "schedule", "mapping"}) == "schedule");
+  CHECK(backflow::text::nearest("upsrt", {"upsert", "update", "insert"}) == "upsert");
+  CHECK(backflow::text::nearest("Upsert", {"upsert", "update"}) == "upsert");  // case only
+  CHECK(backflow::text::nearest("salesforce", {"crm", "hooks"}).empty());      // nothing close
+  CHECK(backflow::text::nearest("ab", {"xy"}).empty());
 }
 
 TEST_CASE("redaction: secret options and connection-string passwords", "[config][redaction]") {

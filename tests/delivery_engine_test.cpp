@@ -503,7 +503,7 @@ TEST_CASE("requests in flight never exceed max_concurrency", "[delivery]") {
   CHECK(highest.load() == 3);
 }
 
-TEST_CASE("403 stops delivery too; an unusable URL fails without retrying", "[delivery]") {
+TEST_CASE("403 stops delivery too - an unusable URL fails without retrying", "[delivery]") {
   HttpTestServer server([](const ReceivedRequest&) { return ServerReply::json(403, "{\"error\":\"forbidden\"}"); });
   auto settings = webhook_settings(server, "forbidden");
   WebhookDestination webhook(settings);

@@ -41,7 +41,7 @@ HttpResponse response_with(HttpHeaders headers) {
 
 }  // namespace
 
-TEST_CASE("two syncs sharing an account stay within its limit; a server enforcing it never says 429",
+TEST_CASE("two syncs sharing an account stay within its limit - a server enforcing it never says 429",
           "[delivery][rate_limit]") {
   constexpr std::size_t kLimit = 20;
   constexpr auto kWindow = 500ms;

@@ -264,3 +264,19 @@ TEST_CASE("local engine matches the reference over random rounds", "[diff][local
     reference.commit(excluded);
   }
 }
+
+TEST_CASE("local engine: a lost committed generation is an error that a full resync repairs", "[diff][local]") {
+  auto store = local::SnapshotStore::open(make_temp_dir("diff-local-lost"));
+  local::LocalDiffEngine engine(store);
+  run_local(engine, people_spec(), {person(1, "a", "1")}).pending->commit({});
+  for (auto generation : store->generations("people")) store->drop_generation("people", generation);
+
+  CHECK_THROWS_WITH(run_local(engine, people_spec(), {person(1, "a", "1")}),
+                    Catch::Contains("committed snapshot (generation 1) is missing") && Catch::Contains("full resync"));
+  DiffSpec resync = people_spec();
+  resync.full_resync = true;
+  auto run = run_local(engine, resync, {person(1, "a", "1")});
+  CHECK(ops_by_key(run.changes) == std::map<std::string, ChangeOp>{{"1", ChangeOp::Added}});
+  run.pending->commit({});
+  CHECK(run_local(engine, people_spec(), {person(1, "a", "1")}).changes.empty());
+}

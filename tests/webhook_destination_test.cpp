@@ -99,7 +99,7 @@ TEST_CASE("webhook idempotency keys repeat when a run resumes from its checkpoin
   CHECK(requests[4].header("idempotency-key") == requests[2].header("idempotency-key"));
 }
 
-TEST_CASE("webhook without a secret sends no signature; without a url it is refused", "[webhook]") {
+TEST_CASE("webhook without a secret sends no signature - without a url it is refused", "[webhook]") {
   HttpTestServer server;
   auto settings = settings_for(server, "webhook-unsigned");
   settings.secret.clear();

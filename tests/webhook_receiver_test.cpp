@@ -2,7 +2,10 @@
 
 #include <curl/curl.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "mappers/digest.h"
 #include "service/webhook_receiver.h"
@@ -92,4 +95,38 @@ TEST_CASE("the receiver answers over HTTP on loopback", "[receiver]") {
   auto records = receiver.records();
   REQUIRE(records.size() == 1);
   CHECK(records.begin()->second["name"] == "Zoë 🚀");
+}
+
+TEST_CASE("the receiver keeps answering 48 concurrent keep-alive clients", "[receiver]") {
+  WebhookReceiver::Options options;
+  options.listen = "127.0.0.1:" + std::to_string(backflow::test::free_tcp_port());
+  WebhookReceiver receiver(options);
+  constexpr int kClients = 48, kRequestsEach = 10;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      CURL* curl = curl_easy_init();
+      std::string url = "http://" + options.listen + "/hook";
+      std::string response;
+      curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+      curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
+      curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+      curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, +[](char*, size_t size, size_t n, void*) { return size * n; });
+      for (int r = 0; r < kRequestsEach; ++r) {
+        std::string body =
+            batch({{{"op", "upsert"}, {"key", {{"id", c * 1000 + r}}}, {"fields", {{"n", r}}}}}).dump();
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+        long code = 0;
+        if (curl_easy_perform(curl) == CURLE_OK &&
+            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK && code == 200) {
+          ++ok;
+        }
+      }
+      curl_easy_cleanup(curl);
+    });
+  }
+  for (auto& t : clients) t.join();
+  CHECK(ok == kClients * kRequestsEach);
+  CHECK(receiver.records().size() == static_cast<size_t>(kClients * kRequestsEach));
 }

@@ -12,7 +12,9 @@ GenerationCursor::GenerationCursor(rocksdb::DB& db, rocksdb::ColumnFamilyHandle*
   rocksdb::ReadOptions options;
   options.iterate_upper_bound = &upper_bound_;
   options.fill_cache = false;  // one sequential scan; keep the cache for others
-  options.readahead_size = 2 << 20;
+  // No fixed readahead: a scan reads every level-0 file of the generation at
+  // once, so a fixed per-file buffer would grow memory with the model.
+  // RocksDB's automatic readahead grows from 8 KiB to 256 KiB per file.
   iterator_.reset(db.NewIterator(options, generation));
   iterator_->Seek(rocksdb::Slice(kEntriesBegin.data(), kEntriesBegin.size()));
 }

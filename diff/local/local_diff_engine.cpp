@@ -30,14 +30,6 @@ SyncMeta load_meta(SnapshotStore& store, const std::string& sync_name) {
   return decode_sync_meta(bytes);
 }
 
-// Snapshot rows skip the WAL: an uncommitted generation is worthless after
-// a crash, and the commit flushes it before its synced write.
-rocksdb::WriteOptions bulk_write_options() {
-  rocksdb::WriteOptions options;
-  options.disableWAL = true;
-  return options;
-}
-
 }  // namespace
 
 std::unique_ptr<PendingSnapshot> LocalDiffEngine::diff(const DiffSpec& spec, RowSource& model) {
@@ -81,11 +73,11 @@ std::unique_ptr<PendingSnapshot> LocalDiffEngine::diff(const DiffSpec& spec, Row
       // rows_read (>= 1) as sequence: duplicates stay distinct and adjacent.
       batch.Put(family, entry_key(encoded_key, rows_read), entry);
       if (batch.GetDataSize() > kBatchBytes) {
-        store_->check(db.Write(bulk_write_options(), &batch), "writing snapshot");
+        store_->check(db.Write(SnapshotStore::bulk_write_options(), &batch), "writing snapshot");
         batch.Clear();
       }
     }
-    store_->check(db.Write(bulk_write_options(), &batch), "writing snapshot");
+    store_->check(db.Write(SnapshotStore::bulk_write_options(), &batch), "writing snapshot");
   } catch (...) {
     try {
       store_->drop_generation(spec.sync_name, generation);

@@ -22,8 +22,9 @@ class LocalDiffEngine {
 
   // Cleans what an interrupted earlier run of this sync left, reads `model`
   // to its end into a new snapshot and compares it with the committed one.
-  // Throws DiffError for a missing key or mapped column or a changed primary
-  // key (suggesting a full resync); rethrows the model's read error. On any
+  // Throws DiffError for a missing key or mapped column, a changed primary
+  // key or a committed generation missing from the store (both suggesting a
+  // full resync); rethrows the model's read error. On any
   // throw the committed snapshot is untouched and the new one discarded.
   std::unique_ptr<PendingSnapshot> diff(const DiffSpec& spec, RowSource& model);
 

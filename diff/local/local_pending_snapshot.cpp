@@ -15,14 +15,6 @@ namespace {
 
 constexpr std::size_t kBatchBytes = 4 << 20;
 
-// Bulk writes skip the WAL: an uncommitted generation is worthless after a
-// crash, and commit() flushes the memtable before its synced write.
-rocksdb::WriteOptions bulk_write_options() {
-  rocksdb::WriteOptions options;
-  options.disableWAL = true;
-  return options;
-}
-
 std::vector<std::size_t> all_columns(std::size_t n) {
   std::vector<std::size_t> all(n);
   for (std::size_t i = 0; i < n; ++i) all[i] = i;
@@ -44,7 +36,7 @@ LocalPendingSnapshot::LocalPendingSnapshot(std::shared_ptr<SnapshotStore> store,
                             : store_->generation(spec_.sync_name, committed_.committed_generation)),
       invalid_(std::move(invalid)) {
   if (!current_) throw DiffError(spec_.sync_name, "snapshot generation vanished while the run was writing it");
-  if (committed_.committed_generation != 0 && !committed_family_) {
+  if (committed_.committed_generation != 0 && !committed_family_ && !spec_.full_resync) {
     discard();
     throw DiffError(spec_.sync_name, "the committed snapshot (generation " +
                                          std::to_string(committed_.committed_generation) + ") is missing from " +
@@ -141,7 +133,7 @@ void LocalPendingSnapshot::merge() {
   auto retry = retry_keys_.begin();
   auto flush = [&](bool force) {
     if (batch.Count() == 0 || (!force && batch.GetDataSize() < kBatchBytes)) return;
-    store_->check(db.Write(bulk_write_options(), &batch), "writing snapshot");
+    store_->check(db.Write(SnapshotStore::bulk_write_options(), &batch), "writing snapshot");
     batch.Clear();
   };
   auto record_change = [&](ChangeOp op, std::string_view key, const std::vector<std::size_t>& columns,

@@ -95,6 +95,12 @@ std::vector<std::uint64_t> SnapshotStore::generations(const std::string& sync_na
   return found;
 }
 
+rocksdb::WriteOptions SnapshotStore::bulk_write_options() {
+  rocksdb::WriteOptions options;
+  options.disableWAL = true;
+  return options;
+}
+
 void SnapshotStore::check(const rocksdb::Status& status, const std::string& what) const {
   if (!status.ok()) throw std::runtime_error("snapshot store " + path_.string() + ": " + what + ": " + status.ToString());
 }

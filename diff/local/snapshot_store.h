@@ -39,6 +39,11 @@ class SnapshotStore {
   // Every generation of `sync_name` present, in ascending order.
   std::vector<std::uint64_t> generations(const std::string& sync_name);
 
+  // For writes into an uncommitted generation: no WAL, since such a
+  // generation is worthless after a crash; the commit flushes the
+  // generation before its synced write.
+  static rocksdb::WriteOptions bulk_write_options();
+
   // Throws std::runtime_error("snapshot store PATH: <what>: <status>") unless ok.
   void check(const rocksdb::Status& status, const std::string& what) const;
 

@@ -1,7 +1,7 @@
 // destinations: checked against the catalog of destination types.
 #include "destinations/catalog.h"
 #include "service/config/section_parsers.h"
-#include "service/config/suggest.h"
+#include "common/suggest.h"
 
 namespace backflow::config {
 namespace {

@@ -1,5 +1,7 @@
 #include "service/config/raw_text_checks.h"
 
+#include "common/utf8.h"
+
 #include <cstdio>
 
 namespace backflow::config {
@@ -14,34 +16,6 @@ std::string human_size(std::uintmax_t bytes) {
     std::snprintf(text, sizeof text, "%.1f KiB", static_cast<double>(bytes) / 1024.0);
   }
   return text;
-}
-
-// Length of the valid UTF-8 sequence at text[i], or 0 when it is invalid.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = 0;
-  unsigned min_second = 0x80, max_second = 0xBF;
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) min_second = 0xA0;  // overlong
-    if (lead == 0xED) max_second = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) min_second = 0x90;  // overlong
-    if (lead == 0xF4) max_second = 0x8F;  // beyond U+10FFFF
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  if (byte(i + 1) < min_second || byte(i + 1) > max_second) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return length;
 }
 
 }  // namespace
@@ -75,7 +49,7 @@ std::vector<Diagnostic> check_raw_text(std::string_view text, const std::string&
         encoding_reported = true;
       }
     }
-    std::size_t length = utf8_sequence_length(text, i);
+    std::size_t length = text::valid_utf8_sequence_length(text, i);
     if (length == 0) {
       if (!encoding_reported) {
         char hex[8];

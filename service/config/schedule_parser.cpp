@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "service/config/section_parsers.h"
-#include "service/config/suggest.h"
+#include "common/suggest.h"
 #include "service/schedule/cron.h"
 #include "service/schedule/time_zone.h"
 
@@ -92,7 +92,7 @@ std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& nod
       const bool listed_form = after_node.IsSequence();
       reader.error(listed_form ? after_node[i] : after_node,
                    listed_form ? path + ".after[" + std::to_string(i) + "]" : path + ".after",
-                   "unknown sync '" + name + "' (" + defined_names(sync_names) + ")", nearest(name, sync_names));
+                   "unknown sync '" + name + "' (" + text::defined_names(sync_names) + ")", text::nearest(name, sync_names));
       ok = false;
     }
   }

@@ -4,7 +4,7 @@
 
 #include "destinations/catalog.h"
 #include "service/config/section_parsers.h"
-#include "service/config/suggest.h"
+#include "common/suggest.h"
 
 namespace backflow::config {
 namespace {
@@ -49,8 +49,8 @@ SyncSource parse_source(YamlReader& reader, const YAML::Node& node, const std::s
       source.warehouse = *name;
       const auto names = names_of(context.warehouses);
       if (std::find(names.begin(), names.end(), *name) == names.end()) {
-        reader.error(*value, path + ".warehouse", "unknown warehouse '" + *name + "' (" + defined_names(names) + ")",
-                     nearest(*name, names));
+        reader.error(*value, path + ".warehouse", "unknown warehouse '" + *name + "' (" + text::defined_names(names) + ")",
+                     text::nearest(*name, names));
       }
     }
   }
@@ -111,8 +111,8 @@ SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& nod
       auto found = std::find_if(context.destinations.begin(), context.destinations.end(),
                                 [&](const Destination& d) { return d.name == *name; });
       if (found == context.destinations.end()) {
-        reader.error(*name_node, path + ".name", "unknown destination '" + *name + "' (" + defined_names(names) + ")",
-                     nearest(*name, names));
+        reader.error(*name_node, path + ".name", "unknown destination '" + *name + "' (" + text::defined_names(names) + ")",
+                     text::nearest(*name, names));
       } else {
         type = destinations::find_destination_type(found->type);
       }

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "service/config/suggest.h"
+#include "common/suggest.h"
 #include "service/schedule/duration.h"
 
 namespace backflow::config {
@@ -164,7 +164,7 @@ void YamlReader::report_unknown_key(const MapFields& fields, const YAML::Node& k
   std::string valid;
   for (const auto& a : allowed) valid += (valid.empty() ? "" : ", ") + a;
   error(key_node, join_path(fields.path, key), "unknown key '" + key + "' (valid keys: " + valid + ")",
-        nearest(key, allowed));
+        text::nearest(key, allowed));
 }
 
 void YamlReader::reject_unknown_keys(MapFields& fields, const std::vector<std::string>& allowed) {
@@ -297,7 +297,7 @@ std::optional<std::string> YamlReader::choice(const YAML::Node& node, const std:
   auto text = expanded_scalar(node, path, ("one of " + listed).c_str());
   if (!text) return std::nullopt;
   if (std::find(choices.begin(), choices.end(), *text) != choices.end()) return text;
-  error(node, path, "expected one of " + listed + ", found " + quote_for_message(*text), nearest(*text, choices));
+  error(node, path, "expected one of " + listed + ", found " + quote_for_message(*text), text::nearest(*text, choices));
   return std::nullopt;
 }
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace backflow::config {
+namespace backflow::text {
 
 // Optimal string alignment distance (Damerau-Levenshtein where each
 // substring is edited once): insertions, deletions, substitutions and
@@ -19,8 +19,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // earlier candidate.
 std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
 
+// " (did you mean 'x'?)" when nearest() finds one, else "": ready to append
+// to an error message.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
 // For "unknown warehouse 'x' (defined: a, b)": "defined: a, b", or
 // "none are defined".
 std::string defined_names(const std::vector<std::string>& names);
 
-}  // namespace backflow::config
+}  // namespace backflow::text

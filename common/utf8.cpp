@@ -1,6 +1,6 @@
-#include "mappers/utf8.h"
+#include "common/utf8.h"
 
-namespace backflow::mappers {
+namespace backflow::text {
 
 namespace {
 
@@ -18,23 +18,6 @@ char32_t decode(std::string_view text, std::size_t at, std::size_t length) {
   }
 }
 
-void encode(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 char32_t lower(char32_t cp) {
   if (cp >= 'A' && cp <= 'Z') return cp + 32;
@@ -84,13 +67,31 @@ std::string map_code_points(std::string_view text, Map map) {
       out += text[i++];
       continue;
     }
-    encode(map(decode(text, i, length)), out);
+    append_utf8(map(decode(text, i, length)), out);
     i += length;
   }
   return out;
 }
 
 }  // namespace
+
+void append_utf8(char32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
 
 std::size_t valid_utf8_sequence_length(std::string_view text, std::size_t at) {
   auto c = static_cast<unsigned char>(text[at]);
@@ -142,4 +143,4 @@ std::string_view trim_ascii(std::string_view text) {
   return text.substr(begin, end - begin + 1);
 }
 
-}  // namespace backflow::mappers
+}  // namespace backflow::text

@@ -1,9 +1,9 @@
-#include "service/config/suggest.h"
+#include "common/suggest.h"
 
 #include <algorithm>
 #include <cctype>
 
-namespace backflow::config {
+namespace backflow::text {
 namespace {
 
 std::string lowercase(std::string_view s) {
@@ -53,6 +53,11 @@ std::string nearest(std::string_view word, const std::vector<std::string>& candi
   return best;
 }
 
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best = nearest(word, candidates);
+  return best.empty() ? std::string() : " (did you mean '" + best + "'?)";
+}
+
 std::string defined_names(const std::vector<std::string>& names) {
   if (names.empty()) return "none are defined";
   std::string text;
@@ -60,4 +65,4 @@ std::string defined_names(const std::vector<std::string>& names) {
   return "defined: " + text;
 }
 
-}  // namespace backflow::config
+}  // namespace backflow::text

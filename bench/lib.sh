@@ -1,0 +1,43 @@
+# Shared by the bench/run_*.sh scripts (source it): a throwaway PostgreSQL
+# cluster and the generated 10-column model every benchmark reads.
+
+# bench_start_pg DIR: starts a cluster in DIR/pg (stopped by bench_stop_pg),
+# exports PGHOST/PGPORT/PGUSER/PGDATABASE and sets BENCH_PG_CONN (ODBC).
+bench_start_pg() {
+  BENCH_PG_DIR="$1/pg"
+  tests/support/pg_cluster.sh start "$BENCH_PG_DIR" >/dev/null
+  local env_file="$BENCH_PG_DIR/pg.env"
+  env_value() { sed -n "s/^$1=//p" "$env_file"; }
+  export PGHOST=$(env_value PGHOST) PGPORT=$(env_value PGPORT) PGUSER=$(env_value PGUSER) PGDATABASE=$(env_value PGDATABASE)
+  BENCH_PG_CONN="$(env_value BACKFLOW_TEST_PG_CONN)"
+}
+
+bench_stop_pg() {
+  [[ -n "${BENCH_PG_DIR:-}" ]] && tests/support/pg_cluster.sh stop "$BENCH_PG_DIR" >/dev/null 2>&1 || true
+}
+
+# bench_generate_model TABLE ROWS: ROWS rows x 10 columns (int8 key, int4,
+# int2, three texts of 10-60 bytes, numeric(14,2), timestamp, timestamptz,
+# bool), with a primary key on id.
+bench_generate_model() {
+  local table=$1 rows=$2
+  echo "generating $rows rows x 10 columns into $table ..."
+  psql -q -v ON_ERROR_STOP=1 <<SQL
+create table $table as
+select g::int8                                                        as id,
+       (g % 100000)::int4                                             as account_id,
+       (g % 1000)::int2                                               as score,
+       'customer ' || g                                               as name,
+       md5(g::text) || '@example.com'                                 as email,
+       repeat('n', 10 + g % 50)                                       as note,
+       (g * 0.37)::numeric(14,2)                                      as amount,
+       timestamp '2024-01-01' + g * interval '1 second'               as created_at,
+       timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute' as updated_at,
+       g % 3 = 0                                                      as active
+from generate_series(1, $rows) g;
+alter table $table add primary key (id);
+vacuum analyze $table;
+SQL
+}
+
+BENCH_MODEL_COLUMNS="id, account_id, score, name, email, note, amount, created_at, updated_at, active"
