@@ -6,7 +6,7 @@
 #include "diff/odbc/error.h"
 #include "mappers/compiled_mapping.h"
 #include "mappers/mapping_error.h"
-#include "mappers/name_suggestion.h"
+#include "common/suggest.h"
 #include "service/runner/sync_plan.h"
 #include "service/runner/warehouse_connection.h"
 
@@ -66,15 +66,13 @@ std::vector<std::string> check_sources(const config::Config& config) {
     for (const auto& c : columns) names.push_back(c.name);
     for (const std::string& key : sync.source.primary_key) {
       if (has_column(columns, key)) continue;
-      std::string suggestion = mappers::nearest_name(key, names);
       problems.push_back(at(sync.source.location) + "syncs." + sync.name + ".source.primary_key: column '" + key +
-                         "' is not in the model" + (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"));
+                         "' is not in the model" + text::did_you_mean(key, names));
     }
     if (sync.destination.match_on && !has_column(columns, sync.destination.match_on->column)) {
-      std::string suggestion = mappers::nearest_name(sync.destination.match_on->column, names);
       problems.push_back(at(sync.destination.location) + "syncs." + sync.name +
                          ".destination.match_on.column: column '" + sync.destination.match_on->column +
-                         "' is not in the model" + (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"));
+                         "' is not in the model" + text::did_you_mean(sync.destination.match_on->column, names));
     }
     const mappers::MappingSpec spec = runner::make_mapping_spec(sync);
     for (std::size_t i = 0; i < spec.size(); ++i) {
