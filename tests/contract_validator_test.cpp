@@ -35,3 +35,4 @@ TEST_CASE("Prism accepts a valid HubSpot upsert and refuses a numeric property v
   CHECK(bad.status == 422);
   CHECK(bad.violations.find("must be string") != std::string::npos);
 }
+

@@ -10,7 +10,9 @@
 #include "destinations/delivery_engine.h"
 #include "destinations/destination_error.h"
 #include "destinations/http_client.h"
+#include "destinations/salesforce/salesforce_config.h"
 #include "destinations/salesforce/salesforce_destination.h"
+#include "destinations/salesforce/salesforce_oauth.h"
 #include "mappers/exact_number.h"
 #include "tests/support/emulators/salesforce_emulator.h"
 
@@ -240,4 +242,58 @@ TEST_CASE("Salesforce: 403 REQUEST_LIMIT_EXCEEDED is throttling and 401 is an au
   settings.secret = "00Dxx!wrong";
   auto wrong = contacts(settings);
   CHECK_THROWS_AS(deliver(wrong, settings, SyncMode::Upsert, records), DestinationAuthError);
+}
+
+TEST_CASE("Salesforce OAuth: refresh-token and client-credentials grants give the token and instance URL",
+          "[salesforce]") {
+  SalesforceEmulator emulator;
+  emulator.set_oauth_client("connected-app", "app-secret", "refresh-123");
+  SalesforceCredentials credentials;
+  credentials.destination = "salesforce-oauth";
+  credentials.login_url = emulator.instance_url();
+  credentials.client_id = "connected-app";
+  credentials.client_secret = "app-secret";
+  credentials.refresh_token = "refresh-123";
+  auto session = obtain_salesforce_session(credentials);
+  CHECK(session.access_token == emulator.token());
+  CHECK(session.instance_url == emulator.instance_url());
+
+  credentials.refresh_token.clear();  // client credentials
+  CHECK(obtain_salesforce_session(credentials).access_token == emulator.token());
+  CHECK(emulator.token_grants() == 2);
+
+  credentials.refresh_token = "revoked-refresh-token";
+  try {
+    obtain_salesforce_session(credentials);
+    FAIL("expected DestinationAuthError");
+  } catch (const DestinationAuthError& error) {
+    const std::string message = error.what();
+    CHECK(message.find("invalid_grant") != std::string::npos);
+    CHECK(message.find("revoked-refresh-token") == std::string::npos);
+    CHECK(message.find("app-secret") == std::string::npos);
+  }
+  CHECK(form_encode("a b&c=d/é") == "a%20b%26c%3Dd%2F%C3%A9");
+}
+
+TEST_CASE("Salesforce module from config: OAuth session used when no access token is set", "[salesforce]") {
+  SalesforceEmulator emulator;
+  emulator.set_oauth_client("connected-app", "app-secret", "refresh-123");
+  backflow::config::Destination account;
+  account.name = "salesforce";
+  account.type = "salesforce";
+  account.options = {{"login_url", emulator.instance_url()}, {"client_id", "connected-app"},
+                     {"refresh_token", "refresh-123"}};
+  backflow::config::SyncDestination sync;
+  sync.name = "salesforce";
+  sync.object = "Contact";
+  sync.options = {{"external_id_field", "External_Id__c"}};
+  DestinationSettings settings;
+  settings.name = "salesforce-from-config";
+  settings.rate_limit = RateLimit{};
+  auto module = make_salesforce_destination(settings, account, sync);
+  DeliveryEngine engine(*module, settings);
+  std::vector<DeliveryRecord> records{upsert(1, {{"LastName", "One"}})};
+  VectorFeed feed(records);
+  CHECK(engine.deliver({"s", "r", SyncMode::Upsert, 0, {}}, feed, {}).accepted == 1);
+  CHECK(emulator.records("Contact").size() == 1);
 }

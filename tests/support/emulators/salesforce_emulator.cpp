@@ -71,7 +71,44 @@ std::size_t SalesforceEmulator::faults() const {
   return faults_;
 }
 
+void SalesforceEmulator::set_oauth_client(std::string client_id, std::string client_secret, std::string refresh_token) {
+  std::lock_guard lock(mutex_);
+  client_id_ = std::move(client_id);
+  client_secret_ = std::move(client_secret);
+  refresh_token_ = std::move(refresh_token);
+}
+
+std::size_t SalesforceEmulator::token_grants() const {
+  std::lock_guard lock(mutex_);
+  return token_grants_;
+}
+
+ServerReply SalesforceEmulator::grant_token(const ReceivedRequest& request) {
+  std::map<std::string, std::string> form;
+  for (const auto& pair : split(request.body, '&')) {
+    const auto equals = pair.find('=');
+    if (equals != std::string::npos) form[pair.substr(0, equals)] = pair.substr(equals + 1);  // test values need no decoding
+  }
+  std::lock_guard lock(mutex_);
+  const bool client_ok = !client_id_.empty() && form["client_id"] == client_id_;
+  bool granted = false;
+  if (form["grant_type"] == "refresh_token") {
+    granted = client_ok && form["refresh_token"] == refresh_token_;
+  } else if (form["grant_type"] == "client_credentials") {
+    granted = client_ok && form["client_secret"] == client_secret_;
+  }
+  if (!granted) {
+    return ServerReply::json(400, R"({"error":"invalid_grant","error_description":"authentication failure"})");
+  }
+  ++token_grants_;
+  return ServerReply::json(200, nlohmann::json{{"access_token", token_},
+                                               {"instance_url", "http://127.0.0.1:" + std::to_string(server_->port())},
+                                               {"token_type", "Bearer"}}
+                                    .dump());
+}
+
 ServerReply SalesforceEmulator::handle(const ReceivedRequest& request) {
+  if (request.method == "POST" && request.target == "/services/oauth2/token") return grant_token(request);
   if (request.header("authorization") != "Bearer " + token_) {
     return salesforce_error(401, "INVALID_SESSION_ID", "Session expired or invalid");
   }

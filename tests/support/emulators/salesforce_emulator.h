@@ -41,6 +41,11 @@ class SalesforceEmulator {
   // Records of one sObject ("Contact"), by Salesforce id.
   std::map<std::string, SalesforceRecord> records(const std::string& object) const;
 
+  // The OAuth token endpoint (POST /services/oauth2/token) grants token()
+  // for this refresh token, or for client credentials with this secret.
+  void set_oauth_client(std::string client_id, std::string client_secret, std::string refresh_token);
+  std::size_t token_grants() const;
+
   // `requests` per `window`, above which requests get 403 REQUEST_LIMIT_EXCEEDED; 0 = no quota.
   void set_quota(std::size_t requests, std::chrono::milliseconds window);
   void set_fault_rate(double probability, std::uint32_t seed = 7);
@@ -51,6 +56,7 @@ class SalesforceEmulator {
 
  private:
   ServerReply handle(const ReceivedRequest& request);
+  ServerReply grant_token(const ReceivedRequest& request);
   ServerReply collections(const ReceivedRequest& request, const std::string& rest);
 
   std::string token_;
@@ -60,6 +66,8 @@ class SalesforceEmulator {
   std::optional<SlidingWindowLimit> quota_;
   double fault_rate_ = 0;
   std::mt19937 random_{7};
+  std::string client_id_, client_secret_, refresh_token_;
+  std::size_t token_grants_ = 0;
   std::size_t quota_refusals_ = 0;
   std::size_t faults_ = 0;
   std::unique_ptr<HttpTestServer> server_;  // last: stopped first
