@@ -1,6 +1,8 @@
 #include "tests/support/emulators/salesforce_emulator.h"
 
 #include <sstream>
+
+#include "destinations/salesforce/csv.h"
 #include <vector>
 
 namespace backflow::test {
@@ -130,6 +132,9 @@ ServerReply SalesforceEmulator::handle(const ReceivedRequest& request) {
         return ServerReply::drop();
     }
   }
+  if (const auto jobs = request.target.find("/jobs/ingest"); jobs != std::string::npos) {
+    return bulk(request, request.target.substr(jobs + 12));
+  }
   // /services/data/vNN.N/composite/sobjects[/{SObject}/{ExternalIdField}][?ids=...]
   const std::string prefix = "/services/data/v";
   const std::string collection = "/composite/sobjects";
@@ -138,6 +143,154 @@ ServerReply SalesforceEmulator::handle(const ReceivedRequest& request) {
     return salesforce_error(404, "NOT_FOUND", "The requested resource does not exist: " + request.target);
   }
   return collections(request, request.target.substr(at + collection.size()));
+}
+
+void SalesforceEmulator::set_bulk_behaviour(std::size_t polls, std::optional<std::size_t> process_at_most) {
+  std::lock_guard lock(mutex_);
+  bulk_polls_setting_ = polls;
+  bulk_process_at_most_ = process_at_most;
+}
+
+std::size_t SalesforceEmulator::bulk_jobs_created() const {
+  std::lock_guard lock(mutex_);
+  return bulk_jobs_created_;
+}
+
+std::size_t SalesforceEmulator::bulk_uploads() const {
+  std::lock_guard lock(mutex_);
+  return bulk_uploads_;
+}
+
+std::size_t SalesforceEmulator::bulk_polls() const {
+  std::lock_guard lock(mutex_);
+  return bulk_polls_;
+}
+
+// Called with the mutex held. `rest` follows /jobs/ingest.
+ServerReply SalesforceEmulator::bulk(const ReceivedRequest& request, const std::string& rest) {
+  auto csv_line = [](const std::vector<std::string>& fields) {
+    std::string line;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (i != 0) line += ',';
+      line += '"';
+      for (char c : fields[i]) line += c == '"' ? std::string("\"\"") : std::string(1, c);
+      line += '"';
+    }
+    return line + "\n";
+  };
+  if (rest.empty() && request.method == "POST") {
+    auto body = nlohmann::json::parse(request.body, nullptr, false);
+    if (!body.is_object() || body.value("operation", "") != "upsert" || body.value("contentType", "") != "CSV" ||
+        !body.contains("object") || !body.contains("externalIdFieldName")) {
+      return salesforce_error(400, "INVALIDJOB", "expected an upsert CSV job with object and externalIdFieldName");
+    }
+    const std::string id = "750" + std::string(12, '0') + std::to_string(100 + ++bulk_jobs_created_);
+    BulkJob& job = jobs_[id];
+    job.object = body["object"];
+    job.external_id_field = body["externalIdFieldName"];
+    return ServerReply::json(200, nlohmann::json{{"id", id}, {"state", "Open"}, {"object", job.object}}.dump());
+  }
+  const auto parts = split(rest.substr(1), '/');
+  auto it = jobs_.find(parts.empty() ? "" : parts[0]);
+  if (it == jobs_.end()) return salesforce_error(404, "NOT_FOUND", "no such job");
+  BulkJob& job = it->second;
+  if (parts.size() == 2 && parts[1] == "batches" && request.method == "PUT") {
+    if (job.state != "Open") return salesforce_error(400, "INVALIDJOBSTATE", "job is " + job.state);
+    if (request.header("content-type") != "text/csv") return salesforce_error(400, "INVALID_CONTENT_TYPE", "text/csv");
+    ++bulk_uploads_;
+    job.csv += request.body;
+    return ServerReply::json(201, "");
+  }
+  if (parts.size() == 1 && request.method == "PATCH") {
+    auto body = nlohmann::json::parse(request.body, nullptr, false);
+    const std::string state = body.is_object() ? body.value("state", "") : "";
+    if (state == "Aborted") {
+      job.state = "Aborted";
+      return ServerReply::json(200, nlohmann::json{{"id", it->first}, {"state", job.state}}.dump());
+    }
+    if (state != "UploadComplete" || job.state != "Open") {
+      return salesforce_error(400, "INVALIDJOBSTATE", "cannot move a " + job.state + " job to " + state);
+    }
+    job.state = "UploadComplete";
+    job.polls_left = bulk_polls_setting_;
+    // Process now; results become visible when the job completes.
+    auto rows = backflow::destinations::parse_csv(job.csv);
+    if (rows.empty()) return salesforce_error(400, "INVALIDJOB", "no data uploaded");
+    const auto header = rows.front();
+    std::vector<std::string> success_header{"sf__Id", "sf__Created"}, failed_header{"sf__Id", "sf__Error"};
+    for (const auto& column : header) {
+      success_header.push_back(column);
+      failed_header.push_back(column);
+    }
+    job.successful = csv_line(success_header);
+    job.failed = csv_line(failed_header);
+    job.unprocessed = csv_line(header);
+    auto& store = objects_[job.object];
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+      const auto& row = rows[r];
+      if (bulk_process_at_most_ && r > *bulk_process_at_most_) {
+        job.unprocessed += csv_line(row);
+        continue;
+      }
+      nlohmann::json fields = nlohmann::json::object();
+      std::string external;
+      for (std::size_t c = 0; c < header.size() && c < row.size(); ++c) {
+        if (header[c] == job.external_id_field) external = row[c];
+        if (row[c].empty()) continue;  // empty: leave the field as it is
+        fields[header[c]] = row[c];   // Bulk API values arrive as text
+      }
+      std::vector<std::string> echoed = row;
+      if (fields.contains("Email") && fields["Email"].get<std::string>().find('@') == std::string::npos) {
+        echoed.insert(echoed.begin(), {"", "INVALID_EMAIL_ADDRESS:Email: invalid email address:--"});
+        job.failed += csv_line(echoed);
+        continue;
+      }
+      SalesforceRecord* target = nullptr;
+      for (auto& [id, existing] : store) {
+        if (existing.fields.value(job.external_id_field, nlohmann::json()) == external) target = &existing;
+      }
+      const bool created = target == nullptr;
+      if (created) {
+        const std::string number = std::to_string(next_id_++);
+        const std::string id = "003" + std::string(15 - number.size(), '0') + number;
+        target = &store[id];
+        target->id = id;
+      }
+      for (const auto& [name, value] : fields.items()) {
+        if (value == "#N/A") {
+          target->fields.erase(name);
+        } else {
+          target->fields[name] = value;
+        }
+      }
+      echoed.insert(echoed.begin(), {target->id, created ? "true" : "false"});
+      job.successful += csv_line(echoed);
+    }
+    return ServerReply::json(200, nlohmann::json{{"id", it->first}, {"state", job.state}}.dump());
+  }
+  if (request.method == "GET" && parts.size() == 1) {
+    ++bulk_polls_;
+    if (job.state == "UploadComplete" || job.state == "InProgress") {
+      if (job.polls_left > 0) {
+        --job.polls_left;
+        job.state = "InProgress";
+      } else {
+        job.state = bulk_process_at_most_ ? "Failed" : "JobComplete";
+      }
+    }
+    return ServerReply::json(200, nlohmann::json{{"id", it->first}, {"state", job.state}}.dump());
+  }
+  if (request.method == "GET" && parts.size() == 2) {
+    ServerReply reply;
+    reply.status = 200;
+    reply.headers = {{"Content-Type", "text/csv"}};
+    if (parts[1] == "successfulResults") reply.body = job.successful;
+    else if (parts[1] == "failedResults") reply.body = job.failed;
+    else if (parts[1] == "unprocessedrecords") reply.body = job.unprocessed;
+    else return salesforce_error(404, "NOT_FOUND", "no such result " + parts[1]);
+    return reply;
+  }
+  return salesforce_error(400, "INVALID_REQUEST", request.method + " " + rest);
 }
 
 ServerReply SalesforceEmulator::collections(const ReceivedRequest& request, const std::string& rest) {

@@ -50,6 +50,14 @@ class SalesforceEmulator {
   void set_quota(std::size_t requests, std::chrono::milliseconds window);
   void set_fault_rate(double probability, std::uint32_t seed = 7);
 
+  // Bulk API 2.0 ingest jobs (upsert, CSV): a closed job reports
+  // InProgress for `polls` GETs, then JobComplete; with `process_at_most`
+  // set, rows beyond it stay unprocessed and the job ends Failed.
+  void set_bulk_behaviour(std::size_t polls, std::optional<std::size_t> process_at_most = std::nullopt);
+  std::size_t bulk_jobs_created() const;
+  std::size_t bulk_uploads() const;
+  std::size_t bulk_polls() const;
+
   std::size_t quota_refusals() const;
   std::size_t faults() const;
   HttpTestServer& server() { return *server_; }
@@ -57,6 +65,16 @@ class SalesforceEmulator {
  private:
   ServerReply handle(const ReceivedRequest& request);
   ServerReply grant_token(const ReceivedRequest& request);
+  ServerReply bulk(const ReceivedRequest& request, const std::string& rest);
+  struct BulkJob {
+    std::string object, external_id_field, state = "Open", csv;
+    std::size_t polls_left = 0;
+    std::string successful, failed, unprocessed;  // result CSVs
+  };
+  std::map<std::string, BulkJob> jobs_;
+  std::size_t bulk_polls_setting_ = 1;
+  std::optional<std::size_t> bulk_process_at_most_;
+  std::size_t bulk_jobs_created_ = 0, bulk_uploads_ = 0, bulk_polls_ = 0;
   ServerReply collections(const ReceivedRequest& request, const std::string& rest);
 
   std::string token_;
