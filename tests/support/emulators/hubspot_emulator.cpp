@@ -158,8 +158,24 @@ ServerReply HubSpotEmulator::apply(const std::string& object_type, const std::st
       return hubspot_error(400, "VALIDATION_ERROR", "create inputs need associations");
     }
   }
+  auto& index = index_[object_type];
+  auto set_property = [&index](HubSpotObject& object, const std::string& name, const std::string& value) {
+    auto old = object.properties.find(name);
+    if (old != object.properties.end()) index.erase({name, old->second});
+    if (value.empty()) {
+      object.properties.erase(name);
+    } else {
+      object.properties[name] = value;
+      index[{name, value}] = object.id;
+    }
+  };
   if (operation == "archive") {
-    for (const auto& input : inputs) store.erase(input["id"].get<std::string>());
+    for (const auto& input : inputs) {
+      auto it = store.find(input["id"].get<std::string>());
+      if (it == store.end()) continue;
+      for (const auto& [name, value] : it->second.properties) index.erase({name, value});
+      store.erase(it);
+    }
     ++batches_applied_;
     ServerReply reply;
     reply.status = 204;
@@ -170,20 +186,11 @@ ServerReply HubSpotEmulator::apply(const std::string& object_type, const std::st
     return hubspot_error(404, "OBJECT_NOT_FOUND", "unknown batch operation " + operation);
   }
   auto find_by = [&](const std::string& property, const std::string& value) -> HubSpotObject* {
-    for (auto& [id, object] : store) {
-      auto it = object.properties.find(property);
-      if (it != object.properties.end() && it->second == value) return &object;
-    }
-    return nullptr;
+    auto it = index.find({property, value});
+    return it == index.end() ? nullptr : &store.at(it->second);
   };
-  auto write = [](HubSpotObject& object, const nlohmann::json& properties) {
-    for (const auto& [name, value] : properties.items()) {
-      if (value.get<std::string>().empty()) {
-        object.properties.erase(name);
-      } else {
-        object.properties[name] = value.get<std::string>();
-      }
-    }
+  auto write = [&set_property](HubSpotObject& object, const nlohmann::json& properties) {
+    for (const auto& [name, value] : properties.items()) set_property(object, name, value.get<std::string>());
   };
   nlohmann::json results = nlohmann::json::array();
   nlohmann::json errors = nlohmann::json::array();
@@ -224,7 +231,7 @@ ServerReply HubSpotEmulator::apply(const std::string& object_type, const std::st
       object = &store[id];
       object->id = id;
       created = true;
-      if (operation == "upsert") object->properties[input["idProperty"].get<std::string>()] = input["id"];
+      if (operation == "upsert") set_property(*object, input["idProperty"].get<std::string>(), input["id"]);
     }
     write(*object, properties);
     results.push_back(result_for(*object, input, created));

@@ -61,6 +61,8 @@ class HubSpotEmulator {
   std::string unique_property_ = "email";
   mutable std::mutex mutex_;
   std::map<std::string, std::map<std::string, HubSpotObject>> objects_;
+  // Per object type: (property, value) -> id, so lookups by a unique property stay fast at 100k objects.
+  std::map<std::string, std::map<std::pair<std::string, std::string>, std::string>> index_;
   std::uint64_t next_id_ = 1001;
   std::optional<SlidingWindowLimit> limit_;
   std::size_t limit_requests_ = 0;
