@@ -145,6 +145,25 @@ ServerReply SalesforceEmulator::handle(const ReceivedRequest& request) {
   return collections(request, request.target.substr(at + collection.size()));
 }
 
+SalesforceRecord* SalesforceEmulator::find_by_field(const std::string& object, const std::string& field,
+                                                    const nlohmann::json& value) {
+  auto& index = index_[object];
+  auto it = index.find(field + '\x1f' + value.dump());
+  return it == index.end() ? nullptr : &objects_[object].at(it->second);
+}
+
+void SalesforceEmulator::assign(const std::string& object, SalesforceRecord& record, const std::string& field,
+                                const nlohmann::json& value) {
+  auto& index = index_[object];
+  if (auto old = record.fields.find(field); old != record.fields.end()) index.erase(field + '\x1f' + old->dump());
+  if (value.is_null()) {
+    record.fields.erase(field);
+    return;
+  }
+  record.fields[field] = value;
+  index[field + '\x1f' + value.dump()] = record.id;
+}
+
 void SalesforceEmulator::set_bulk_behaviour(std::size_t polls, std::optional<std::size_t> process_at_most) {
   std::lock_guard lock(mutex_);
   bulk_polls_setting_ = polls;
@@ -245,10 +264,7 @@ ServerReply SalesforceEmulator::bulk(const ReceivedRequest& request, const std::
         job.failed += csv_line(echoed);
         continue;
       }
-      SalesforceRecord* target = nullptr;
-      for (auto& [id, existing] : store) {
-        if (existing.fields.value(job.external_id_field, nlohmann::json()) == external) target = &existing;
-      }
+      SalesforceRecord* target = find_by_field(job.object, job.external_id_field, external);
       const bool created = target == nullptr;
       if (created) {
         const std::string number = std::to_string(next_id_++);
@@ -257,11 +273,7 @@ ServerReply SalesforceEmulator::bulk(const ReceivedRequest& request, const std::
         target->id = id;
       }
       for (const auto& [name, value] : fields.items()) {
-        if (value == "#N/A") {
-          target->fields.erase(name);
-        } else {
-          target->fields[name] = value;
-        }
+        assign(job.object, *target, name, value == "#N/A" ? nlohmann::json() : value);
       }
       echoed.insert(echoed.begin(), {target->id, created ? "true" : "false"});
       job.successful += csv_line(echoed);
@@ -304,7 +316,13 @@ ServerReply SalesforceEmulator::collections(const ReceivedRequest& request, cons
     nlohmann::json results = nlohmann::json::array();
     for (const auto& id : ids) {
       bool found = false;
-      for (auto& [object, store] : objects_) found = store.erase(id) > 0 || found;
+      for (auto& [object, store] : objects_) {
+        auto it = store.find(id);
+        if (it == store.end()) continue;
+        for (const auto& [name, value] : it->second.fields.items()) index_[object].erase(name + '\x1f' + value.dump());
+        store.erase(it);
+        found = true;
+      }
       results.push_back(found ? success(id, false) : failure("ENTITY_IS_DELETED", "entity is deleted"));
     }
     return ServerReply::json(200, results.dump());
@@ -355,9 +373,7 @@ ServerReply SalesforceEmulator::collections(const ReceivedRequest& request, cons
         results.push_back(failure("MISSING_ARGUMENT", external_id_field + " not specified"));
         continue;
       }
-      for (auto& [id, existing] : store) {
-        if (existing.fields.value(external_id_field, nlohmann::json()) == record[external_id_field]) target = &existing;
-      }
+      target = find_by_field(type, external_id_field, record[external_id_field]);
     } else if (request.method == "PATCH") {  // update by Id
       if (!record.contains("Id") || !record["Id"].is_string()) {
         results.push_back(failure("MISSING_ARGUMENT", "Id not specified in an update call"));
@@ -379,11 +395,7 @@ ServerReply SalesforceEmulator::collections(const ReceivedRequest& request, cons
     }
     for (const auto& [name, value] : record.items()) {
       if (name == "attributes" || name == "Id") continue;
-      if (value.is_null()) {
-        target->fields.erase(name);
-      } else {
-        target->fields[name] = value;
-      }
+      assign(type, *target, name, value);
     }
     results.push_back(success(target->id, created));
   }

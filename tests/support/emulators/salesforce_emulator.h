@@ -65,6 +65,11 @@ class SalesforceEmulator {
  private:
   ServerReply handle(const ReceivedRequest& request);
   ServerReply grant_token(const ReceivedRequest& request);
+  // Lookups by field value through index_ (fast at 100k records); assign() keeps it current. Mutex held.
+  SalesforceRecord* find_by_field(const std::string& object, const std::string& field, const nlohmann::json& value);
+  void assign(const std::string& object, SalesforceRecord& record, const std::string& field,
+              const nlohmann::json& value);
+  std::map<std::string, std::map<std::string, std::string>> index_;  // object -> field\x1fvalue -> id
   ServerReply bulk(const ReceivedRequest& request, const std::string& rest);
   struct BulkJob {
     std::string object, external_id_field, state = "Open", csv;
