@@ -1,6 +1,8 @@
 #include "destinations/module_factory.h"
 
 #include "destinations/destination_error.h"
+#include "destinations/hubspot/hubspot_config.h"
+#include "destinations/salesforce/salesforce_config.h"
 #include "destinations/webhook/webhook_destination.h"
 
 namespace backflow::destinations {
@@ -43,6 +45,14 @@ const std::vector<ModuleFactoryEntry>& module_factory_entries() {
       {"webhook",
        [](const ModuleContext& context) -> std::unique_ptr<DestinationModule> {
          return std::make_unique<WebhookDestination>(context.settings);
+       }},
+      {"hubspot",
+       [](const ModuleContext& context) -> std::unique_ptr<DestinationModule> {
+         return make_hubspot_destination(context.settings, context.sync);
+       }},
+      {"salesforce",
+       [](const ModuleContext& context) -> std::unique_ptr<DestinationModule> {
+         return make_salesforce_destination(context.settings, context.account, context.sync);
        }},
   };
   return entries;

@@ -17,7 +17,8 @@ PACKAGES=(
   tzdata
   # benchmarks (bench/run_odbc_read.sh times readers with /usr/bin/time)
   time
-  # the dashboard test: Debian's Chromium driven by Playwright (from npm)
+  # browser and contract tests: Debian's Chromium driven by Playwright, and the
+  # Prism request validator (both npm packages, installed by the tests)
   chromium nodejs
 )
 # Debian's npm package only when there is no npm command: NodeSource's nodejs
