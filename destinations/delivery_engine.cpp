@@ -168,6 +168,10 @@ class DeliveryLoop {
       // A zero entry may stay behind for a record that waits; finalize() cleans up.
       auto lock = key_locks_.try_emplace(held_->record.key, 0).first;
       if (lock->second > 0) break;  // an earlier change of this key is unsettled
+      if (module_.homogeneous_batches() && !batch.records.empty() &&
+          batch.records.front().record.op != held_->record.op) {
+        break;
+      }
       if (held_->bytes > limits_.max_bytes) {
         PendingRecord oversized = std::move(*held_);
         held_.reset();
@@ -233,7 +237,8 @@ class DeliveryLoop {
                              redactor_.redact_url(flight.request.url) +
                              " failed and cannot succeed on retry: " + response.error_message);
     }
-    if (response.status == 401 || response.status == 403) {
+    const bool rate_limited = response.status == 429 || module_.signals_rate_limit(response);
+    if (!rate_limited && (response.status == 401 || response.status == 403)) {
       throw DestinationAuthError(
           "destination '" + settings_.name + "' (" + module_.type() + ") refused the credentials: HTTP " +
               std::to_string(response.status) + " from " + redactor_.redact_url(flight.request.url) +
@@ -241,12 +246,12 @@ class DeliveryLoop {
               "; delivery stopped, check the destination's token or secret",
           response.status);
     }
-    if (response.status == 429) {
+    if (rate_limited) {
       ++summary_.throttled;
       limiter_.on_throttled();
     }
-    if (response.transport_error != TransportError::None || response.status == 408 ||
-        response.status == 429 || response.status >= 500) {
+    if (response.transport_error != TransportError::None || response.status == 408 || rate_limited ||
+        response.status >= 500) {
       schedule_retry(std::move(batch), response, describe_failure(response));
       return;
     }

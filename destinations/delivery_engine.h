@@ -8,7 +8,8 @@
 // the destination in feed order; a batch never holds one key twice.
 //
 // Records bigger than the module's byte budget are rejected without a request.
-// 401/403 throw DestinationAuthError at once; a fatal transport error (TLS,
+// 401/403 throw DestinationAuthError at once (unless the module reads the
+// response as rate limiting: signals_rate_limit); a fatal transport error (TLS,
 // bad URL) throws DestinationError. Outcomes reported before the throw stand;
 // records without an outcome were not delivered.
 #pragma once

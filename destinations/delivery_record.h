@@ -19,6 +19,9 @@ struct DeliveryRecord {
   std::string key;           // the primary key, encoded: identifies the record in outcomes and locks
   nlohmann::json key_json;   // the primary key as JSON: {"customer_id": 42}
   nlohmann::json fields;     // the mapped record (mappers::MappedRecord::fields); unused for deletes
+  // The vendor's id for this key from an earlier outcome (RecordOutcome::destination_id),
+  // when the runner knows it: HubSpot archives and Salesforce deletes need it. Empty otherwise.
+  std::string destination_id;
 };
 
 // Where the engine pulls records from, in delivery order. Implemented by the

@@ -60,6 +60,17 @@ class DestinationModule {
   // Values that must never appear in the request log (tokens, secrets).
   virtual std::vector<std::string> secrets() const { return {}; }
 
+  // True when the vendor takes deletes and writes at different endpoints
+  // (HubSpot batch/archive, Salesforce DELETE): the engine then never puts
+  // records of different operations in one batch.
+  virtual bool homogeneous_batches() const { return false; }
+
+  // True when a response the engine would read as an auth failure (401/403)
+  // or hand to parse_response actually signals rate limiting (Salesforce's
+  // 403 REQUEST_LIMIT_EXCEEDED): the engine then throttles and retries the
+  // batch as it does a 429.
+  virtual bool signals_rate_limit(const HttpResponse& /*response*/) const { return false; }
+
   // Bytes `record` adds to a request body; the engine batches by this.
   // Default: its key and fields serialised, plus 32 bytes of framing.
   virtual std::size_t record_size(const DeliveryRecord& record) const;

@@ -15,9 +15,13 @@ PACKAGES=(
   sqlite3 postgresql-15 postgresql-client-15 procps
   # time zones for cron schedules (/usr/share/zoneinfo)
   tzdata
+  # contract tests: the request validator (tests/contract/install.sh) is an npm package
+  nodejs
   # benchmarks (bench/run_odbc_read.sh times readers with /usr/bin/time)
   time
 )
+# Debian's nodejs comes without npm; NodeSource's bundles it (and conflicts with Debian's npm package).
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

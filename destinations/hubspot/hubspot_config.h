@@ -1,0 +1,18 @@
+// Builds the HubSpot module from a config destination and the sync that uses
+// it: the one line destinations/module_factory.cpp needs for `hubspot`.
+#pragma once
+
+#include <memory>
+
+#include "destinations/hubspot/hubspot_destination.h"
+#include "service/config/config.h"
+
+namespace backflow::destinations {
+
+// `settings` as settings_from_config() filled them (url, token, batch_size,
+// rate limit ...); the object and idProperty come from the sync's
+// `destination:` block (object, match_on.field). Throws DestinationError.
+std::unique_ptr<HubSpotDestination> make_hubspot_destination(const DestinationSettings& settings,
+                                                             const config::SyncDestination& sync);
+
+}  // namespace backflow::destinations

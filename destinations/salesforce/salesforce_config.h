@@ -1,0 +1,22 @@
+// Builds the Salesforce module from a config destination and the sync that
+// uses it: the one line destinations/module_factory.cpp needs for `salesforce`.
+#pragma once
+
+#include <memory>
+
+#include "destinations/salesforce/salesforce_destination.h"
+#include "service/config/config.h"
+
+namespace backflow::destinations {
+
+// Instance URL: `instance_url`, else settings.url (base_url); token:
+// `access_token`, else one obtained now from `login_url` with the
+// refresh-token or client-credentials flow (which also gives the instance
+// URL when none is configured); api_version; object and external id field
+// (the sync's `external_id_field`, else match_on.field). Throws
+// DestinationError, DestinationAuthError when the OAuth grant is refused.
+std::unique_ptr<SalesforceDestination> make_salesforce_destination(const DestinationSettings& settings,
+                                                                   const config::Destination& account,
+                                                                   const config::SyncDestination& sync);
+
+}  // namespace backflow::destinations
