@@ -205,3 +205,17 @@ TEST_CASE("intercom random rounds in mirror mode leave the emulator holding the 
     REQUIRE(held == model);
   }
 }
+
+TEST_CASE("intercom skips the lookup when the runner passes the contact's id", "[intercom]") {
+  IntercomEmulator emulator(kToken);
+  std::string id = emulator.add_contact({{"role", "user"}, {"external_id", "known"}});
+  auto settings = intercom_settings(emulator, "intercom-known-id");
+  IntercomDestination intercom(settings, {});
+  DeliveryRecord record = contact("known", {{"name", "Known"}});
+  record.destination_id = id;
+  auto delivered = deliver(intercom, settings, SyncMode::Upsert, {record});
+  CHECK(delivered.summary.accepted == 1);
+  REQUIRE(emulator.requests().size() == 1);
+  CHECK(emulator.requests()[0].method == "PUT");
+  CHECK(emulator.contacts().at("known")["name"] == "Known");
+}

@@ -130,6 +130,11 @@ HttpRequest IntercomDestination::build_request(const BatchContext& context, Reco
   const DeliveryRecord& record = *batch.front();
   const std::string id = identifier(record);
   std::optional<std::string> known = ids_.find(id);
+  if (!known && !record.destination_id.empty()) {
+    // The runner's id map already knows the contact from an earlier run.
+    ids_.remember(id, record.destination_id);
+    known = record.destination_id;
+  }
   const bool may_create = options_.create_missing && context.mode != SyncMode::Update;
   if (known && known->empty() && (record.op == Operation::Delete || !may_create)) {
     ids_.forget(id);  // nothing to create here: ask Intercom again

@@ -7,7 +7,8 @@
 //      POST /contacts/{id}/archive for a delete (mirror mode).
 // Step 1's answer is remembered (IntercomContactIds) and the record returned
 // to the engine as Retryable, so the engine sends step 2 as the record's next
-// attempt. A remembered id that Intercom no longer knows (404) is forgotten
+// attempt. A record whose DeliveryRecord::destination_id is set (the runner's
+// id map from an earlier run) skips the lookup. A remembered id that Intercom no longer knows (404) is forgotten
 // and looked up again. Concurrency and the rate limit carry the throughput.
 //
 // Thread-safe: the only state after construction is the id memory.
