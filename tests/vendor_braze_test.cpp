@@ -56,6 +56,7 @@ Delivered deliver(const BrazeDestination& module, const DestinationSettings& set
 TEST_CASE("braze upsert sends attribute objects with only the given fields, 75 per request", "[braze]") {
   BrazeEmulator emulator(kKey);
   auto settings = braze_settings(emulator, "braze-shape");
+  settings.max_concurrency = 1;  // requests arrive in batch order
   BrazeDestination braze(settings, {});
   std::vector<DeliveryRecord> records;
   for (int i = 0; i < 160; ++i) records.push_back(user("u" + std::to_string(i), {{"plan", "pro"}, {"seats", i}}));

@@ -215,6 +215,7 @@ TEST_CASE("intercom skips the lookup when the runner passes the contact's id", "
   record.destination_id = id;
   auto delivered = deliver(intercom, settings, SyncMode::Upsert, {record});
   CHECK(delivered.summary.accepted == 1);
+  for (const auto& request : emulator.requests()) UNSCOPED_INFO(request.method << " " << request.target);
   REQUIRE(emulator.requests().size() == 1);
   CHECK(emulator.requests()[0].method == "PUT");
   CHECK(emulator.contacts().at("known")["name"] == "Known");
