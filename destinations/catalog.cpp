@@ -46,7 +46,7 @@ std::vector<DestinationType> build_catalog() {
        {secret("api_key", R::required)},
        {},
        {event_name_for_append},
-       true},
+       false},  // the module sends /users/track only: no user deletion
       {"klaviyo", {SyncMode::upsert}, {secret("api_key", R::required), opt("revision")}, {}, {opt("list_id")}, false},
       {"iterable",
        {SyncMode::upsert, SyncMode::append},
