@@ -1,7 +1,10 @@
 #include "destinations/module_factory.h"
 
 #include "destinations/destination_error.h"
+#include "destinations/braze/braze_destination.h"
 #include "destinations/hubspot/hubspot_config.h"
+#include "destinations/intercom/intercom_destination.h"
+#include "destinations/iterable/iterable_destination.h"
 #include "destinations/salesforce/salesforce_config.h"
 #include "destinations/webhook/webhook_destination.h"
 
@@ -20,6 +23,13 @@ std::string option_text(const config::Destination& account, std::string_view nam
   if (value == nullptr) return {};
   if (value->is_string()) return value->get<std::string>();
   return value->dump();
+}
+
+// A sync-level option (`destination:` block) as text, "" when absent.
+std::string sync_option_text(const config::SyncDestination& sync, std::string_view name) {
+  auto it = sync.options.find(std::string(name));
+  if (it == sync.options.end() || !it->is_string()) return {};
+  return it->get<std::string>();
 }
 
 std::size_t option_size(const config::Destination& account, std::string_view name) {
@@ -53,6 +63,31 @@ const std::vector<ModuleFactoryEntry>& module_factory_entries() {
       {"salesforce",
        [](const ModuleContext& context) -> std::unique_ptr<DestinationModule> {
          return make_salesforce_destination(context.settings, context.account, context.sync);
+       }},
+      {"braze",
+       [](const ModuleContext& context) -> std::unique_ptr<DestinationModule> {
+         BrazeOptions options;
+         if (context.sync.match_on) options.identify_by = context.sync.match_on->field;
+         options.event_name = sync_option_text(context.sync, "event_name");
+         return std::make_unique<BrazeDestination>(context.settings, options);
+       }},
+      {"iterable",
+       [](const ModuleContext& context) -> std::unique_ptr<DestinationModule> {
+         IterableOptions options;
+         if (context.sync.match_on) options.identify_by = context.sync.match_on->field;
+         options.event_name = sync_option_text(context.sync, "event_name");
+         return std::make_unique<IterableDestination>(context.settings, options);
+       }},
+      {"intercom",
+       [](const ModuleContext& context) -> std::unique_ptr<DestinationModule> {
+         IntercomOptions options;
+         if (context.sync.match_on) options.identify_by = context.sync.match_on->field;
+         if (std::string version = option_text(context.account, "intercom_version"); !version.empty()) {
+           options.intercom_version = version;
+         }
+         if (!context.sync.object.empty()) options.object = context.sync.object;
+         options.create_missing = context.sync.mode != config::SyncMode::update;
+         return std::make_unique<IntercomDestination>(context.settings, options);
        }},
   };
   return entries;
