@@ -17,7 +17,12 @@ PACKAGES=(
   tzdata
   # benchmarks (bench/run_odbc_read.sh times readers with /usr/bin/time)
   time
+  # the dashboard test: Debian's Chromium driven by Playwright (from npm)
+  chromium nodejs
 )
+# Debian's npm package only when there is no npm command: NodeSource's nodejs
+# ships npm itself and conflicts with that package.
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

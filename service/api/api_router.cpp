@@ -1,0 +1,349 @@
+#include "service/api/api_router.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <regex>
+
+#include "service/api/api_error.h"
+#include "service/api/api_json.h"
+#include "service/api/page_cursor.h"
+#include "service/api/request_target.h"
+#include "service/dashboard/dashboard_assets.h"
+#include "service/metrics/text_format.h"
+
+namespace backflow::api {
+namespace {
+
+constexpr std::size_t kHistoryRuns = 20;
+constexpr std::size_t kDefaultRunPage = 20;
+constexpr std::size_t kDefaultRecordPage = 100;
+constexpr std::size_t kMaxPage = 1000;
+constexpr std::array<std::string_view, 5> kRecordStatuses = {"accepted", "rejected", "invalid", "undelivered", "dead"};
+
+ApiResponse json_response(int status, const nlohmann::json& body) {
+  ApiResponse response;
+  response.status = status;
+  response.body = dump_json(body);
+  return response;
+}
+
+ApiResponse error_response(int status, const std::string& code, const std::string& message) {
+  return json_response(status, error_json(code, message));
+}
+
+void require_method(const ApiRequest& request, std::string_view allowed) {
+  if (request.method != allowed) {
+    throw ApiError(405, "method_not_allowed",
+                   request.method + " is not allowed on " + request.path + "; use " + std::string(allowed))
+        .with_header("Allow", std::string(allowed));
+  }
+}
+
+// A POST body: empty, or a JSON object whose keys are all in `allowed`.
+nlohmann::json parse_body(const std::string& body, std::initializer_list<std::string_view> allowed) {
+  if (std::all_of(body.begin(), body.end(), [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; })) {
+    return nlohmann::json::object();
+  }
+  nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) throw ApiError(400, "bad_json", "the request body is not valid JSON");
+  if (!json.is_object()) throw ApiError(400, "bad_body", "the request body must be a JSON object");
+  for (const auto& item : json.items()) {
+    if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end()) {
+      throw ApiError(400, "bad_body", "unknown field '" + item.key() + "' in the request body");
+    }
+  }
+  return json;
+}
+
+bool optional_bool(const nlohmann::json& body, const std::string& field) {
+  if (!body.contains(field)) return false;
+  if (!body[field].is_boolean()) throw ApiError(400, "bad_body", "'" + field + "' must be true or false");
+  return body[field].get<bool>();
+}
+
+ApiError no_sync(const std::string& name) { return ApiError(404, "not_found", "no sync named '" + name + "'"); }
+ApiError no_run(const std::string& id) { return ApiError(404, "not_found", "no run with id '" + id + "'"); }
+
+int control_error_status(ControlError::Kind kind) {
+  switch (kind) {
+    case ControlError::Kind::NotFound:
+      return 404;
+    case ControlError::Kind::Conflict:
+      return 409;
+    case ControlError::Kind::Invalid:
+      return 400;
+  }
+  return 500;
+}
+
+std::string_view control_error_code(ControlError::Kind kind) {
+  switch (kind) {
+    case ControlError::Kind::NotFound:
+      return "not_found";
+    case ControlError::Kind::Conflict:
+      return "conflict";
+    case ControlError::Kind::Invalid:
+      return "invalid";
+  }
+  return "internal";
+}
+
+}  // namespace
+
+ApiRouter::ApiRouter(SyncController& controller, const state::RunStore& runs, const state::RecordStore& records,
+                     metrics::Registry& metrics, std::string auth_token)
+    : controller_(controller),
+      runs_(runs),
+      records_(records),
+      registry_(metrics),
+      metrics_(metrics),
+      auth_(std::move(auth_token)),
+      routes_(make_routes()) {}
+
+ApiResponse ApiRouter::handle(const ApiRequest& request) const {
+  const auto started = std::chrono::steady_clock::now();
+  std::string route = "unmatched";
+  ApiResponse response;
+  try {
+    response = dispatch(request, route);
+  } catch (const ApiError& e) {
+    response = error_response(e.status(), e.code(), e.what());
+    response.headers = e.headers();
+  } catch (const ControlError& e) {
+    response = error_response(control_error_status(e.kind()), std::string(control_error_code(e.kind())), e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("api: {} {} failed: {}", request.method, route, e.what());
+    response = error_response(500, "internal", std::string("internal error: ") + e.what());
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics_.http_requests_total.with({request.method, route, std::to_string(response.status)}).inc();
+  metrics_.http_request_duration_seconds.with({route}).observe(seconds);
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+ApiResponse ApiRouter::dispatch(const ApiRequest& request, std::string& route) const {
+  const std::vector<std::string> path = split_path(request.path);
+  if (path.size() >= 2 && path[0] == "api" && path[1] == "v1") {
+    return dispatch_v1(request, std::vector<std::string>(path.begin() + 2, path.end()), route);
+  }
+  if (path.size() == 1 && (path[0] == "healthz" || path[0] == "readyz" || path[0] == "metrics")) {
+    return dispatch_v1(request, path, route);
+  }
+  if (auto file = dashboard::find_static_file(request.path)) {
+    route = "dashboard";
+    require_method(request, "GET");
+    ApiResponse response;
+    response.content_type = file->content_type;
+    response.body = std::string(file->content);
+    // The dashboard loads only its own files and talks only to this server.
+    response.headers.emplace_back("Content-Security-Policy",
+                                  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                                  "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    return response;
+  }
+  throw ApiError(404, "not_found", "nothing at " + request.path);
+}
+
+std::vector<ApiRouter::Route> ApiRouter::make_routes() {
+  using Path = const std::vector<std::string>&;
+  using Request = const ApiRequest&;
+  // Probes stay open so that an orchestrator needs no token. One endpoint
+  // per entry reads best as a table, hence no automatic formatting.
+  // clang-format off
+  return {
+      {{"healthz"}, "GET", "/healthz", true, [this](Request, Path) { return healthz(); }},
+      {{"readyz"}, "GET", "/readyz", true, [this](Request, Path) { return readyz(); }},
+      {{"metrics"}, "GET", "/metrics", false, [this](Request, Path) { return metrics_text(); }},
+      {{"syncs"}, "GET", "/api/v1/syncs", false, [this](Request, Path) { return list_syncs(); }},
+      {{"syncs", "*"}, "GET", "/api/v1/syncs/{name}", false, [this](Request, Path p) { return get_sync(p[1]); }},
+      {{"syncs", "*", "trigger"}, "POST", "/api/v1/syncs/{name}/trigger", false,
+       [this](Request r, Path p) { return trigger(p[1], r.body); }},
+      {{"syncs", "*", "pause"}, "POST", "/api/v1/syncs/{name}/pause", false,
+       [this](Request r, Path p) { return set_paused(p[1], true, r.body); }},
+      {{"syncs", "*", "resume"}, "POST", "/api/v1/syncs/{name}/resume", false,
+       [this](Request r, Path p) { return set_paused(p[1], false, r.body); }},
+      {{"syncs", "*", "runs"}, "GET", "/api/v1/syncs/{name}/runs", false,
+       [this](Request r, Path p) { return list_runs(p[1], r.query); }},
+      {{"syncs", "*", "records", "retry"}, "POST", "/api/v1/syncs/{name}/records/retry", false,
+       [this](Request r, Path p) { return retry_dead(p[1], r.body); }},
+      {{"runs", "*"}, "GET", "/api/v1/runs/{id}", false, [this](Request, Path p) { return get_run(p[1]); }},
+      {{"runs", "*", "cancel"}, "POST", "/api/v1/runs/{id}/cancel", false,
+       [this](Request r, Path p) { return cancel_run(p[1], r.body); }},
+      {{"runs", "*", "records"}, "GET", "/api/v1/runs/{id}/records", false,
+       [this](Request r, Path p) { return list_records(p[1], r.query); }},
+      {{"destinations", "*", "requests"}, "GET", "/api/v1/destinations/{name}/requests", false,
+       [this](Request, Path p) { return request_log(p[1]); }},
+      {{"config", "reload"}, "POST", "/api/v1/config/reload", false,
+       [this](Request r, Path) { return reload_config(r.body); }},
+  };
+  // clang-format on
+}
+
+bool ApiRouter::Route::matches(const std::vector<std::string>& path) const {
+  if (pattern.size() != path.size()) return false;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (pattern[i] != "*" && pattern[i] != path[i]) return false;
+  }
+  return true;
+}
+
+ApiResponse ApiRouter::dispatch_v1(const ApiRequest& request, const std::vector<std::string>& path,
+                                   std::string& route) const {
+  const Route* serving = nullptr;
+  bool open = false;
+  std::string allowed;
+  for (const auto& candidate : routes_) {
+    if (!candidate.matches(path)) continue;
+    open = open || candidate.open;
+    allowed += (allowed.empty() ? "" : ", ") + candidate.method;
+    if (candidate.method == request.method) serving = &candidate;
+  }
+  // Authenticate before telling anything about the path, even that it
+  // does not exist.
+  if (!open && !auth_.allows(request.authorization)) {
+    route = "unauthorized";
+    throw ApiError(401, "unauthorized", "a valid bearer token is required (Authorization: Bearer <token>)")
+        .with_header("WWW-Authenticate", "Bearer realm=\"backflow\"");
+  }
+  if (allowed.empty()) throw ApiError(404, "not_found", "no API endpoint at " + request.path);
+  if (serving == nullptr) {
+    throw ApiError(405, "method_not_allowed",
+                   request.method + " is not allowed on " + request.path + "; use " + allowed)
+        .with_header("Allow", allowed);
+  }
+  route = serving->name;
+  return serving->serve(request, path);
+}
+
+ApiResponse ApiRouter::list_syncs() const {
+  nlohmann::json syncs = nlohmann::json::array();
+  for (const auto& sync : controller_.list_syncs())
+    syncs.push_back(sync_to_json(sync, runs_.list(sync.name, kHistoryRuns)));
+  return json_response(200, {{"syncs", std::move(syncs)}});
+}
+
+ApiResponse ApiRouter::get_sync(const std::string& name) const {
+  auto sync = controller_.find_sync(name);
+  if (!sync) throw no_sync(name);
+  return json_response(200, sync_to_json(*sync, runs_.list(name, kHistoryRuns)));
+}
+
+ApiResponse ApiRouter::trigger(const std::string& name, const std::string& body) const {
+  const nlohmann::json options = parse_body(body, {"full_resync", "force"});
+  const bool full_resync = optional_bool(options, "full_resync");
+  const bool force = optional_bool(options, "force");
+  const std::string run_id = controller_.trigger(name, full_resync, force);
+  nlohmann::json reply = {{"sync", name}, {"run_id", run_id}};
+  if (auto run = runs_.get(run_id)) reply["run"] = run_to_json(*run);
+  return json_response(202, reply);
+}
+
+ApiResponse ApiRouter::set_paused(const std::string& name, bool paused, const std::string& body) const {
+  parse_body(body, {});
+  if (paused)
+    controller_.pause(name);
+  else
+    controller_.resume(name);
+  return get_sync(name);
+}
+
+ApiResponse ApiRouter::list_runs(const std::string& sync, const std::string& query) const {
+  if (!controller_.find_sync(sync)) throw no_sync(sync);
+  const QueryParams params = QueryParams::parse(query);
+  const std::size_t limit = params.limit("limit", kDefaultRunPage, kMaxPage);
+  const auto before = params.get("before");
+  static const std::regex kRunId("run-[0-9]{1,19}");
+  if (before && !std::regex_match(*before, kRunId)) {
+    throw ApiError(400, "bad_parameter", "'before' must be a run id like run-00000042, got '" + *before + "'");
+  }
+  auto runs = runs_.list(sync, limit + 1, before);
+  nlohmann::json next_before = nullptr;
+  if (runs.size() > limit) {
+    runs.resize(limit);
+    next_before = runs.back().id;
+  }
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& run : runs) items.push_back(run_to_json(run));
+  return json_response(200, {{"sync", sync}, {"runs", std::move(items)}, {"next_before", next_before}});
+}
+
+ApiResponse ApiRouter::get_run(const std::string& id) const {
+  auto run = runs_.get(id);
+  if (!run) throw no_run(id);
+  return json_response(200, run_to_json(*run));
+}
+
+ApiResponse ApiRouter::cancel_run(const std::string& id, const std::string& body) const {
+  parse_body(body, {});
+  controller_.cancel(id);
+  return json_response(202, {{"run_id", id}, {"cancel_requested", true}});
+}
+
+ApiResponse ApiRouter::list_records(const std::string& run_id, const std::string& query) const {
+  if (!runs_.get(run_id)) throw no_run(run_id);
+  const QueryParams params = QueryParams::parse(query);
+  const std::size_t limit = params.limit("limit", kDefaultRecordPage, kMaxPage);
+  const auto status = params.get("status");
+  if (status && std::find(kRecordStatuses.begin(), kRecordStatuses.end(), *status) == kRecordStatuses.end()) {
+    throw ApiError(400, "bad_parameter",
+                   "'status' must be one of accepted, rejected, invalid, undelivered, dead; got '" + *status + "'");
+  }
+  nlohmann::json items = nlohmann::json::array();
+  nlohmann::json next_cursor = nullptr;
+  if (auto key = params.get("key")) {
+    auto found = records_.find(run_id, *key);
+    if (found && (!status || found->status == *status)) items.push_back(record_to_json(*found));
+  } else {
+    std::optional<std::string> cursor;
+    if (auto text = params.get("cursor")) {
+      cursor = decode_cursor(*text);
+      if (!cursor) throw ApiError(400, "bad_parameter", "'cursor' is not a cursor this API returned");
+    }
+    auto page = records_.list(run_id, status, limit, cursor);
+    for (const auto& record : page.records) items.push_back(record_to_json(record));
+    if (page.next_cursor) next_cursor = encode_cursor(*page.next_cursor);
+  }
+  return json_response(200, {{"run_id", run_id}, {"records", std::move(items)}, {"next_cursor", next_cursor}});
+}
+
+ApiResponse ApiRouter::retry_dead(const std::string& name, const std::string& body) const {
+  parse_body(body, {});
+  const std::size_t revived = controller_.retry_dead(name);
+  return json_response(200, {{"sync", name}, {"revived", revived}});
+}
+
+ApiResponse ApiRouter::request_log(const std::string& destination) const {
+  return json_response(200, {{"destination", destination}, {"requests", controller_.request_log(destination)}});
+}
+
+ApiResponse ApiRouter::reload_config(const std::string& body) const {
+  parse_body(body, {});
+  try {
+    controller_.reload_config();
+  } catch (const ControlError& e) {
+    if (e.kind() != ControlError::Kind::Invalid) throw;
+    throw ApiError(400, "invalid_config", std::string("the new config was refused, the old one stays: ") + e.what());
+  }
+  return json_response(200, {{"reloaded", true}});
+}
+
+ApiResponse ApiRouter::healthz() const { return json_response(200, {{"status", "ok"}}); }
+
+ApiResponse ApiRouter::readyz() const {
+  if (controller_.ready()) return json_response(200, {{"status", "ready"}});
+  return json_response(503, {{"status", "not_ready"}});
+}
+
+ApiResponse ApiRouter::metrics_text() const {
+  ApiResponse response;
+  response.content_type = std::string(metrics::kTextFormatContentType);
+  response.body = registry_.render();
+  return response;
+}
+
+}  // namespace backflow::api

@@ -1,0 +1,209 @@
+// Drives the backflow dashboard in Debian's headless Chromium against the
+// fixture server (run_dashboard_test.sh starts it): sign in with the token,
+// check the sync table's counts and badges, trigger runs and see them
+// appear, pause and resume, open a run and find a rejected record by key.
+// Exits non-zero on the first failed check; saves screenshots on the way.
+'use strict';
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 2; i + 1 < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
+  for (const required of ['describe', 'token', 'chromium', 'screenshots', 'profile-root']) {
+    if (!out[required]) throw new Error(`missing --${required}`);
+  }
+  return out;
+}
+
+const args = parseArgs(process.argv);
+const expected = JSON.parse(fs.readFileSync(args.describe, 'utf8'));
+const TIMEOUT = 10000;
+
+function step(name) {
+  console.log(`- ${name}`);
+}
+
+// Polls until the locator's text satisfies `test` (a string to contain or a
+// predicate), failing with what it last saw.
+async function waitForText(locator, test, what) {
+  const deadline = Date.now() + TIMEOUT;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await locator.first().textContent({ timeout: 1000 }).catch(() => null)) ?? '<missing>';
+    if (typeof test === 'string' ? last.includes(test) : test(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what}: waited for ${test}, last saw "${last.trim()}"`);
+}
+
+async function waitForCount(locator, predicate, what) {
+  const deadline = Date.now() + TIMEOUT;
+  let n = -1;
+  while (Date.now() < deadline) {
+    n = await locator.count();
+    if (predicate(n)) return n;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what}: count stayed at ${n}`);
+}
+
+async function main() {
+  const profile = fs.mkdtempSync(path.join(args['profile-root'], 'chromium-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: args.chromium,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1360, height: 860 },
+  });
+  const pageErrors = [];
+  try {
+    const page = context.pages()[0] || await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      // The browser logs every refused fetch (the 401 before sign-in); only
+      // script errors count.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        pageErrors.push(message.text());
+      }
+    });
+    page.on('dialog', (dialog) => dialog.accept());
+    const shot = (name) => page.screenshot({ path: path.join(args.screenshots, `${name}.png`), fullPage: true });
+
+    step('the page asks for the token');
+    await page.goto(expected.url + '/', { waitUntil: 'load' });
+    await page.locator('#login-form').waitFor({ state: 'visible', timeout: TIMEOUT });
+    await shot('01-sign-in');
+
+    step('a wrong token is refused');
+    await page.getByLabel('API token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await waitForText(page.locator('#login-error'), 'refused', 'sign-in error');
+
+    step('the right token shows the sync table');
+    await page.getByLabel('API token').fill(args.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('table.syncs').waitFor({ state: 'visible', timeout: TIMEOUT });
+
+    step('every sync shows its health badge and its last run\'s counts');
+    for (const [name, want] of Object.entries(expected.syncs)) {
+      const row = page.locator(`tr[data-sync="${name}"]`);
+      await row.waitFor({ timeout: TIMEOUT });
+      assert.equal((await row.locator('td').nth(0).locator('.badge').textContent()).trim(), want.health, `${name} health`);
+      for (const key of ['added', 'changed', 'removed', 'rejected']) {
+        if (want[key] === undefined) continue;
+        assert.equal((await row.locator(`td[data-count="${key}"]`).textContent()).trim(), want[key], `${name} ${key}`);
+      }
+      assert.ok(await row.locator('svg.sparkline').count() === 1, `${name} has a history chart`);
+    }
+    const contactsBars = await page.locator('tr[data-sync="contacts_to_hubspot"] svg.sparkline rect').count();
+    assert.equal(contactsBars, 14, 'one sparkline bar per recent run');
+    await shot('02-syncs');
+
+    step('the table refreshes by itself: a run started elsewhere appears');
+    const outside = await fetch(`${expected.url}/api/v1/syncs/orders_webhook/trigger`, {
+      method: 'POST', headers: { Authorization: `Bearer ${args.token}` },
+    });
+    assert.equal(outside.status, 202, 'trigger through the API');
+    await waitForText(page.locator('tr[data-sync="orders_webhook"] td').nth(1), 'queued', 'auto-refreshed row');
+    assert.equal((await page.locator('tr[data-sync="orders_webhook"] td[data-count="removed"]').textContent()).trim(),
+      '310', 'counts stay those of the last ended run while a run is queued');
+
+    step('Trigger in the table starts a run of a sync that never ran');
+    const manualRow = page.locator('tr[data-sync="products_manual"]');
+    await manualRow.getByRole('button', { name: 'Trigger products_manual', exact: true }).click();
+    await waitForText(page.locator('.toast').last(), 'Started run-', 'trigger toast');
+    await waitForText(page.locator('tr[data-sync="products_manual"] td').nth(1), 'queued', 'last run of products_manual');
+
+    step('the sync page lists runs, phase timings and a records chart');
+    await page.getByRole('link', { name: 'contacts_to_hubspot', exact: true }).click();
+    await waitForText(page.locator('h1'), 'contacts_to_hubspot', 'sync page title');
+    const runRows = page.locator('table.runs tbody tr');
+    await waitForCount(runRows, (n) => n === 14, 'runs listed');
+    assert.ok(await page.locator('svg.records-chart rect').count() >= 13, 'records chart has bars');
+    assert.ok(await page.locator('table.runs svg.phase-bar').count() === 14, 'phase timings per run');
+
+    step('Trigger on the sync page makes the new run appear');
+    await page.locator('.toolbar').getByRole('button', { name: 'Trigger', exact: true }).click();
+    await waitForCount(runRows, (n) => n === 15, 'runs after trigger');
+    await waitForText(runRows.first().locator('.badge'), 'queued', 'newest run status');
+    const newRunId = (await runRows.first().locator('th a').textContent()).trim();
+    assert.match(newRunId, /^run-\d+$/);
+    await page.locator('.toolbar').getByRole('button', { name: 'Trigger', exact: true }).click();
+    await waitForText(page.locator('.toast-error').last(), 'already has run', 'second trigger conflicts');
+    await shot('03-sync');
+
+    step('Pause and Resume change the badge');
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await waitForText(page.locator('.page-head .badge'), 'Paused', 'paused badge');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await waitForText(page.locator('.page-head .badge'), 'Healthy', 'healthy badge');
+
+    step('Retry dead records reports how many');
+    await page.getByRole('button', { name: 'Retry dead records' }).click();
+    await waitForText(page.locator('.toast').last(), '1 dead record will be retried', 'retry toast');
+
+    step('a run page shows counts and its rejected records, searchable by key');
+    await page.locator(`table.runs a:text-is("${expected.run_with_rejections}")`).click();
+    await waitForText(page.locator('h1'), expected.run_with_rejections, 'run page title');
+    await waitForText(page.locator('.count-tile[data-count="rejected"] .count-value'), '3', 'rejected count');
+    const recordRows = page.locator('table.records tbody tr');
+    await waitForCount(recordRows, (n) => n === 3, 'rejected records listed');
+    await page.getByLabel('Find by key').fill(expected.rejected_key);
+    await waitForCount(recordRows, (n) => n === 1, 'records matching the typed key');
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    await waitForText(page.locator('.records-body [role="status"]'), 'Showing the record', 'exact lookup');
+    const found = recordRows.first();
+    assert.equal((await found.locator('th').textContent()).trim(), expected.rejected_key);
+    assert.equal((await found.locator('td.message').textContent()).trim(), expected.rejected_message);
+    await shot('04-run');
+
+    step('invalid records are one choice away');
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Status').selectOption('invalid');
+    await waitForCount(recordRows, (n) => n === 2, 'invalid records listed');
+
+    step('a reload keeps the session (token in sessionStorage)');
+    await page.reload({ waitUntil: 'load' });
+    await waitForText(page.locator('h1'), expected.run_with_rejections, 'run page after reload');
+    assert.equal(await page.locator('#login').isVisible(), false, 'no sign-in after reload');
+
+    step('the queued run can be cancelled from its page');
+    await page.goto(`${expected.url}/#/runs/${newRunId}`);
+    await waitForText(page.locator('h1'), newRunId, 'queued run page');
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await waitForText(page.locator('.page-head .badge'), 'cancelled', 'cancelled run');
+
+    step('a failing sync shows why');
+    await page.goto(`${expected.url}/#/`);
+    await page.getByRole('link', { name: 'deals_to_salesforce', exact: true }).click();
+    await waitForText(page.locator('.page-head .badge'), 'Failing', 'failing badge');
+    await page.locator('table.runs tbody tr').first().locator('th a').click();
+    await waitForText(page.locator('.error-card'), 'INVALID_SESSION_ID', 'run error');
+    await shot('05-failed-run');
+
+    step('an unknown sync says so once, without a toast on every refresh');
+    await page.goto(`${expected.url}/#/syncs/ghost`);
+    await waitForText(page.locator('.error-card'), "no sync named 'ghost'", 'unknown sync');
+    await page.waitForTimeout(5600);  // one auto-refresh cycle
+    assert.equal(await page.locator('.toast-error', { hasText: 'ghost' }).count(), 0, 'no error toasts from refreshes');
+    await waitForText(page.locator('.error-card'), "no sync named 'ghost'", 'unknown sync after refresh');
+
+    await page.goto(`${expected.url}/#/`);
+    await page.locator('table.syncs').waitFor({ timeout: TIMEOUT });
+    await shot('06-syncs-after');
+    assert.deepEqual(pageErrors, [], 'no script errors in the page');
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+main().then(() => console.log('dashboard test passed'), (error) => {
+  console.error(`FAIL: ${error.stack || error}`);
+  process.exit(1);
+});
