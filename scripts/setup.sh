@@ -19,6 +19,8 @@ PACKAGES=(
   time
   # the dashboard test: Debian's Chromium driven by Playwright (from npm)
   chromium nodejs
+  # the serve test: a real Prometheus server scrapes /metrics
+  prometheus
 )
 # Debian's npm package only when there is no npm command: NodeSource's nodejs
 # ships npm itself and conflicts with that package.

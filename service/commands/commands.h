@@ -11,5 +11,6 @@ namespace backflow::cli {
 int command_validate(const Args& args, std::ostream& out, std::ostream& err);
 int command_preview(const Args& args, std::ostream& out, std::ostream& err);
 int command_receive(const Args& args, std::ostream& out, std::ostream& err);
+int command_serve(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace backflow::cli
