@@ -30,34 +30,51 @@ std::size_t append_header(char* data, std::size_t size, std::size_t count, void*
   return size * count;
 }
 
-}  // namespace
-
-HttpReply http_request(const std::string& method, const std::string& url, const std::string& body,
-                       const std::string& token) {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) throw std::runtime_error("curl_easy_init failed");
+HttpReply perform(CURL* curl, const std::string& method, const std::string& url, const std::string& body,
+                  const std::string& token) {
   HttpReply reply;
   curl_slist* headers = nullptr;
   if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
   headers = curl_slist_append(headers, "Content-Type: application/json");
   headers = curl_slist_append(headers, "Expect:");
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers, curl_slist_free_all);
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, method.c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   if (method == "POST" || !body.empty()) {
-    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
   }
-  curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, header_list.get());
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, append_body);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &reply.body);
-  curl_easy_setopt(curl.get(), CURLOPT_HEADERFUNCTION, append_header);
-  curl_easy_setopt(curl.get(), CURLOPT_HEADERDATA, &reply.headers);
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, 10L);
-  CURLcode code = curl_easy_perform(curl.get());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list.get());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, append_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+  CURLcode code = curl_easy_perform(curl);
   if (code != CURLE_OK) throw std::runtime_error(method + " " + url + ": " + curl_easy_strerror(code));
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &reply.status);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
   return reply;
+}
+
+}  // namespace
+
+HttpReply http_request(const std::string& method, const std::string& url, const std::string& body,
+                       const std::string& token) {
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) throw std::runtime_error("curl_easy_init failed");
+  return perform(curl.get(), method, url, body, token);
+}
+
+KeepAliveClient::KeepAliveClient() : curl_(curl_easy_init()) {
+  if (curl_ == nullptr) throw std::runtime_error("curl_easy_init failed");
+}
+
+KeepAliveClient::~KeepAliveClient() { curl_easy_cleanup(curl_); }
+
+HttpReply KeepAliveClient::request(const std::string& method, const std::string& url, const std::string& body,
+                                   const std::string& token) {
+  curl_easy_reset(curl_);  // options only; the connection cache stays
+  return perform(curl_, method, url, body, token);
 }
 
 ApiFixture::ApiFixture(const std::string& auth_token) : token(auth_token) {

@@ -29,6 +29,21 @@ struct HttpReply {
 HttpReply http_request(const std::string& method, const std::string& url, const std::string& body = "",
                        const std::string& token = "");
 
+// A client that keeps its connection open across requests (HTTP keep-alive),
+// as browsers and scrapers do. Not thread-safe: one per thread.
+class KeepAliveClient {
+ public:
+  KeepAliveClient();
+  ~KeepAliveClient();
+  KeepAliveClient(const KeepAliveClient&) = delete;
+  KeepAliveClient& operator=(const KeepAliveClient&) = delete;
+  HttpReply request(const std::string& method, const std::string& url, const std::string& body = "",
+                    const std::string& token = "");
+
+ private:
+  void* curl_;
+};
+
 class ApiFixture {
  public:
   // Declares syncs "contacts" (dest hubspot) and "deals" (dest webhook).

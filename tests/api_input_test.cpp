@@ -1,4 +1,6 @@
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "service/api/request_target.h"
 #include "tests/api_fixture.h"
@@ -119,4 +121,32 @@ TEST_CASE("odd input never crashes the server", "[api][input]") {
   CHECK(http_request("OPTIONS", api.base_url + "/api/v1/syncs").status < 500);
   CHECK(http_request("PATCH", api.base_url + "/api/v1/syncs").status == 405);
   CHECK(api.get("/api/v1/syncs").status == 200);
+}
+
+TEST_CASE("many concurrent keep-alive clients are all served", "[api][input]") {
+  // A handler that waited for the body on cpprestsdk's own thread pool
+  // starved it at about 40 concurrent requests and hung every one of them.
+  ApiFixture api;
+  constexpr int kClients = 64, kRequests = 20;
+  std::atomic<int> served{0}, failed{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      backflow::test::KeepAliveClient client;
+      for (int i = 0; i < kRequests; ++i) {
+        try {
+          const bool post = (c + i) % 3 == 0;
+          const std::string path = post ? "/api/v1/syncs/contacts/pause" : "/api/v1/syncs";
+          auto reply = client.request(post ? "POST" : "GET", api.base_url + path, post ? "{}" : "");
+          (reply.status == 200 ? served : failed)++;
+        } catch (const std::exception&) {
+          failed++;
+          return;  // a hung server: one timeout per client is proof enough
+        }
+      }
+    });
+  }
+  for (auto& client : clients) client.join();
+  CHECK(failed == 0);
+  CHECK(served == kClients * kRequests);
 }

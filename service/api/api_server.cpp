@@ -27,6 +27,21 @@ http_response to_http(const ApiResponse& response) {
   return http;
 }
 
+// Replies unless the client is gone (then there is nobody left to tell).
+void reply_or_drop(http_request& request, const http_response& response) {
+  try {
+    request.reply(response).then([](pplx::task<void> sent) {
+      try {
+        sent.get();
+      } catch (const std::exception&) {
+        // The connection closed before the response was written.
+      }
+    });
+  } catch (const std::exception& e) {
+    spdlog::debug("api: cannot reply: {}", e.what());
+  }
+}
+
 ApiResponse too_large(std::size_t limit) {
   ApiResponse response;
   response.status = 413;
@@ -46,34 +61,37 @@ ApiServer::ApiServer(Options options, SyncController& controller, const state::R
                      const state::RecordStore& records, metrics::Registry& metrics)
     : options_(std::move(options)), router_(controller, runs, records, metrics, options_.auth_token) {
   listener_ = std::make_unique<Listener>(base_url() + "/");
+  // Never block a cpprestsdk thread on a task: the body arrives on the same
+  // thread pool, so waiting for it (.get()) under many concurrent requests
+  // starves the pool and every request hangs. The body is handled in a
+  // continuation instead.
   listener_->listener.support([this](http_request request) {
-    try {
-      const std::size_t limit = options_.max_body_bytes;
-      // Refuse a declared oversized body before reading it.
-      if (request.headers().content_length() > limit) {
-        request.reply(to_http(too_large(limit)));
-        return;
-      }
-      ApiRequest api;
-      api.method = request.method();
-      api.path = request.request_uri().path();
-      api.query = request.request_uri().query();
-      api.authorization = header_value(request, "Authorization");
-      std::vector<unsigned char> body = request.extract_vector().get();
-      if (body.size() > limit) {  // chunked bodies declare no length
-        request.reply(to_http(too_large(limit)));
-        return;
-      }
-      api.body.assign(body.begin(), body.end());
-      request.reply(to_http(router_.handle(api)));
-    } catch (const std::exception& e) {
-      spdlog::error("api: cannot serve a request: {}", e.what());
-      try {
-        request.reply(web::http::status_codes::InternalError);
-      } catch (const std::exception&) {
-        // The connection is gone; nobody is left to tell.
-      }
+    const std::size_t limit = options_.max_body_bytes;
+    // Refuse a declared oversized body before reading it.
+    if (request.headers().content_length() > limit) {
+      reply_or_drop(request, to_http(too_large(limit)));
+      return;
     }
+    request.extract_vector().then([this, request, limit](pplx::task<std::vector<unsigned char>> body_read) {
+      http_request exchange = request;
+      try {
+        const std::vector<unsigned char> body = body_read.get();  // already complete: does not block
+        if (body.size() > limit) {                                // chunked bodies declare no length
+          reply_or_drop(exchange, to_http(too_large(limit)));
+          return;
+        }
+        ApiRequest api;
+        api.method = exchange.method();
+        api.path = exchange.request_uri().path();
+        api.query = exchange.request_uri().query();
+        api.authorization = header_value(exchange, "Authorization");
+        api.body.assign(body.begin(), body.end());
+        reply_or_drop(exchange, to_http(router_.handle(api)));
+      } catch (const std::exception& e) {
+        spdlog::error("api: cannot serve a request: {}", e.what());
+        reply_or_drop(exchange, http_response(web::http::status_codes::InternalError));
+      }
+    });
   });
   try {
     listener_->listener.open().wait();
