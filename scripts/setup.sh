@@ -20,6 +20,8 @@ PACKAGES=(
   # browser and contract tests: Debian's Chromium driven by Playwright, and the
   # Prism request validator (both npm packages, installed by the tests)
   chromium nodejs
+  # the serve test: a real Prometheus server scrapes /metrics
+  prometheus
 )
 # Debian's npm package only when there is no npm command: NodeSource's nodejs
 # ships npm itself and conflicts with that package.

@@ -33,8 +33,8 @@ const std::vector<Command>& commands() {
       {"receive", "receive [--listen HOST:PORT] [--secret S] [--store FILE]",
        "a webhook receiver that holds what a webhook destination sends (for demos and tests)",
        command_receive, {}},
-      {"serve", "serve -c FILE [--shard i/n]",
-       "run the scheduler, the HTTP API and the dashboard", {}, {}},
+      {"serve", "serve -c FILE [--shard i/n] [--listen HOST:PORT]",
+       "run the scheduler, the HTTP API and the dashboard", command_serve, {}},
   };
   return table;
 }

@@ -13,5 +13,6 @@ int command_preview(const Args& args, std::ostream& out, std::ostream& err);
 int command_receive(const Args& args, std::ostream& out, std::ostream& err);
 int command_run(const Args& args, std::ostream& out, std::ostream& err);
 int command_status(const Args& args, std::ostream& out, std::ostream& err);
+int command_serve(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace backflow::cli

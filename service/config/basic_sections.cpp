@@ -6,12 +6,13 @@
 namespace backflow::config {
 namespace {
 
-const std::vector<std::string> kServerKeys = {"listen", "auth_token"};
+const std::vector<std::string> kServerKeys = {"listen", "auth_token", "workers", "shutdown_grace"};
 const std::vector<std::string> kWarehouseKeys = {"connection", "dialect", "bookkeeping_schema", "fetch_batch_rows"};
 const std::vector<std::string> kDialects = {"postgres", "sqlite",   "mysql",     "snowflake",
                                             "bigquery", "redshift", "databricks"};
-const std::vector<std::string> kAlertKeys = {"type", "url", "events"};
-const std::vector<std::string> kAlertEvents = {"run_failed", "run_blocked", "rejected_records", "run_succeeded"};
+const std::vector<std::string> kAlertKeys = {"type", "url", "events", "rejected_pct", "stale_after"};
+const std::vector<std::string> kAlertEvents = {"run_failed", "run_blocked", "rejected_records", "sync_stale",
+                                               "run_succeeded"};
 
 bool valid_listen_address(const std::string& listen) {
   auto colon = listen.rfind(':');
@@ -56,6 +57,14 @@ ServerConfig parse_server(YamlReader& reader, const YAML::Node& node) {
   }
   if (auto token = fields->get("auth_token")) {
     if (auto text = reader.string(*token, "server.auth_token")) server.auth_token = *text;
+  }
+  if (auto workers = fields->get("workers")) {
+    if (auto count = reader.whole_number(*workers, "server.workers", 1, 256)) {
+      server.workers = static_cast<std::uint32_t>(*count);
+    }
+  }
+  if (auto grace = fields->get("shutdown_grace")) {
+    if (auto duration = reader.duration(*grace, "server.shutdown_grace")) server.shutdown_grace = *duration;
   }
   return server;
 }
@@ -133,6 +142,18 @@ std::vector<Alert> parse_alerts(YamlReader& reader, const YAML::Node& node) {
           if (auto event = reader.choice(event_node, path + ".events[" + std::to_string(e) + "]", kAlertEvents)) {
             alert.events.push_back(*event);
           }
+        }
+      }
+    }
+    if (auto value = fields->get("rejected_pct")) {
+      if (auto pct = reader.number(*value, path + ".rejected_pct", 0, 100)) alert.rejected_pct = *pct;
+    }
+    if (auto value = fields->get("stale_after")) {
+      if (auto age = reader.duration(*value, path + ".stale_after")) {
+        if (age->count() > 0) {
+          alert.stale_after = *age;
+        } else {
+          reader.error(*value, path + ".stale_after", "expected a duration longer than 0");
         }
       }
     }

@@ -37,6 +37,8 @@ std::string_view to_string(AlertType value);
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  // host:port
   std::string auth_token;                 // secret; empty = no API auth
+  std::uint32_t workers = 4;              // runs in parallel (`serve`)
+  std::chrono::milliseconds shutdown_grace{30'000};  // SIGTERM: how long running runs get to checkpoint
 };
 
 struct Warehouse {
@@ -169,7 +171,9 @@ struct Sync {
 struct Alert {
   AlertType type = AlertType::webhook;
   std::string url;                  // secret-bearing (Slack hook URLs are credentials)
-  std::vector<std::string> events;  // run_failed run_blocked rejected_records run_succeeded
+  std::vector<std::string> events;  // run_failed run_blocked rejected_records sync_stale run_succeeded
+  double rejected_pct = 5.0;        // rejected_records: share of sent records rejected, 0-100
+  std::chrono::milliseconds stale_after = std::chrono::hours(24);  // sync_stale: no success for this long
   SourceLocation location;
 };
 
