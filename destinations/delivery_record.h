@@ -24,6 +24,11 @@ struct DeliveryRecord {
   std::string destination_id;
 };
 
+// The value that names `record` at a vendor: the record's field `field` (a
+// string, or a number as its text), else its primary key (a single-column
+// key's value, or the encoded key).
+std::string record_identifier(const DeliveryRecord& record, std::string_view field);
+
 // Where the engine pulls records from, in delivery order. Implemented by the
 // runner over its diff; VectorFeed serves tests and benchmarks.
 class RecordFeed {

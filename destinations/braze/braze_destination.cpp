@@ -11,24 +11,6 @@ namespace backflow::destinations {
 
 namespace {
 
-// The record's identifier: its field `name` when present and scalar, else
-// its primary key (a single-column key's value, or the encoded key).
-std::string identifier(const DeliveryRecord& record, const std::string& name) {
-  if (record.fields.is_object()) {
-    auto it = record.fields.find(name);
-    if (it != record.fields.end()) {
-      if (it->is_string()) return it->get<std::string>();
-      if (it->is_number()) return it->dump();
-    }
-  }
-  if (record.key_json.is_object() && record.key_json.size() == 1) {
-    const auto& value = record.key_json.begin().value();
-    if (value.is_string()) return value.get<std::string>();
-    if (value.is_number()) return value.dump();
-  }
-  return record.key;
-}
-
 std::string utc_now_iso8601() {
   std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm parts{};
@@ -126,7 +108,7 @@ HttpRequest BrazeDestination::build_request(const BatchContext& context, RecordB
     body += '{';
     mappers::write_json(options_.identify_by, body);
     body += ':';
-    mappers::write_json(identifier(record, options_.identify_by), body);
+    mappers::write_json(record_identifier(record, options_.identify_by), body);
     if (events) {
       body += ",\"name\":";
       mappers::write_json(options_.event_name, body);

@@ -98,19 +98,7 @@ RateLimit IntercomDestination::default_rate_limit() const {
 }
 
 std::string IntercomDestination::identifier(const DeliveryRecord& record) const {
-  if (record.fields.is_object()) {
-    auto it = record.fields.find(options_.identify_by);
-    if (it != record.fields.end()) {
-      if (it->is_string()) return it->get<std::string>();
-      if (it->is_number()) return it->dump();
-    }
-  }
-  if (record.key_json.is_object() && record.key_json.size() == 1) {
-    const auto& value = record.key_json.begin().value();
-    if (value.is_string()) return value.get<std::string>();
-    if (value.is_number()) return value.dump();
-  }
-  return record.key;
+  return record_identifier(record, options_.identify_by);
 }
 
 HttpRequest IntercomDestination::request(std::string method, const std::string& path, std::string body) const {
