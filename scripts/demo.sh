@@ -82,3 +82,18 @@ backflow status -c "$config"
 echo
 echo "the receiver holds $(received customer_id) customers and $(received account_id) accounts; customer 1 now:"
 grep -A 14 '"{\\"customer_id\\":1}"' "$demo_dir/received.json" | sed -n '1,14p'
+echo
+
+# On a terminal, leave the service running over the same state so the
+# dashboard shows the runs above (and can trigger more).
+if [[ -t 0 ]]; then
+  if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then
+    echo "127.0.0.1:8080 (server.listen in $config) is in use: not starting backflow serve"
+  else
+    echo "== backflow serve -c $config"
+    echo "dashboard: http://127.0.0.1:8080/ (Ctrl-C to stop)"
+    backflow serve -c "$config" || true
+  fi
+else
+  echo "(not on a terminal: skipping 'backflow serve -c $config' and its dashboard)"
+fi

@@ -90,6 +90,8 @@ class RunExecution {
     report.resumed = resumed_;
     try {
       run_phases(report);
+    } catch (const RunStopped&) {
+      stopped_before_delivery();
     } catch (const odbc::Error& e) {
       fail(std::string(e.what()));
     } catch (const std::exception& e) {
@@ -104,6 +106,23 @@ class RunExecution {
   void fail(const std::string& reason) {
     pending_.reset();  // an abandoned diff is discarded, the committed snapshot stays
     journal_.finish(RunPhase::Failed, reason);
+  }
+
+  // A stop seen before delivery: nothing was sent, so a cancel ends the run
+  // and a shutdown leaves it unfinished (the next start runs it again under
+  // its id; its partial snapshot is discarded either way).
+  void stopped_before_delivery() {
+    pending_.reset();
+    if (stopping_for_shutdown()) {
+      left_for_resume_ = true;
+      return;
+    }
+    journal_.finish(RunPhase::Cancelled, "cancelled in phase " + lower_phase(journal_.record().phase) +
+                                             " before anything was sent; nothing is committed");
+  }
+
+  void throw_if_stopped() const {
+    if (request_.stop.stop_requested()) throw RunStopped("stop requested");
   }
 
   void enter(RunPhase phase) {
@@ -137,6 +156,7 @@ class RunExecution {
     } else {
       enter(RunPhase::Snapshot);
       snapshot();
+      throw_if_stopped();
       enter(RunPhase::Diff);
       record_diff();
     }
@@ -145,6 +165,7 @@ class RunExecution {
       return;
     }
     if (journal_.record().phase != RunPhase::Deliver) {
+      throw_if_stopped();
       enter(RunPhase::Guard);
       if (!guard()) return;
       if (request_.dry_run) {
@@ -154,7 +175,7 @@ class RunExecution {
       enter(RunPhase::Deliver);
     }
     deliver(report);
-    if (journal_.record().phase != RunPhase::Deliver) return;  // cancelled or failed
+    if (journal_.record().phase != RunPhase::Deliver || left_for_resume_) return;  // cancelled, failed or shut down
     enter(RunPhase::Commit);
     commit();
   }
@@ -200,10 +221,13 @@ class RunExecution {
     if (local_engine()) {
       open_snapshot_store();
       odbc::ResultReader reader = connection_->query(model_sql(sync_, dialect_));
-      CountingRowSource counted(reader, [&](std::uint64_t rows) {
-        rows_read_ = rows;
-        progress();
-      });
+      CountingRowSource counted(
+          reader,
+          [&](std::uint64_t rows) {
+            rows_read_ = rows;
+            progress();
+          },
+          request_.stop);
       pending_ = local_->diff(spec_, counted);
     } else {
       diff::warehouse::WarehouseDiffEngine engine(*connection_, dialect_, warehouse_.bookkeeping_schema);
@@ -327,7 +351,13 @@ class RunExecution {
     std::string op;
   };
 
-  void deliver(RunReport&) {
+  bool resumable_sync() const { return local_engine() && !append_mode() && !request_.dry_run; }
+
+  bool stopping_for_shutdown() const {
+    return request_.stop.stop_requested() && request_.stop_is_shutdown && request_.stop_is_shutdown();
+  }
+
+  void deliver(RunReport& report) {
     ChangeTranslator translator(sync_, *mapping_, journal_.record().id, ledger_.retry_ids());
     state::RunRecord& record = journal_.mutable_record();
     const std::uint64_t skip = record.checkpoint.changes_acked;
@@ -382,13 +412,27 @@ class RunExecution {
       kill_point("ack");
     };
     try {
-      engine.deliver(run, feed, callbacks);
+      report.throttled = engine.deliver(run, feed, callbacks).throttled;
     } catch (const destinations::DestinationAuthError& e) {
       throw RunFailure(std::string("destination '") + destination_.name + "' refused the credentials (HTTP " +
                        std::to_string(e.http_status()) + "): " + e.what() +
                        "; nothing is committed, the next run sends the remaining changes again");
     }
     feed.rethrow_if_failed();
+    if (stopping_for_shutdown() && resumable_sync()) {
+      // Acknowledged batches are checkpointed already; keep the diff for the
+      // next start to resume from there.
+      journal_.save();
+      pending_->keep_for_resume();
+      pending_.reset();
+      left_for_resume_ = true;
+      return;
+    }
+    if (stopping_for_shutdown()) {
+      pending_.reset();
+      journal_.finish(RunPhase::Cancelled, "stopped by a service shutdown during delivery; nothing is committed");
+      return;
+    }
     if (request_.stop.stop_requested()) {
       pending_.reset();
       journal_.finish(RunPhase::Cancelled, "cancelled during delivery; nothing is committed");
@@ -431,6 +475,7 @@ class RunExecution {
   std::unique_ptr<diff::PendingSnapshot> pending_;  // declared after the store and connection it uses
   std::vector<Row> excluded_;
   std::atomic<std::uint64_t> rows_read_{0};
+  bool left_for_resume_ = false;  // stopped for shutdown, unfinished on purpose
 };
 
 bool resumable(const config::Sync& sync, const state::RunRecord& run) {
@@ -457,7 +502,8 @@ RunReport SyncRunner::run(const RunRequest& request) {
     }
   }
 
-  std::optional<state::RunStore> runs;
+  std::optional<state::RunStore> own_runs;
+  state::RunStore* runs = request.run_store;
   state::RunRecord record;
   bool resumed = false;
   if (request.dry_run) {
@@ -468,27 +514,37 @@ RunReport SyncRunner::run(const RunRequest& request) {
     record.force = request.force;
     record.started_at_ms = now_ms();
   } else {
-    runs.emplace(*db_);
+    if (runs == nullptr) runs = &own_runs.emplace(*db_);
     state::RecordStore(*db_).purge_started_before(now_ms() - sync->retention.count());
-    if (std::optional<state::RunRecord> unfinished = runs->unfinished(sync->name)) {
+    if (request.existing_run) {
+      record = *request.existing_run;
+      if (record.phase != RunPhase::Queued && resumable(*sync, record) && !record.full_resync) {
+        resumed = true;
+      } else if (record.phase != RunPhase::Queued) {
+        // Interrupted before its diff was durable: start over under its id.
+        record.phase = RunPhase::Queued;
+        record.counts = {};
+        record.checkpoint = {};
+      }
+    } else if (std::optional<state::RunRecord> unfinished = runs->unfinished(sync->name)) {
       if (resumable(*sync, *unfinished) && !request.full_resync) {
         record = std::move(*unfinished);
         resumed = true;
       } else {
-        RunJournal abandoned(&*runs, std::move(*unfinished));
+        RunJournal abandoned(runs, std::move(*unfinished));
         abandoned.finish(RunPhase::Failed, "interrupted (the process ended) in phase " +
                                                std::string(state::to_string(abandoned.record().phase)) +
                                                "; the next run started over");
       }
     }
-    if (!resumed) {
+    if (!resumed && !request.existing_run) {
       record = runs->create(sync->name, request.full_resync ? state::RunTrigger::Resync : request.trigger,
                             request.full_resync, request.force, now_ms());
     }
   }
   if (lock) lock->describe("pid " + std::to_string(::getpid()) + ", run " + record.id);
 
-  RunJournal journal(runs ? &*runs : nullptr, std::move(record));
+  RunJournal journal(request.dry_run ? nullptr : runs, std::move(record));
   RunExecution execution(config_, *sync, state_dir_, db_, request, journal, resumed);
   return execution.execute();
 }
