@@ -157,6 +157,26 @@ TEST_CASE("runs use at most the configured number of workers", "[scheduler]") {
   CHECK(f.executor.max_concurrent() == 2);
 }
 
+TEST_CASE("an every schedule counts its interval from the sync's last run, whatever started it",
+          "[scheduler][restart]") {
+  SchedulerFixture f(utc(2026, 5, 4, 10, 0));
+  // `backflow run` ran the sync by hand 3 minutes before the service starts.
+  auto manual = f.runs->create("often", state::RunTrigger::Manual, false, false,
+                               scheduler::to_unix_ms(utc(2026, 5, 4, 9, 57)));
+  manual.phase = RunPhase::Succeeded;
+  manual.ended_at_ms = manual.started_at_ms + 1000;
+  f.runs->save(manual);
+
+  f.start(config_with_syncs({{"often", "{ every: 10m }"}, {"fresh", "{ every: 10m }"}}));
+  CHECK(runs_of(f, "often") == 0);
+  CHECK(runs_of(f, "fresh") == 1);  // never run: at once
+  CHECK(*f.scheduler().find("often")->next_due == utc(2026, 5, 4, 10, 7));
+  f.advance(6min);
+  CHECK(runs_of(f, "often") == 0);
+  f.advance(1min);
+  CHECK(runs_of(f, "often") == 1);
+}
+
 TEST_CASE("schedules missed while the service was down run once on start", "[scheduler][restart]") {
   SchedulerFixture f(utc(2026, 5, 4, 10, 0));
   auto config = config_with_syncs({{"often", "{ every: 10m }"}, {"hourly", "\"0 * * * *\""}});

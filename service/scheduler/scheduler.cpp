@@ -148,6 +148,12 @@ void Scheduler::add_slot_locked(const config::Sync& sync) {
       break;
     }
   }
+  if (!slot->persisted.last_fire_ms && slot->last_start &&
+      std::holds_alternative<config::EverySchedule>(sync.schedule)) {
+    // Never fired by the scheduler but run before (`backflow run`, another
+    // service): the interval counts from that run, not from now.
+    slot->persisted.last_fire_ms = to_unix_ms(*slot->last_start);
+  }
   slots_[sync.name] = std::move(slot);
 }
 
