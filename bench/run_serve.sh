@@ -31,7 +31,7 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$tmp"
+  [[ -n "${KEEP:-}" ]] && echo "kept $tmp" || rm -rf "$tmp"
 }
 trap cleanup EXIT
 

@@ -3,6 +3,7 @@
 // throttling shows in /metrics, and a shutdown in the middle of delivery
 // loses nothing (the next service resumes the run under the same id).
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <sstream>
 
 #include "service/scheduler/clock.h"
@@ -132,4 +133,56 @@ TEST_CASE("serve with the runner: a shutdown mid-delivery loses nothing and the 
   // Acknowledged batches were not sent again: at most the one in flight.
   CHECK(served.receiver.repeated_in_run() <= 10);
   CHECK(served.run(id)["counts"]["accepted"] == 400);
+}
+
+TEST_CASE("serve with the runner: several syncs run at once over one state directory", "[serve][serve_runner]") {
+  auto dir = make_temp_dir("serve-runner-concurrent");
+  const std::string connection = sqlite_connection_string(dir / "model.db");
+  PeopleModel model(odbc::Connection::open(connection, "model"), 2000);
+  ModelReceiver receiver;
+  receiver.set_delay(20ms);  // runs overlap in delivery
+  const int port = free_tcp_port();
+  std::ofstream yaml(dir / "backflow.yaml");
+  yaml << "version: 1\nstate_dir: " << (dir / "state").string() << "\n"
+       << "server: { listen: \"127.0.0.1:" << port << "\", workers: 4 }\n"
+       << "warehouses:\n  model: { connection: " << nlohmann::json(connection).dump() << ", dialect: sqlite }\n"
+       << "destinations:\n  concurrent_hook: { type: webhook, url: \"" << receiver.url() << "\", batch_size: 100 }\n"
+       << "syncs:\n";
+  for (int i = 0; i < 4; ++i) {
+    yaml << "  slice_" << i << ":\n"
+         << "    source: { warehouse: model, query: \"SELECT id, name, score FROM people WHERE id % 4 = " << i
+         << "\", primary_key: id }\n"
+         << "    destination: { name: concurrent_hook, mode: upsert }\n"
+         << "    mapping: { name: name, score: score }\n";
+  }
+  yaml.close();
+  scheduler::SystemClock clock;
+  serve::ServeOptions options;
+  options.config_file = dir / "backflow.yaml";
+  serve::ServeService service(std::make_shared<const config::Config>(config::load_config_or_throw(options.config_file)),
+                              options, clock, serve::runner_executor_factory());
+  const std::string base = service.api_url();
+
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    auto reply = http_request("POST", base + "/api/v1/syncs/slice_" + std::to_string(i) + "/trigger", "{}");
+    REQUIRE(reply.status / 100 == 2);
+    ids.push_back(reply.json().at("run_id").get<std::string>());
+  }
+  for (const auto& id : ids) {
+    INFO(id);
+    REQUIRE(eventually(
+        [&] {
+          auto run = http_request("GET", base + "/api/v1/runs/" + id);
+          if (run.status != 200) return false;
+          auto phase = state::parse_run_phase(run.json().value("phase", ""));
+          return phase && state::is_terminal(*phase);
+        },
+        30s));
+    auto run = http_request("GET", base + "/api/v1/runs/" + id).json();
+    INFO(run.dump());
+    CHECK(run["phase"] == "succeeded");
+    CHECK(run["counts"]["accepted"] == 500);
+  }
+  CHECK(receiver.records() == model.expected());
 }

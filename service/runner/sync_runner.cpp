@@ -23,6 +23,7 @@
 #include "service/runner/failure_ledger.h"
 #include "service/runner/guard_check.h"
 #include "service/runner/kill_point.h"
+#include "service/runner/shared_snapshot_store.h"
 #include "service/runner/run_journal.h"
 #include "service/runner/sync_plan.h"
 #include "service/runner/warehouse_connection.h"
@@ -244,7 +245,7 @@ class RunExecution {
       scratch_.emplace();
       snapshots_ = diff::local::SnapshotStore::open(scratch_->path());
     } else {
-      snapshots_ = diff::local::SnapshotStore::open(state_dir_);
+      snapshots_ = shared_snapshot_store(state_dir_);
     }
     local_.emplace(snapshots_);
   }
