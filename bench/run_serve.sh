@@ -101,9 +101,11 @@ sample_rss() {
   return 0
 }
 
-# Let the start-up burst pass and the schedule settle before loading the API.
-settle=$((DURATION / 3))
+# The first half without API load (the start-up burst, then the schedule
+# alone), the second half under wrk; scheduling delays are reported per half.
+settle=$((DURATION / 2))
 for _ in $(seq "$settle"); do sample_rss; sleep 1; done
+date +%s%3N >"$tmp/api_load_start"
 wrk_time=$(((DURATION - settle) / 3))
 ((wrk_time < 5)) && wrk_time=5
 run_wrk() {  # LABEL PATH
@@ -129,14 +131,15 @@ cpu=$(awk '{printf "%.1f", ($14 + $15) / 100}' "/proc/$serve_pid/stat")
 kill -TERM "$serve_pid"
 wait "$serve_pid" || echo "serve exited with $?"
 
-python3 - "$tmp/serve.log" "$SYNCS" <<'PY'
-import re, sys
-log, syncs = sys.argv[1], int(sys.argv[2])
-delays, ended = [], {}
+python3 - "$tmp/serve.log" "$SYNCS" "$(cat "$tmp/api_load_start")" <<'PY'
+import datetime, re, sys
+log, syncs, api_start_ms = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+delays, loaded, ended = [], [], {}
 for line in open(log):
-    m = re.search(r"run started: sync=(\S+) run=\S+ schedule_delay_ms=(\d+)", line)
+    m = re.search(r"^(\S+) .*run started: sync=(\S+) run=\S+ schedule_delay_ms=(\d+)", line)
     if m:
-        delays.append(int(m.group(2)))
+        at = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+        (loaded if at.timestamp() * 1000 >= api_start_ms else delays).append(int(m.group(3)))
     m = re.search(r"run ended: sync=\S+ run=\S+ phase=(\w+)", line)
     if m:
         ended[m.group(1)] = ended.get(m.group(1), 0) + 1
@@ -147,5 +150,6 @@ burst, steady = delays[:syncs], delays[syncs:]
 print("runs ended by phase: " + ", ".join(f"{k} {v}" for k, v in sorted(ended.items())))
 print(f"scheduling delay, start-up burst ({len(burst)} runs due at once): p50 {pct(burst, 50)} ms  p99 {pct(burst, 99)} ms  max {max(burst, default=0)} ms")
 print(f"scheduling delay, steady state ({len(steady)} runs):             p50 {pct(steady, 50)} ms  p99 {pct(steady, 99)} ms  max {max(steady, default=0)} ms")
+print(f"scheduling delay, under the API load ({len(loaded)} runs):         p50 {pct(loaded, 50)} ms  p99 {pct(loaded, 99)} ms  max {max(loaded, default=0)} ms")
 PY
 echo "serve RSS: peak sampled $((peak_rss / 1024)) MiB, VmHWM $((hwm / 1024)) MiB; CPU time ${cpu} s over ${DURATION} s"

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "service/runner/shared_snapshot_store.h"
 #include "service/runner/sync_runner.h"
 
 namespace backflow::serve {
@@ -12,7 +13,7 @@ namespace {
 class SyncRunnerExecutor : public scheduler::RunExecutor {
  public:
   SyncRunnerExecutor(std::filesystem::path state_dir, state::StateDb& db, state::RunStore& runs)
-      : state_dir_(std::move(state_dir)), db_(db), runs_(runs) {}
+      : state_dir_(std::move(state_dir)), db_(db), runs_(runs), snapshots_(runner::shared_snapshot_store(state_dir_)) {}
 
   state::RunRecord execute(const scheduler::RunRequest& request, const scheduler::RunSignal& signal) override {
     runner::SyncRunner runner(*request.config, state_dir_, &db_);
@@ -37,6 +38,9 @@ class SyncRunnerExecutor : public scheduler::RunExecutor {
   std::filesystem::path state_dir_;
   state::StateDb& db_;
   state::RunStore& runs_;
+  // Held open for the service's life: otherwise each run finding no other
+  // run active would reopen the store with every sync's column families.
+  std::shared_ptr<diff::local::SnapshotStore> snapshots_;
 };
 
 }  // namespace
