@@ -445,3 +445,8 @@ TEST_CASE("bad config: nesting too deep for the parser", "[config][config-errors
   CHECK(formatted(result.diagnostics, "deep.yaml") ==
         std::vector<std::string>{"deep.yaml:2:2004: error: YAML nesting is deeper than 500 levels"});
 }
+
+TEST_CASE("bad config: klaviyo and sql values: vendor limits, revision, identifiers, table, connection, columns",
+          "[config][config-errors][klaviyo][sql]") {
+  CHECK(errors_of("klaviyo_sql_values.yaml") == std::vector<std::string>{});
+}
