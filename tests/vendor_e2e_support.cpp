@@ -75,18 +75,26 @@ VendorSyncRun::VendorSyncRun(const std::string& label, const CustomerModel& mode
 }
 
 nlohmann::json VendorSyncRun::run() {
-  CommandResult result = run_command(shell_quote(backflow_binary().string()) + " run -c " +
-                                     shell_quote(config_file_.string()) + " customers_sync --json 2>&1");
-  INFO(result.output);
+  const std::filesystem::path errors = dir_ / "run.stderr";
+  // In a subshell: run_command adds its own 2>&1 after the command.
+  CommandResult result = run_command("(" + shell_quote(backflow_binary().string()) + " run -c " +
+                                     shell_quote(config_file_.string()) + " customers_sync --json 2>" +
+                                     shell_quote(errors.string()) + ")");
+  std::ifstream in(errors);
+  const std::string stderr_text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  INFO(result.output << stderr_text);
   REQUIRE(result.exit_code == 0);
-  auto start = result.output.find('{');
-  REQUIRE(start != std::string::npos);
-  return nlohmann::json::parse(result.output.substr(start));
+  return nlohmann::json::parse(result.output);
+}
+
+CommandResult VendorSyncRun::run_unchecked(const std::string& env) {
+  return run_command(env + shell_quote(backflow_binary().string()) + " run -c " + shell_quote(config_file_.string()) +
+                     " customers_sync --json");
 }
 
 nlohmann::json VendorSyncRun::status() {
-  CommandResult result = run_command(shell_quote(backflow_binary().string()) + " status -c " +
-                                     shell_quote(config_file_.string()) + " --json 2>/dev/null");
+  CommandResult result = run_command("(" + shell_quote(backflow_binary().string()) + " status -c " +
+                                     shell_quote(config_file_.string()) + " --json 2>/dev/null)");
   INFO(result.output);
   REQUIRE(result.exit_code == 0);
   return nlohmann::json::parse(result.output);

@@ -56,6 +56,8 @@ class VendorSyncRun {
   // `backflow run --json` on the sync; REQUIREs it succeeded (exit 0) and
   // returns the parsed document (run record plus "failures").
   nlohmann::json run();
+  // `backflow run` with `env` prefixed ("VAR=x "), its result unchecked.
+  CommandResult run_unchecked(const std::string& env);
   // `backflow status --json`.
   nlohmann::json status();
   const std::filesystem::path& config_file() const { return config_file_; }

@@ -72,7 +72,7 @@ void exercise(const VendorCase& vendor, CustomerModel& model) {
 
   remember_sent();
   nlohmann::json first = sync.run();
-  CHECK(first["phase"] == "Succeeded");
+  CHECK(first["phase"] == "succeeded");
   CHECK(first["counts"]["rejected"] == 0);
   require_holds_model(vendor, model, ever_sent);
   for (int round = 0; round < 2; ++round) {
@@ -212,7 +212,7 @@ TEST_CASE("backflow run to Braze: upsert leaves Braze holding the model, rejecte
   vendor.yaml.sync_destination = "mode: upsert, match_on: { field: external_id, column: id }";
   vendor.yaml.mapping = "      email: email\n      first_name: first_name\n      score: score\n";
   vendor.bad_email = "bad@reject.example";
-  vendor.vendor_message = "bad@reject.example";
+  vendor.vendor_message = "is not a valid email address";
   vendor.held = [&] { return emulator.users(); };
   vendor.key_of = [](std::int64_t id, const Customer&) { return std::to_string(id); };
   vendor.fields_of = [](std::int64_t, const Customer& c) {
@@ -259,12 +259,12 @@ TEST_CASE("backflow run to Iterable: bulkUpdate leaves Iterable holding the mode
   vendor.label = "e2e-iterable";
   vendor.yaml.destination = "    type: iterable\n    api_key: iterable-key\n    base_url: \"" + emulator.base_url() +
                             "\"\n" + fast_limits();
-  vendor.yaml.sync_destination = "mode: upsert, match_on: { field: userId, column: id }";
+  vendor.yaml.sync_destination = "mode: upsert, match_on: { field: email, column: email }";
   vendor.yaml.mapping = "      email: email\n      first_name: first_name\n      score: score\n";
   vendor.bad_email = "bad@reject.example";
-  vendor.vendor_message = "bad@reject.example";
+  vendor.vendor_message = "Iterable: email listed in";
   vendor.held = [&] { return emulator.users(); };
-  vendor.key_of = [](std::int64_t id, const Customer&) { return std::to_string(id); };
+  vendor.key_of = [](std::int64_t, const Customer& c) { return c.email; };
   vendor.fields_of = [](std::int64_t, const Customer& c) {
     return nlohmann::json{{"first_name", c.first_name}, {"score", c.score}};
   };
@@ -287,7 +287,7 @@ TEST_CASE("backflow run to Intercom: mirror leaves Intercom holding the model, r
       "      custom_attributes.score: score\n";
   vendor.mirror = true;
   vendor.bad_email = "bad@reject.example";
-  vendor.vendor_message = "bad@reject.example";
+  vendor.vendor_message = "Email address is invalid";
   vendor.held = [&] {
     Held held;
     for (const auto& [key, contact] : emulator.contacts()) {
@@ -341,4 +341,49 @@ TEST_CASE("backflow run to a PostgreSQL table: create_table, mirror leaves the t
   REQUIRE(types.size() == 2);
   CHECK(types[0][0].as_text() == "bigint");
   CHECK(types[1][0].as_text() == "bigint");
+}
+
+TEST_CASE("backflow run killed while a Salesforce Bulk job is in progress: the resumed run polls the same job",
+          "[vendor-e2e][salesforce]") {
+  SalesforceEmulator emulator;
+  emulator.set_bulk_behaviour(2);
+  auto dir = make_temp_dir("e2e-salesforce-bulk-crash-model");
+  CustomerModel model(dir, 40);
+  VendorCase vendor =
+      salesforce_case(emulator, "e2e-salesforce-bulk-crash", "    bulk_threshold: 5\n    bulk_poll_interval: 10ms\n");
+  VendorSyncRun sync(vendor.label, model, vendor.yaml);
+  // The second detail is saved once the upload is closed: die right there.
+  auto killed = sync.run_unchecked("BACKFLOW_TEST_KILL_AT=detail:2 ");
+  INFO(killed.output);
+  REQUIRE(killed.exit_code != 0);
+  CHECK(emulator.bulk_uploads() == 1);
+  nlohmann::json resumed = sync.run();
+  CHECK(resumed["phase"] == "succeeded");
+  CHECK(resumed["checkpoint"]["detail"].get<std::string>().find(";uploaded") != std::string::npos);
+  CHECK(emulator.bulk_jobs_created() == 1);
+  CHECK(emulator.bulk_uploads() == 1);
+  require_holds_model(vendor, model, {});
+}
+
+TEST_CASE("backflow run killed after a Klaviyo job was created: the resumed run polls it, never uploads twice",
+          "[vendor-e2e][klaviyo]") {
+  KlaviyoEmulator emulator("pk_klaviyo");
+  emulator.set_polls_until_complete(2);
+  auto dir = make_temp_dir("e2e-klaviyo-crash-model");
+  CustomerModel model(dir, 30);
+  VendorSyncYaml yaml;
+  yaml.destination = "    type: klaviyo\n    api_key: pk_klaviyo\n    base_url: \"" + emulator.base_url() +
+                     "\"\n    poll_interval: 10ms\n" + fast_limits();
+  yaml.sync_destination = "mode: upsert";
+  yaml.mapping = "      email: email\n      first_name: first_name\n";
+  VendorSyncRun sync("e2e-klaviyo-crash", model, yaml);
+  auto killed = sync.run_unchecked("BACKFLOW_TEST_KILL_AT=klaviyo_job:1 ");
+  INFO(killed.output);
+  REQUIRE(killed.exit_code != 0);
+  CHECK(emulator.jobs_created() == 1);
+  nlohmann::json resumed = sync.run();
+  CHECK(resumed["phase"] == "succeeded");
+  CHECK(resumed["counts"]["accepted"] == 30);
+  CHECK(emulator.jobs_created() == 1);
+  CHECK(emulator.profiles().size() == 30);
 }

@@ -10,6 +10,7 @@
 #include "destinations/salesforce/salesforce_config.h"
 #include "destinations/sql/sql_destination.h"
 #include "service/runner/id_mapped_target.h"
+#include "service/runner/kill_point.h"
 #include "service/runner/klaviyo_state_journal.h"
 #include "service/schedule/duration.h"
 
@@ -97,6 +98,7 @@ class SalesforceTarget final : public DeliveryTarget {
     bulk_callbacks.on_checkpoint = [this](const std::string& detail) {
       journal_.mutable_record().checkpoint.detail = detail;
       journal_.save();
+      kill_point("detail");
     };
     return loader.deliver(run, feed, bulk_callbacks, resuming_job ? resume_detail : std::string());
   }

@@ -30,7 +30,8 @@ class DeliveryTarget {
                                                 const destinations::DeliveryCallbacks& callbacks) = 0;
 };
 
-// What the factory reads; every reference must outlive the target.
+// What the factory reads. Only `journal` (and `db`) are kept by the target
+// and must outlive it; the rest is read during the call.
 struct DeliveryTargetContext {
   const config::Destination& account;
   const config::Sync& sync;

@@ -1,5 +1,6 @@
 #include "service/runner/klaviyo_state_journal.h"
 
+#include "service/runner/kill_point.h"
 #include "state/key_codec.h"
 
 namespace backflow::runner {
@@ -20,6 +21,7 @@ std::optional<std::string> StateKlaviyoJobJournal::find(const std::string& key) 
 
 void StateKlaviyoJobJournal::remember(const std::string& key, const std::string& job_id) {
   db_.put(entry_key(key), job_id, /*durable=*/true);
+  kill_point("klaviyo_job");
 }
 
 void StateKlaviyoJobJournal::forget(const std::string& key) {
