@@ -56,13 +56,18 @@ std::vector<DeliveryRecord> people(std::size_t count) {
   return records;
 }
 
-// One line per vendor, the shape bench/README.md's table takes.
-void report(const std::string& vendor, const DeliverySummary& summary, double reference, const std::string& limit) {
+// One line per vendor, the shape bench/README.md's table takes: records/s
+// against the reference (the limit x records per request) and requests/s
+// against the documented request rate (the budget actually spent).
+void report(const std::string& vendor, const DeliverySummary& summary, double reference, double requests_per_second,
+            const std::string& limit) {
   const double seconds = static_cast<double>(summary.elapsed.count()) / 1000.0;
   const double rate = static_cast<double>(summary.accepted) / seconds;
+  const double request_rate = static_cast<double>(summary.requests) / seconds;
   std::cout << vendor << ": " << summary.accepted << " records in " << seconds << " s = " << rate
-            << " records/s; reference " << reference << " records/s (" << limit << "); share of budget "
-            << 100.0 * rate / reference << "%; requests " << summary.requests << ", 429s " << summary.throttled << " ("
+            << " records/s; reference " << reference << " records/s (" << limit << "); share " << 100.0 * rate / reference
+            << "%; requests " << summary.requests << " = " << request_rate << "/s, " << 100.0 * request_rate / requests_per_second
+            << "% of the request budget; 429s " << summary.throttled << " ("
             << (summary.requests > 0 ? 100.0 * static_cast<double>(summary.throttled) /
                                            static_cast<double>(summary.requests)
                                      : 0.0)
@@ -81,7 +86,7 @@ TEST_CASE("bench: Braze /users/track at the documented rate limit", "[.][bench-v
   DeliveryEngine engine(module, settings);
   VectorFeed feed(records);
   auto summary = engine.deliver({"bench", "run-1", SyncMode::Upsert, 0, {}}, feed, {});
-  report("braze", summary, 1000.0 * 75.0, "3,000 req / 3 s x 75 attribute objects");
+  report("braze", summary, 1000.0 * 75.0, 1000.0, "3,000 req / 3 s x 75 attribute objects");
   CHECK(summary.accepted == count);
   CHECK(emulator.users().size() == count);
 }
@@ -96,7 +101,7 @@ TEST_CASE("bench: Iterable users/bulkUpdate at the documented rate limit", "[.][
   DeliveryEngine engine(module, settings);
   VectorFeed feed(records);
   auto summary = engine.deliver({"bench", "run-1", SyncMode::Upsert, 0, {}}, feed, {});
-  report("iterable", summary, 5.0 * 1000.0, "5 req/s x 1,000 users");
+  report("iterable", summary, 5.0 * 1000.0, 5.0, "5 req/s x 1,000 users");
   CHECK(summary.accepted == count);
   CHECK(emulator.users().size() == count);
 }
@@ -112,17 +117,19 @@ TEST_CASE("bench: Intercom contacts at the documented rate limit", "[.][bench-ve
     record.destination_id = emulator.add_contact({{"external_id", record.key}, {"email", record.fields["email"]}});
   }
   auto settings = bench_settings("intercom-bench", emulator.base_url(), "intercom-bench-token");
+  settings.max_concurrency = 16;  // one record per request: concurrency covers the latency
   IntercomDestination module(settings, {});
   DeliveryEngine engine(module, settings);
   VectorFeed feed(records);
   auto summary = engine.deliver({"bench", "run-1", SyncMode::Upsert, 0, {}}, feed, {});
-  report("intercom", summary, 166.6, "1,666 req / 10 s x 1 contact");
+  report("intercom", summary, 166.6, 166.6, "1,666 req / 10 s x 1 contact");
   CHECK(summary.accepted == count);
   CHECK(emulator.contacts().size() == count);
 }
 
-// Jobs run one after another: each costs a create, polls until the emulator
-// completes it (one poll here) and, with failures, an errors read.
+// Jobs run one after another: each costs a create and two polls (the
+// emulator answers `processing` once), so the request budget, not the
+// profile count, binds: 150 req/min / 3 requests x 10,000 = 8,333 records/s.
 TEST_CASE("bench: Klaviyo profile bulk import jobs at the documented rate limit", "[.][bench-vendors-b]") {
   const std::size_t count = record_count(100000);
   KlaviyoEmulator emulator("pk_bench");
@@ -136,7 +143,7 @@ TEST_CASE("bench: Klaviyo profile bulk import jobs at the documented rate limit"
   auto records = people(count);
   VectorFeed feed(records);
   auto summary = delivery.deliver({"bench", "run-1", SyncMode::Upsert, 0, {}}, feed, {});
-  report("klaviyo", summary, 150.0 / 60.0 * 10000.0, "150 req / min x 10,000 profiles per job");
+  report("klaviyo", summary, 150.0 / 60.0 * 10000.0, 2.5, "150 req / min x 10,000 profiles per job");
   CHECK(summary.accepted == count);
   CHECK(emulator.profiles().size() == count);
 }
