@@ -41,6 +41,7 @@ struct VendorCase {
   std::function<std::string(std::int64_t, const Customer&)> key_of;           // a model row's vendor key
   std::function<nlohmann::json(std::int64_t, const Customer&)> fields_of;    // what the vendor holds for it
   std::function<void()> before_reject;  // e.g. a constraint that makes bad_email fail
+  std::function<void()> faults;         // transient failures injected before the second round
 };
 
 void require_holds_model(const VendorCase& vendor, CustomerModel& model, const std::set<std::string>& ever_sent) {
@@ -76,6 +77,7 @@ void exercise(const VendorCase& vendor, CustomerModel& model) {
   CHECK(first["counts"]["rejected"] == 0);
   require_holds_model(vendor, model, ever_sent);
   for (int round = 0; round < 2; ++round) {
+    if (round == 1 && vendor.faults) vendor.faults();  // retried inside the run: nothing lost
     model.random_changes(random);
     remember_sent();
     nlohmann::json changed = sync.run();
@@ -218,6 +220,7 @@ TEST_CASE("backflow run to Braze: upsert leaves Braze holding the model, rejecte
   vendor.fields_of = [](std::int64_t, const Customer& c) {
     return nlohmann::json{{"email", c.email}, {"first_name", c.first_name}, {"score", c.score}};
   };
+  vendor.faults = [&] { emulator.fail_next(2, 503); };
   exercise(vendor, model);
 }
 
@@ -245,6 +248,7 @@ TEST_CASE("backflow run to Klaviyo: bulk import jobs leave Klaviyo holding the m
                           {"first_name", c.first_name},
                           {"properties", {{"score", c.score}}}};
   };
+  vendor.faults = [&] { emulator.fail_next(2, 503); };
   exercise(vendor, model);
   CHECK(emulator.list_members("L1").size() >= model.rows().size());
 }
@@ -268,6 +272,7 @@ TEST_CASE("backflow run to Iterable: bulkUpdate leaves Iterable holding the mode
   vendor.fields_of = [](std::int64_t, const Customer& c) {
     return nlohmann::json{{"first_name", c.first_name}, {"score", c.score}};
   };
+  vendor.faults = [&] { emulator.fail_next(2, 503); };
   exercise(vendor, model);
 }
 
@@ -301,6 +306,7 @@ TEST_CASE("backflow run to Intercom: mirror leaves Intercom holding the model, r
   vendor.fields_of = [](std::int64_t, const Customer& c) {
     return nlohmann::json{{"email", c.email}, {"name", c.first_name}, {"score", c.score}};
   };
+  vendor.faults = [&] { emulator.fail_next(2, 503); };
   exercise(vendor, model);
 }
 
