@@ -245,7 +245,10 @@ std::unique_ptr<DeliveryTarget> make_delivery_target(const DeliveryTargetContext
     require_mode(account, sync, module->supported_modes());
     target = std::make_unique<EngineTarget>(settings, std::move(module));
   }
-  if (context.db == nullptr) return target;
+  // Only these address records by the vendor's id; the others would pay a
+  // state lookup per record for nothing.
+  const bool uses_vendor_ids = account.type == "hubspot" || account.type == "salesforce" || account.type == "intercom";
+  if (context.db == nullptr || !uses_vendor_ids) return target;
   return std::make_unique<IdMappedTarget>(std::move(target), *context.db, sync.name);
 }
 
