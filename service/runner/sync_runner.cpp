@@ -20,6 +20,7 @@
 #include "service/runner/change_feed.h"
 #include "service/runner/change_translator.h"
 #include "service/runner/counting_row_source.h"
+#include "service/runner/delivery_target.h"
 #include "service/runner/failure_ledger.h"
 #include "service/runner/guard_check.h"
 #include "service/runner/kill_point.h"
@@ -209,13 +210,7 @@ class RunExecution {
     } catch (const mappers::MappingError& e) {
       throw RunFailure("mapping of sync '" + sync_.name + "': " + e.what());
     }
-    settings_ = destinations::settings_from_config(destination_);
-    module_ = destinations::make_module(settings_, destination_, sync_.destination);
-    const auto modes = module_->supported_modes();
-    if (std::find(modes.begin(), modes.end(), destinations::to_delivery_mode(sync_.destination.mode)) == modes.end()) {
-      throw RunFailure("destination '" + destination_.name + "' (" + destination_.type + ") does not support mode " +
-                       std::string(config::to_string(sync_.destination.mode)));
-    }
+    target_ = make_delivery_target(DeliveryTargetContext{destination_, sync_, columns, db_, journal_});
   }
 
   void snapshot() {
@@ -371,7 +366,6 @@ class RunExecution {
           if (!append_mode()) in_flight[sent.key] = InFlight{change.key.values, op_name(change.op)};
         });
 
-    destinations::DeliveryEngine engine(*module_, settings_);
     destinations::DeliveryRun run{sync_.name, record.id, destinations::to_delivery_mode(sync_.destination.mode),
                                   record.checkpoint.batches_acked, request_.stop};
     std::uint64_t max_batch = record.checkpoint.batches_acked;
@@ -413,7 +407,7 @@ class RunExecution {
       kill_point("ack");
     };
     try {
-      report.throttled = engine.deliver(run, feed, callbacks).throttled;
+      report.throttled = target_->deliver(run, feed, callbacks).throttled;
     } catch (const destinations::DestinationAuthError& e) {
       throw RunFailure(std::string("destination '") + destination_.name + "' refused the credentials (HTTP " +
                        std::to_string(e.http_status()) + "): " + e.what() +
@@ -468,8 +462,7 @@ class RunExecution {
   diff::DiffSpec spec_;
   std::vector<std::size_t> key_indexes_, mapped_indexes_;
   std::optional<mappers::CompiledMapping> mapping_;
-  destinations::DestinationSettings settings_;
-  std::unique_ptr<destinations::DestinationModule> module_;
+  std::unique_ptr<DeliveryTarget> target_;
   std::optional<ScratchDir> scratch_;
   std::shared_ptr<diff::local::SnapshotStore> snapshots_;
   std::optional<diff::local::LocalDiffEngine> local_;
