@@ -43,6 +43,17 @@ std::unique_ptr<StateDb> StateDb::open(const std::filesystem::path& dir) {
   return std::unique_ptr<StateDb>(new StateDb(dir, std::move(db)));
 }
 
+void StateDb::announce_api(const std::string& api_url) {
+  std::ofstream(dir_ / "OWNER", std::ios::trunc) << "pid " << ::getpid() << ", api=" << api_url << "\n";
+}
+
+std::optional<std::string> StateDb::announced_api(const std::filesystem::path& dir) {
+  const std::string owner = read_owner(dir);
+  const std::size_t at = owner.find("api=");
+  if (at == std::string::npos) return std::nullopt;
+  return owner.substr(at + 4);
+}
+
 StateDb::StateDb(std::filesystem::path dir, std::unique_ptr<rocksdb::DB> db)
     : dir_(std::move(dir)), db_(std::move(db)) {}
 

@@ -40,6 +40,13 @@ class StateDb {
 
   const std::filesystem::path& dir() const { return dir_; }
 
+  // Adds `api_url` to the holder's line in dir/OWNER ("pid N, api=URL"), so
+  // that a second process is told where the holding service answers, and
+  // `backflow run` can send its run there.
+  void announce_api(const std::string& api_url);
+  // The API URL the holder of the database in `dir` announced, if any.
+  static std::optional<std::string> announced_api(const std::filesystem::path& dir);
+
  private:
   StateDb(std::filesystem::path dir, std::unique_ptr<rocksdb::DB> db);
   std::filesystem::path dir_;

@@ -149,3 +149,43 @@ TEST_CASE("serve runner: SIGTERM in the middle of a run exits 0 and the restarte
   CHECK(serve.wait_exit(15s) == 0);
   receiver.signal(SIGTERM);
 }
+
+TEST_CASE("serve runner: backflow run goes through the service that holds the state", "[serve][process][serve_runner]") {
+  auto dir = make_temp_dir("serve-runner-cli");
+  const std::size_t customers = sample_customers(dir);
+  int receiver_port = free_tcp_port();
+  ChildProcess receiver = start_receiver(dir, receiver_port);
+  int port = free_tcp_port();
+  std::string base = "http://127.0.0.1:" + std::to_string(port);
+  auto config = embedded_config(dir, port, receiver_port);
+  ChildProcess serve({backflow_binary().string(), "serve", "-c", config.string()}, dir / "serve.log");
+  REQUIRE(wait_for_http_ok(base + "/healthz", 10s));
+
+  const std::string run = shell_quote(backflow_binary().string()) + " run -c " + shell_quote(config.string()) + " ";
+  auto through = run_command(run + "customers_to_crm");
+  INFO(through.output);
+  CHECK(through.exit_code == 0);
+  CHECK(through.output.find("running customers_to_crm through its API at " + base) != std::string::npos);
+  CHECK(through.output.find("succeeded") != std::string::npos);
+  CHECK(received_customers(dir / "received.json") == customers);
+  auto runs = http_request("GET", base + "/api/v1/syncs/customers_to_crm/runs").json();
+  REQUIRE(runs["runs"].size() == 1);
+  CHECK(runs["runs"][0]["trigger"] == "api");
+
+  auto json = run_command(run + "customers_to_crm --json");
+  INFO(json.output);
+  CHECK(json.exit_code == 0);
+  auto document = nlohmann::json::parse(json.output.substr(json.output.find('{')), nullptr, false);
+  REQUIRE_FALSE(document.is_discarded());
+  CHECK(document["phase"] == "succeeded");
+  CHECK(document["counts"]["added"] == 0);  // nothing changed since the first run
+
+  auto dry = run_command(run + "customers_to_crm --dry-run");
+  CHECK(dry.exit_code == 1);
+  CHECK(dry.output.find("a dry run cannot go through the service") != std::string::npos);
+  CHECK(dry.output.find("api=" + base) != std::string::npos);
+
+  serve.signal(SIGTERM);
+  CHECK(serve.wait_exit(15s) == 0);
+  receiver.signal(SIGTERM);
+}

@@ -13,6 +13,7 @@
 
 #include "service/commands/commands.h"
 #include "service/commands/run_output.h"
+#include "service/commands/service_client.h"
 #include "service/config/config_loader.h"
 #include "service/runner/sync_runner.h"
 #include "state/state_db.h"
@@ -92,6 +93,69 @@ int exit_code(state::RunPhase phase) {
   }
 }
 
+void print_json_report(const runner::RunReport& report, std::ostream& out) {
+  // The run record, plus its first failed records with the destination's reason.
+  nlohmann::json document = state::to_json(report.record);
+  document["failures"] = nlohmann::json::array();
+  for (const state::RecordResult& r : report.failures) {
+    document["failures"].push_back(
+        {{"key", r.key}, {"op", r.op}, {"status", r.status}, {"http_status", r.http_status}, {"message", r.message}});
+  }
+  out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+// The state is held by `backflow serve`: the run goes through its API (a
+// trigger, then the run followed until it ends), with the same output and
+// exit code as a run in this process. SIGINT/SIGTERM cancel it.
+int run_through_service(const std::string& api_url, const config::Config& config, const runner::RunRequest& request,
+                        bool json, std::ostream& out, std::ostream& err) {
+  ServiceClient service(api_url, config.server.auth_token);
+  if (!json) out << "backflow serve holds the state: running " << request.sync << " through its API at " << api_url << "\n";
+  const std::string body = nlohmann::json({{"full_resync", request.full_resync}, {"force", request.force}}).dump();
+  const std::string run_id =
+      service.call("POST", "/api/v1/syncs/" + request.sync + "/trigger", body).at("run_id").get<std::string>();
+  std::stop_source stop;
+  InterruptWatch interrupts(stop);
+  ProgressLine progress(!json && ::isatty(STDERR_FILENO) != 0);
+  bool cancel_sent = false;
+  for (;;) {
+    const nlohmann::json run = service.call("GET", "/api/v1/runs/" + run_id);
+    state::RunRecord record = state::run_from_json(run);
+    if (state::is_terminal(record.phase)) {
+      runner::RunReport report;
+      report.record = std::move(record);
+      for (const char* status : {"rejected", "undelivered", "dead", "invalid"}) {
+        const nlohmann::json page =
+            service.call("GET", "/api/v1/runs/" + run_id + "/records?status=" + status + "&limit=" +
+                                    std::to_string(request.sample_limit));
+        for (const auto& item : page.value("records", nlohmann::json::array())) {
+          if (report.failures.size() >= request.sample_limit) break;
+          state::RecordResult result;
+          result.key = item.value("key", "");
+          result.op = item.value("op", "");
+          result.status = item.value("status", "");
+          result.http_status = item.value("http_status", 0);
+          result.message = item.value("message", "");
+          report.failures.push_back(std::move(result));
+        }
+      }
+      if (json) {
+        print_json_report(report, out);
+      } else {
+        print_run_report(report, out);
+      }
+      return exit_code(report.record.phase);
+    }
+    progress.update(runner::RunProgress{record.phase, record.counts.rows_read, record.counts.sent});
+    if (stop.stop_requested() && !cancel_sent) {
+      service.call("POST", "/api/v1/runs/" + run_id + "/cancel");
+      cancel_sent = true;
+      err << "backflow run: asked the service to cancel " << run_id << "\n";
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+}
+
 }  // namespace
 
 int command_run(const Args& args, std::ostream& out, std::ostream& err) {
@@ -130,14 +194,7 @@ int command_run(const Args& args, std::ostream& out, std::ostream& err) {
     runner::RunReport report = sync_runner.run(request);
     request.on_progress = nullptr;
     if (json) {
-      // The run record, plus its first failed records with the destination's reason.
-      nlohmann::json document = state::to_json(report.record);
-      document["failures"] = nlohmann::json::array();
-      for (const state::RecordResult& r : report.failures) {
-        document["failures"].push_back(
-            {{"key", r.key}, {"op", r.op}, {"status", r.status}, {"http_status", r.http_status}, {"message", r.message}});
-      }
-      out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      print_json_report(report, out);
     } else {
       print_run_report(report, out);
     }
@@ -146,8 +203,17 @@ int command_run(const Args& args, std::ostream& out, std::ostream& err) {
     err << "backflow run: " << e.what() << "\n";
     return kExitFailed;
   } catch (const state::StateError& e) {
-    err << "backflow run: " << e.what() << "\n";
-    return kExitFailed;
+    const auto api_url = state::StateDb::announced_api(state_dir / "state");
+    if (!api_url || request.dry_run) {
+      err << "backflow run: " << e.what() << (api_url ? " (a dry run cannot go through the service)" : "") << "\n";
+      return kExitFailed;
+    }
+    try {
+      return run_through_service(*api_url, config, request, json, out, err);
+    } catch (const std::exception& service_error) {
+      err << "backflow run: sync '" << sync_name << "': " << service_error.what() << "\n";
+      return kExitFailed;
+    }
   } catch (const std::exception& e) {
     err << "backflow run: sync '" << sync_name << "': " << e.what() << "\n";
     return kExitFailed;

@@ -37,6 +37,7 @@ ServeService::ServeService(std::shared_ptr<const config::Config> config, ServeOp
   api_options.auth_token = config->server.auth_token;
   api_ = std::make_unique<api::ApiServer>(api_options, *controller_, *runs_, *records_, registry_);
 
+  db_->announce_api(api_->base_url());
   scheduler_->start();
   controller_->set_ready(true);
   spdlog::info("serving: api={} syncs={} shard={} workers={} state_dir={}", api_->base_url(),
