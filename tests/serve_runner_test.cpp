@@ -4,6 +4,7 @@
 // loses nothing (the next service resumes the run under the same id).
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "service/scheduler/clock.h"
@@ -101,6 +102,16 @@ TEST_CASE("serve with the runner: a triggered run delivers the model and throttl
   CHECK(metric_value(metrics, R"(backflow_rate_limit_waits_total{destination="throttled_hook"})") >= 1);
   CHECK(metric_value(metrics, R"(backflow_runs_total{sync="people_sync",status="succeeded"})") == 1);
   CHECK(metric_value(metrics, R"(backflow_rows_read_total{sync="people_sync"})") == 60);
+
+  // The run's exchanges are in the destination's request log, the 429s too.
+  auto log = http_request("GET", served.base + "/api/v1/destinations/throttled_hook/requests").json();
+  std::map<long, int> by_status;
+  for (const auto& exchange : log["requests"]) {
+    CHECK(exchange["sync"] == "people_sync");
+    ++by_status[exchange["status"].get<long>()];
+  }
+  CHECK(by_status[429] == 2);
+  CHECK(by_status[200] >= 6);  // 60 records in batches of 10
 }
 
 TEST_CASE("serve with the runner: a shutdown mid-delivery loses nothing and the next start resumes the run",
