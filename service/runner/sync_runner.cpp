@@ -230,8 +230,13 @@ class RunExecution {
   bool reopen_pending() {
     const state::RunCounts& c = journal_.record().counts;
     diff::DiffCounts counts{c.rows_read, c.added, c.changed, c.removed, c.invalid};
-    open_snapshot_store();
-    pending_ = local_->resume(spec_, counts);
+    if (local_engine()) {
+      open_snapshot_store();
+      pending_ = local_->resume(spec_, counts);
+    } else {
+      diff::warehouse::WarehouseDiffEngine engine(*connection_, dialect_, warehouse_.bookkeeping_schema);
+      pending_ = engine.resume(spec_, counts);
+    }
     if (pending_) return true;
     if (journal_.record().phase == RunPhase::Commit) {
       // The commit point was reached before the process died.
@@ -433,8 +438,10 @@ class RunExecution {
   std::atomic<std::uint64_t> rows_read_{0};
 };
 
+// Both diff engines keep an interrupted run's diff (and its change order)
+// until the run commits; append runs have no diff to resume from.
 bool resumable(const config::Sync& sync, const state::RunRecord& run) {
-  if (sync.diff.engine != config::DiffEngine::local || sync.destination.mode == config::SyncMode::append) return false;
+  if (sync.destination.mode == config::SyncMode::append) return false;
   return run.phase == RunPhase::Guard || run.phase == RunPhase::Deliver || run.phase == RunPhase::Commit;
 }
 
