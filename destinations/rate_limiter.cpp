@@ -35,14 +35,23 @@ void RateLimiter::refill(Clock::time_point now) {
 RateLimiter::Clock::duration RateLimiter::try_acquire() {
   std::lock_guard lock(mutex_);
   auto now = Clock::now();
-  if (now < paused_until_) return paused_until_ - now;
+  auto must_wait = [this] {
+    if (!waiting_) ++stats_.waits;
+    waiting_ = true;
+  };
+  if (now < paused_until_) {
+    must_wait();
+    return paused_until_ - now;
+  }
   if (configured_rate_ == 0) return Clock::duration::zero();
   if (last_refill_ < paused_until_) last_refill_ = paused_until_;
   refill(now);
   if (tokens_ >= 1.0) {
     tokens_ -= 1.0;
+    waiting_ = false;
     return Clock::duration::zero();
   }
+  must_wait();
   std::chrono::duration<double> wait((1.0 - tokens_) / rate_);
   return std::max<Clock::duration>(std::chrono::duration_cast<Clock::duration>(wait),
                                    std::chrono::microseconds(100));
@@ -57,6 +66,7 @@ void RateLimiter::on_success() {
 
 void RateLimiter::on_throttled() {
   std::lock_guard lock(mutex_);
+  ++stats_.throttled;
   if (configured_rate_ == 0) return;
   refill(Clock::now());
   rate_ = std::max(configured_rate_ * kMinimumShare, rate_ / 2);
@@ -89,6 +99,11 @@ double RateLimiter::current_rate_per_second() const {
   return rate_;
 }
 
+RateLimiterStats RateLimiter::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
 RateLimiterRegistry& RateLimiterRegistry::global() {
   static RateLimiterRegistry registry;
   return registry;
@@ -104,6 +119,14 @@ std::shared_ptr<RateLimiter> RateLimiterRegistry::for_destination(const std::str
     limiter->tighten_to(limit);
   }
   return limiter;
+}
+
+std::vector<std::pair<std::string, RateLimiterStats>> RateLimiterRegistry::stats() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::string, RateLimiterStats>> all;
+  all.reserve(limiters_.size());
+  for (const auto& [name, limiter] : limiters_) all.emplace_back(name, limiter->stats());
+  return all;
 }
 
 }  // namespace backflow::destinations

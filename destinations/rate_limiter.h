@@ -15,14 +15,23 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "destinations/destination_settings.h"
 
 namespace backflow::destinations {
+
+// What a limiter has done since the process started, for /metrics.
+struct RateLimiterStats {
+  std::uint64_t waits = 0;      // times a request found no token and had to wait
+  std::uint64_t throttled = 0;  // rate-limit answers reported by on_throttled()
+};
 
 class RateLimiter {
  public:
@@ -44,6 +53,7 @@ class RateLimiter {
 
   bool unlimited() const;
   double current_rate_per_second() const;
+  RateLimiterStats stats() const;
 
  private:
   void refill(Clock::time_point now);
@@ -54,6 +64,10 @@ class RateLimiter {
   double tokens_ = 1.0;
   Clock::time_point last_refill_;
   Clock::time_point paused_until_{};
+  RateLimiterStats stats_;
+  // A caller was told to wait and has not got a token since: its repeated
+  // polls count as one wait.
+  bool waiting_ = false;
 };
 
 // One RateLimiter per destination account name, for the whole process.
@@ -66,8 +80,11 @@ class RateLimiterRegistry {
   // a stricter limit tightens it.
   std::shared_ptr<RateLimiter> for_destination(const std::string& name, RateLimit limit);
 
+  // Every limiter's stats by destination name.
+  std::vector<std::pair<std::string, RateLimiterStats>> stats() const;
+
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<RateLimiter>> limiters_;
 };
 

@@ -20,6 +20,11 @@ class PendingSnapshot {
  public:
   virtual ~PendingSnapshot() = default;
 
+  // Keeps the current snapshot when this object is destroyed uncommitted, so
+  // an interrupted run can resume it later. Engines that cannot resume
+  // ignore it (their snapshot is discarded as usual).
+  virtual void keep_for_resume() noexcept {}
+
   virtual const DiffCounts& counts() const = 0;
   virtual const std::vector<InvalidRow>& invalid_sample() const = 0;
 

@@ -39,7 +39,7 @@ echo "webhook receiver on $BACKFLOW_DEMO_WEBHOOK_URL (pid $receiver_pid)"
 echo
 
 # The state (runs, snapshots, failed records) goes to $demo_dir/backflow-state.
-backflow() { (cd "$demo_dir" && "$bin" "$@"); }
+backflow() { (cd "$demo_dir" && exec "$bin" "$@"); }
 
 echo "== backflow validate -c $config --check-sources"
 backflow validate -c "$config" --check-sources
@@ -82,3 +82,43 @@ backflow status -c "$config"
 echo
 echo "the receiver holds $(received customer_id) customers and $(received account_id) accounts; customer 1 now:"
 grep -A 14 '"{\\"customer_id\\":1}"' "$demo_dir/received.json" | sed -n '1,14p'
+echo
+
+# The service over the same state: the dashboard shows the runs above and can
+# trigger more. On a terminal it stays up until Ctrl-C; otherwise (CI, a pipe)
+# it is checked and stopped.
+serve_port=8080
+if (exec 3<>/dev/tcp/127.0.0.1/$serve_port) 2>/dev/null; then
+  for candidate in $(seq 18200 18299); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then serve_port=$candidate; break; fi
+  done
+fi
+dashboard="http://127.0.0.1:$serve_port/"
+echo "== backflow serve -c $config --listen 127.0.0.1:$serve_port"
+if [[ -t 0 && -t 1 ]]; then
+  echo "dashboard: $dashboard (Ctrl-C to stop)"
+  backflow serve -c "$config" --listen "127.0.0.1:$serve_port" || true
+else
+  (cd "$demo_dir" && exec "$bin" serve -c "$config" --listen "127.0.0.1:$serve_port") >"$demo_dir/serve.log" 2>&1 &
+  serve_pid=$!
+  trap 'kill "$serve_pid" "$receiver_pid" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+  up=""
+  for _ in $(seq 100); do
+    if curl -fsS "${dashboard}healthz" >/dev/null 2>&1; then up=1; break; fi
+    sleep 0.1
+  done
+  [[ -n "$up" ]] || { echo "backflow serve did not come up; its log:" >&2; cat "$demo_dir/serve.log" >&2; exit 1; }
+  curl -fsS "$dashboard" | grep -q "<title>" || { echo "the dashboard page did not load from $dashboard" >&2; exit 1; }
+  echo "dashboard was up at $dashboard; the API's view of the syncs:"
+  curl -fsS "${dashboard}api/v1/syncs" | python3 -c '
+import datetime, json, sys
+for sync in json.load(sys.stdin)["syncs"]:
+    last = sync.get("last_run") or {}
+    next_ms = sync.get("next_run_at_ms")
+    next_run = datetime.datetime.utcfromtimestamp(next_ms / 1000).strftime("%H:%M:%S UTC") if next_ms else "-"
+    print("  %-18s %-8s last run %-10s next run %s" % (sync["name"], sync["health"], last.get("phase", "-"), next_run))
+'
+  kill -TERM "$serve_pid"
+  wait "$serve_pid" || { echo "backflow serve did not stop cleanly; its log is $demo_dir/serve.log" >&2; exit 1; }
+  echo "(not on a terminal: the service was stopped; run 'cd $demo_dir && $bin serve -c $config' to keep it up)"
+fi

@@ -30,7 +30,7 @@ const std::vector<Command>& commands() {
        "run one sync in the foreground", command_run, {"--full-resync", "--dry-run", "--force", "--json"}},
       {"status", "status -c FILE [SYNC] [--json]", "show the state and last runs of syncs", command_status,
        {"--json"}},
-      {"receive", "receive [--listen HOST:PORT] [--secret S] [--store FILE]",
+      {"receive", "receive [--listen HOST:PORT] [--secret S] [--store FILE] [--require FIELD,...]",
        "a webhook receiver that holds what a webhook destination sends (for demos and tests)",
        command_receive, {}},
       {"serve", "serve -c FILE [--shard i/n] [--listen HOST:PORT]",

@@ -4,12 +4,34 @@
 
 #include <cpprest/http_listener.h>
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 
 #include "mappers/digest.h"
 
 namespace backflow {
+
+namespace {
+
+// The first of `required` that `record` (an upsert) lacks or holds as null or "".
+std::optional<std::string> missing_required_field(const nlohmann::json& record,
+                                                  const std::vector<std::string>& required) {
+  for (const std::string& path : required) {
+    const nlohmann::json* value = record.contains("fields") ? &record["fields"] : nullptr;
+    std::size_t start = 0;
+    while (value != nullptr && start <= path.size()) {
+      const std::size_t dot = std::min(path.find('.', start), path.size());
+      const std::string part = path.substr(start, dot - start);
+      value = value->is_object() && value->contains(part) ? &(*value)[part] : nullptr;
+      start = dot + 1;
+    }
+    if (value == nullptr || value->is_null() || (value->is_string() && value->get<std::string>().empty())) return path;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 struct WebhookReceiver::Listener {
   web::http::experimental::listener::http_listener listener;
@@ -87,6 +109,8 @@ std::pair<int, nlohmann::json> WebhookReceiver::handle(const std::string& body, 
     } else if (record["op"] == "delete") {
       records_.erase(record["key"].dump());
       ++stats_.deletes;
+    } else if (auto missing = missing_required_field(record, options_.required_fields)) {
+      errors.push_back({{"index", index}, {"message", "field '" + *missing + "' is required"}});
     } else {
       nlohmann::json& held = records_[record["key"].dump()];
       if (!held.is_object()) held = nlohmann::json::object();

@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +26,11 @@ class WebhookReceiver {
     std::string listen = "127.0.0.1:8099";  // host:port (port 0 is not supported by the listener)
     std::string secret;                      // empty: signatures are not checked
     std::optional<std::filesystem::path> store_file;  // rewritten (atomically) after every batch
+    // Field paths ("email", "company.domain") an upsert must carry with a
+    // non-null, non-empty value; a record without one is rejected with a
+    // per-record error naming the field, as a CRM with required properties
+    // would, and is not held.
+    std::vector<std::string> required_fields;
   };
 
   struct Stats {

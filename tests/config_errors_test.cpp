@@ -445,3 +445,20 @@ TEST_CASE("bad config: nesting too deep for the parser", "[config][config-errors
   CHECK(formatted(result.diagnostics, "deep.yaml") ==
         std::vector<std::string>{"deep.yaml:2:2004: error: YAML nesting is deeper than 500 levels"});
 }
+
+TEST_CASE("bad config: klaviyo and sql values: vendor limits, revision, identifiers, table, connection, columns",
+          "[config][config-errors][klaviyo][sql]") {
+  CHECK(errors_of("klaviyo_sql_values.yaml") ==
+        std::vector<std::string>{
+            "klaviyo_sql_values.yaml:8:15: error: destinations.kl.revision: expected a Klaviyo API revision date such as \"2025-01-15\", found 'latest'",
+            "klaviyo_sql_values.yaml:9:17: error: destinations.kl.batch_size: expected a whole number from 1 to 10000, found 20000 (Klaviyo imports at most 10,000 profiles per job)",
+            "klaviyo_sql_values.yaml:10:5: error: destinations.kl.poll_intervall: unknown key 'poll_intervall' (valid keys: type, base_url, rate_limit, max_concurrency, retry, timeout, api_key, revision, batch_size, max_bytes, poll_interval, max_job_wait) (did you mean 'poll_interval'?)",
+            "klaviyo_sql_values.yaml:13:17: error: destinations.db.connection: expected an ODBC connection string such as \"Driver={PostgreSQL Unicode};Server=...;Database=...\" or \"DSN=name\" (no '=' found)",
+            "klaviyo_sql_values.yaml:14:17: error: destinations.db.batch_size: expected a whole number from 1 to 100000, found 0 (rows per transaction)",
+            "klaviyo_sql_values.yaml:19:5: error: destinations.good_db.poll_interval: unknown key 'poll_interval' (valid keys: type, base_url, rate_limit, max_concurrency, retry, timeout, connection, dialect, create_table, batch_size)",
+            "klaviyo_sql_values.yaml:23:54: error: syncs.to_klaviyo.destination.match_on.field: klaviyo identifies records by one of email, phone_number, external_id, found 'emial' (did you mean 'email'?)",
+            "klaviyo_sql_values.yaml:27:51: error: syncs.to_sql.destination.table: expected a table name such as \"scores\" or \"public.scores\" (letters, digits, _ and $; at most catalog.schema.table), found 'public.my table'",
+            "klaviyo_sql_values.yaml:27:80: error: syncs.to_sql.destination.match_on: a sql destination matches rows on the sync's source.primary_key columns; remove match_on",
+            "klaviyo_sql_values.yaml:30:7: error: syncs.to_sql.mapping.address.city: a sql destination writes one column per mapped field; 'address.city' is a nested path (use a column name without dots)",
+        });
+}

@@ -15,6 +15,12 @@ ModelReceiver::ModelReceiver() : server_([this](const ReceivedRequest& request) 
 ServerReply ModelReceiver::handle(const ReceivedRequest& request) {
   std::lock_guard lock(mutex_);
   if (auth_failure_) return ServerReply::json(401, R"({"error":"bad token"})");
+  if (throttle_left_ > 0) {
+    --throttle_left_;
+    ServerReply reply = ServerReply::json(429, R"({"error":"slow down"})");
+    reply.headers.emplace_back("Retry-After", "1");
+    return reply;
+  }
   nlohmann::json body = nlohmann::json::parse(request.body);
   bodies_.push_back(body);
   const std::string idempotency = request.header("idempotency-key");
@@ -42,7 +48,19 @@ ServerReply ModelReceiver::handle(const ReceivedRequest& request) {
     if (!held.is_object()) held = nlohmann::json::object();
     if (record.contains("fields")) held.update(record["fields"]);
   }
-  return ServerReply::json(200, nlohmann::json({{"errors", errors}}).dump());
+  ServerReply reply = ServerReply::json(200, nlohmann::json({{"errors", errors}}).dump());
+  reply.delay = delay_;
+  return reply;
+}
+
+void ModelReceiver::throttle_next(std::uint64_t requests) {
+  std::lock_guard lock(mutex_);
+  throttle_left_ = requests;
+}
+
+void ModelReceiver::set_delay(std::chrono::milliseconds delay) {
+  std::lock_guard lock(mutex_);
+  delay_ = delay;
 }
 
 std::map<std::string, nlohmann::json> ModelReceiver::records() const {
@@ -135,11 +153,11 @@ RunnerHarness::RunnerHarness(const std::string& label, const std::string& connec
       << "state_dir: " << (dir_ / "state").string() << "\n"
       << "warehouses:\n  model:\n    connection: " << nlohmann::json(connection).dump() << "\n    dialect: " << dialect
       << "\n    bookkeeping_schema: backflow_test\n"
-      << "destinations:\n  hook:\n    type: webhook\n    url: \"" << url << "\"\n    batch_size: " << s.batch_size
-      << "\n    max_concurrency: 1\n    retry: { max_attempts: " << s.delivery_attempts
+      << "destinations:\n  " << s.destination << ":\n    type: webhook\n    url: \"" << url << "\"\n    batch_size: " << s.batch_size
+      << "\n    max_concurrency: " << s.max_concurrency << "\n    retry: { max_attempts: " << s.delivery_attempts
       << ", base_delay: 10ms, max_delay: 20ms }\n"
       << "syncs:\n  people_sync:\n    source: { warehouse: model, " << s.source << ", primary_key: id }\n"
-      << "    destination: { name: hook, mode: " << s.mode << (s.mode == "upsert" || s.mode == "update" ? ", on_delete: " + s.on_delete : "")
+      << "    destination: { name: " << s.destination << ", mode: " << s.mode << (s.mode == "upsert" || s.mode == "update" ? ", on_delete: " + s.on_delete : "")
       << " }\n"
       << "    mapping:\n      name: name\n      score: score\n"
       << "    diff: { engine: " << s.engine << ", send: " << s.send << " }\n"

@@ -4,6 +4,7 @@
 // in-process (SyncRunner) or through the real `backflow run` binary.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -35,6 +36,10 @@ class ModelReceiver {
   std::map<std::string, nlohmann::json> records() const;
   void set_rejected(std::set<std::string> key_texts);  // key JSON text, e.g. {"id":7}
   void set_auth_failure(bool on);
+  // The next `requests` requests get 429 with `Retry-After: 1`, unprocessed.
+  void throttle_next(std::uint64_t requests);
+  // Every answer waits `delay` (a slow destination: a run stays in delivery).
+  void set_delay(std::chrono::milliseconds delay);
   // Records received, and records whose key had already been received in
   // the same run (a resent in-flight batch after a crash).
   std::uint64_t records_received() const;
@@ -58,6 +63,8 @@ class ModelReceiver {
   std::set<std::string> seen_payloads_;
   std::vector<nlohmann::json> bodies_;
   bool auth_failure_ = false;
+  std::uint64_t throttle_left_ = 0;
+  std::chrono::milliseconds delay_{0};
   std::uint64_t received_ = 0, repeated_ = 0, deletes_ = 0, resent_ = 0;
   HttpTestServer server_;
 };
@@ -92,6 +99,8 @@ struct SyncSettings {
   std::uint32_t max_attempts = 3;
   std::uint32_t batch_size = 10;
   std::uint32_t delivery_attempts = 2;
+  std::string destination = "hook";  // its name: rate limiters are per name, process-wide
+  std::uint32_t max_concurrency = 1;
 };
 
 // A config in its own directory (state_dir inside it) syncing `people` to a

@@ -157,6 +157,65 @@ TEST_CASE("runs use at most the configured number of workers", "[scheduler]") {
   CHECK(f.executor.max_concurrent() == 2);
 }
 
+TEST_CASE("an every schedule counts its interval from the sync's last run, whatever started it",
+          "[scheduler][restart]") {
+  SchedulerFixture f(utc(2026, 5, 4, 10, 0));
+  // `backflow run` ran the sync by hand 3 minutes before the service starts.
+  auto manual = f.runs->create("often", state::RunTrigger::Manual, false, false,
+                               scheduler::to_unix_ms(utc(2026, 5, 4, 9, 57)));
+  manual.phase = RunPhase::Succeeded;
+  manual.ended_at_ms = manual.started_at_ms + 1000;
+  f.runs->save(manual);
+
+  f.start(config_with_syncs({{"often", "{ every: 10m }"}, {"fresh", "{ every: 10m }"}}));
+  CHECK(runs_of(f, "often") == 0);
+  CHECK(runs_of(f, "fresh") == 1);  // never run: at once
+  CHECK(*f.scheduler().find("often")->next_due == utc(2026, 5, 4, 10, 7));
+  f.advance(6min);
+  CHECK(runs_of(f, "often") == 0);
+  f.advance(1min);
+  CHECK(runs_of(f, "often") == 1);
+}
+
+namespace {
+
+// Records what the scheduler reports when runs start.
+class StartRecorder : public scheduler::SchedulerObserver {
+ public:
+  void run_finished(const state::RunRecord&) override {}
+  void syncs_checked(scheduler::TimePoint, const std::vector<scheduler::SyncActivity>&) override {}
+  void queue_depth_changed(std::size_t) override {}
+  void run_started(const state::RunRecord& run, std::optional<std::chrono::milliseconds> delay) override {
+    std::lock_guard lock(mutex);
+    starts.emplace_back(run.sync, delay);
+  }
+  std::mutex mutex;
+  std::vector<std::pair<std::string, std::optional<std::chrono::milliseconds>>> starts;
+};
+
+}  // namespace
+
+TEST_CASE("a scheduled run reports its scheduling delay and a triggered one none", "[scheduler]") {
+  SchedulerFixture f(utc(2026, 5, 4, 10, 0));
+  StartRecorder recorder;
+  f.observer = &recorder;
+  f.start(config_with_syncs({{"often", "{ every: 10m }"}, {"byhand", "manual"}}));
+  f.settle();
+  REQUIRE(f.scheduler().trigger("byhand", state::RunTrigger::Api, false, false).status == TriggerResult::Status::Started);
+  f.settle();
+  std::lock_guard lock(recorder.mutex);
+  REQUIRE(recorder.starts.size() == 2);
+  for (const auto& [sync, delay] : recorder.starts) {
+    INFO(sync);
+    if (sync == "often") {
+      REQUIRE(delay);
+      CHECK(*delay == std::chrono::milliseconds(0));  // the hand-moved clock stood still
+    } else {
+      CHECK_FALSE(delay);
+    }
+  }
+}
+
 TEST_CASE("schedules missed while the service was down run once on start", "[scheduler][restart]") {
   SchedulerFixture f(utc(2026, 5, 4, 10, 0));
   auto config = config_with_syncs({{"often", "{ every: 10m }"}, {"hourly", "\"0 * * * *\""}});

@@ -40,6 +40,7 @@ TEST_CASE("deploy/examples/salesforce.yaml validates", "[config][salesforce]") {
                                                  {"ANALYTICS_DB_PASSWORD", "pw"}});
   REQUIRE(result.ok());
   CHECK(result.config->syncs.front().destination.object == "Account");
+  CHECK(result.config->destinations.front().options.value("bulk_threshold", 0) == 10000);
 }
 
 TEST_CASE("deploy/examples/sql.yaml validates", "[config][sql]") {

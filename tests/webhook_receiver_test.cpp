@@ -66,6 +66,27 @@ TEST_CASE("the receiver applies upserts and deletes once per idempotency key", "
   CHECK(receiver.handle(garbage, signed_header("s3cret", garbage), "b3").first == 400);
 }
 
+TEST_CASE("the receiver rejects upserts that lack a required field, per record", "[receiver]") {
+  WebhookReceiver::Options options;
+  options.listen = "127.0.0.1:" + std::to_string(backflow::test::free_tcp_port());
+  options.required_fields = {"email", "company.domain"};
+  WebhookReceiver receiver(options);
+  const std::string body =
+      batch({{{"op", "upsert"}, {"key", {{"id", 1}}}, {"fields", {{"email", "a@x.io"}, {"company", {{"domain", "x.io"}}}}}},
+             {{"op", "upsert"}, {"key", {{"id", 2}}}, {"fields", {{"email", ""}, {"company", {{"domain", "x.io"}}}}}},
+             {{"op", "upsert"}, {"key", {{"id", 3}}}, {"fields", {{"email", "c@x.io"}, {"company", {{"domain", nullptr}}}}}},
+             {{"op", "delete"}, {"key", {{"id", 4}}}}})
+          .dump();
+  auto [status, reply] = receiver.handle(body, "", "batch-1");
+  CHECK(status == 200);
+  REQUIRE(reply["errors"].size() == 2);
+  CHECK(reply["errors"][0] == json({{"index", 1}, {"message", "field 'email' is required"}}));
+  CHECK(reply["errors"][1] == json({{"index", 2}, {"message", "field 'company.domain' is required"}}));
+  auto held = receiver.records();
+  CHECK(held.size() == 1);
+  CHECK(held.count(R"({"id":1})") == 1);
+}
+
 TEST_CASE("the receiver answers over HTTP on loopback", "[receiver]") {
   WebhookReceiver::Options options;
   options.listen = "127.0.0.1:" + std::to_string(backflow::test::free_tcp_port());

@@ -14,9 +14,8 @@ std::string text_option(const nlohmann::json& options, const char* name) {
 
 }  // namespace
 
-std::unique_ptr<SalesforceDestination> make_salesforce_destination(const DestinationSettings& settings,
-                                                                   const config::Destination& account,
-                                                                   const config::SyncDestination& sync) {
+SalesforceOptions salesforce_options(const DestinationSettings& settings, const config::Destination& account,
+                                     const config::SyncDestination& sync) {
   SalesforceOptions options;
   options.settings = settings;
   if (auto instance = text_option(account.options, "instance_url"); !instance.empty()) options.settings.url = instance;
@@ -42,7 +41,13 @@ std::unique_ptr<SalesforceDestination> make_salesforce_destination(const Destina
   options.object = sync.object;
   options.external_id_field = text_option(sync.options, "external_id_field");
   if (options.external_id_field.empty() && sync.match_on) options.external_id_field = sync.match_on->field;
-  return std::make_unique<SalesforceDestination>(std::move(options));
+  return options;
+}
+
+std::unique_ptr<SalesforceDestination> make_salesforce_destination(const DestinationSettings& settings,
+                                                                   const config::Destination& account,
+                                                                   const config::SyncDestination& sync) {
+  return std::make_unique<SalesforceDestination>(salesforce_options(settings, account, sync));
 }
 
 }  // namespace backflow::destinations

@@ -15,6 +15,11 @@ namespace backflow::destinations {
 // URL when none is configured); api_version; object and external id field
 // (the sync's `external_id_field`, else match_on.field). Throws
 // DestinationError, DestinationAuthError when the OAuth grant is refused.
+// Shared by the Collections module and the Bulk API 2.0 loader.
+SalesforceOptions salesforce_options(const DestinationSettings& settings, const config::Destination& account,
+                                     const config::SyncDestination& sync);
+
+// The sObject Collections module with salesforce_options(...).
 std::unique_ptr<SalesforceDestination> make_salesforce_destination(const DestinationSettings& settings,
                                                                    const config::Destination& account,
                                                                    const config::SyncDestination& sync);

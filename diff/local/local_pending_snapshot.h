@@ -37,6 +37,7 @@ class LocalPendingSnapshot final : public PendingSnapshot {
   const std::vector<InvalidRow>& invalid_sample() const override { return invalid_.sample(); }
   void for_each_change(const ChangeSink& sink) override;
   void commit(const std::vector<Row>& excluded_keys) override;
+  void keep_for_resume() noexcept override { finished_ = true; }
 
  private:
   void resolve_layout();

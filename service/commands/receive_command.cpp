@@ -10,6 +10,12 @@ int command_receive(const Args& args, std::ostream& out, std::ostream& err) {
   options.listen = args.get("--listen", options.listen);
   options.secret = args.get("--secret");
   if (args.has("--store")) options.store_file = args.get("--store");
+  const std::string required = args.get("--require");
+  for (std::size_t start = 0; start < required.size();) {
+    const std::size_t comma = std::min(required.find(',', start), required.size());
+    if (comma > start) options.required_fields.push_back(required.substr(start, comma - start));
+    start = comma + 1;
+  }
 
   // Wait for SIGINT/SIGTERM synchronously; block them before the listener's
   // threads start so that only this thread receives them.

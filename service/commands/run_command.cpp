@@ -130,7 +130,14 @@ int command_run(const Args& args, std::ostream& out, std::ostream& err) {
     runner::RunReport report = sync_runner.run(request);
     request.on_progress = nullptr;
     if (json) {
-      out << state::to_json(report.record).dump(2) << "\n";
+      // The run record, plus its first failed records with the destination's reason.
+      nlohmann::json document = state::to_json(report.record);
+      document["failures"] = nlohmann::json::array();
+      for (const state::RecordResult& r : report.failures) {
+        document["failures"].push_back(
+            {{"key", r.key}, {"op", r.op}, {"status", r.status}, {"http_status", r.http_status}, {"message", r.message}});
+      }
+      out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
       print_run_report(report, out);
     }

@@ -158,6 +158,7 @@ std::vector<Destination> parse_destinations(YamlReader& reader, const YAML::Node
       }
       if (!any) reader.error(entry.value, path, "a " + type->name + " destination needs " + listed);
     }
+    check_destination_values(reader, *fields, path, destination);
     result.push_back(std::move(destination));
   }
   return result;

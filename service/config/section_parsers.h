@@ -42,6 +42,15 @@ std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& nod
                                        const std::vector<std::string>& sync_names,
                                        const std::set<std::string>& sync_name_set);
 
+// Type-specific checks of values the catalog's kinds cannot express
+// (destination_checks.cpp): vendor limits, SQL table names and connection
+// strings, the identifiers a vendor matches on, SQL column names.
+void check_destination_values(YamlReader& reader, const MapFields& fields, const std::string& path,
+                              const Destination& destination);
+void check_sync_destination_values(YamlReader& reader, const MapFields& fields, const std::string& path,
+                                   const std::string& type, const SyncDestination& destination);
+void check_sql_mapping(YamlReader& reader, const std::string& path, const std::vector<MappingEntry>& mapping);
+
 // Reports cycles among `schedule: {after: [...]}` references.
 void check_after_cycles(YamlReader& reader, const std::vector<Sync>& syncs);
 

@@ -189,6 +189,7 @@ SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& nod
       }
     }
   }
+  check_sync_destination_values(reader, *fields, path, type->name, destination);
   return destination;
 }
 
@@ -240,7 +241,14 @@ Sync parse_sync(YamlReader& reader, const MapEntry& entry, const SyncContext& co
       sync.destination.location = reader.location(field.key_node);
     }
   }
-  if (auto node = fields->get("mapping")) sync.mapping = parse_mapping(reader, *node, path + ".mapping");
+  if (auto node = fields->get("mapping")) {
+    sync.mapping = parse_mapping(reader, *node, path + ".mapping");
+    auto target = std::find_if(context.destinations.begin(), context.destinations.end(),
+                               [&](const Destination& d) { return d.name == sync.destination.name; });
+    if (target != context.destinations.end() && target->type == "sql") {
+      check_sql_mapping(reader, path + ".mapping", sync.mapping);
+    }
+  }
   if (auto node = fields->get("schedule")) {
     sync.schedule_location = reader.location(*node);
     if (auto schedule = parse_schedule(reader, *node, path + ".schedule", context.sync_names, context.sync_name_set))

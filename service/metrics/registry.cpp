@@ -35,7 +35,18 @@ HistogramFamily& Registry::histogram(const std::string& name, const std::string&
   return get_or_add<HistogramFamily>(name, help, std::move(label_names), std::move(upper_bounds));
 }
 
+void Registry::add_collector(std::function<void()> collect) {
+  std::lock_guard lock(mutex_);
+  collectors_.push_back(std::move(collect));
+}
+
 std::string Registry::render() const {
+  std::vector<std::function<void()>> collectors;
+  {
+    std::lock_guard lock(mutex_);
+    collectors = collectors_;
+  }
+  for (const auto& collect : collectors) collect();
   std::lock_guard lock(mutex_);
   std::string out;
   for (const auto& family : families_) family->render(out);

@@ -3,6 +3,7 @@
 // the references it returns live as long as the registry.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,6 +29,11 @@ class Registry {
   HistogramFamily& histogram(const std::string& name, const std::string& help, std::vector<std::string> label_names,
                              std::vector<double> upper_bounds);
 
+  // Registers `collect`, called at the start of every render() (on the
+  // rendering thread, without the registry's lock held) to bring metrics
+  // kept elsewhere up to date. It must not call render().
+  void add_collector(std::function<void()> collect);
+
   // Every family in the Prometheus text format 0.0.4.
   std::string render() const;
 
@@ -37,6 +43,7 @@ class Registry {
                      Extra&&... extra);
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<MetricFamily>> families_;
+  std::vector<std::function<void()>> collectors_;
 };
 
 }  // namespace backflow::metrics

@@ -14,7 +14,11 @@ ServiceMetrics::ServiceMetrics(Registry& registry)
       rate_limit_waits_total(registry.counter(
           "backflow_rate_limit_waits_total", "Times delivery waited for a destination's rate limit.", {"destination"})),
       rate_limited_responses_total(registry.counter("backflow_http_429_responses_total",
-                                                    "HTTP 429 responses received from destinations.", {"destination"})),
+                                                    "Rate-limit answers from destinations (HTTP 429, or the vendor equivalent such as Salesforce REQUEST_LIMIT_EXCEEDED).", {"destination"})),
+      schedule_delay_seconds(registry.histogram(
+          "backflow_schedule_delay_seconds",
+          "Time from the moment a schedule made a run due to a worker starting it.", {},
+          exponential_buckets(0.001, 4, 10))),
       queue_depth(registry.gauge("backflow_queue_depth", "Runs due and waiting for a free worker.")),
       last_success_timestamp_seconds(registry.gauge("backflow_last_success_timestamp_seconds",
                                                     "Unix time at which the sync's last successful run ended.",

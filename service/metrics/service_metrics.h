@@ -16,6 +16,7 @@ struct ServiceMetrics {
   CounterFamily& rows_read_total;                  // {sync}
   CounterFamily& rate_limit_waits_total;           // {destination}
   CounterFamily& rate_limited_responses_total;     // {destination}: HTTP 429s received
+  HistogramFamily& schedule_delay_seconds;         // from a run's scheduled time to a worker starting it
   GaugeFamily& queue_depth;                        // runs due but waiting for a worker
   GaugeFamily& last_success_timestamp_seconds;     // {sync}: unix time of the last succeeded run
   CounterFamily& http_requests_total;              // {method, route, code}: API requests served

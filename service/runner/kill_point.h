@@ -2,8 +2,10 @@
 // the process SIGKILL itself the n-th time (from 1) it passes `point`. Points
 // are phase names entered ("preflight", "snapshot", "diff", "guard",
 // "deliver", "commit"), "ack" (after a checkpoint is saved), "outcome" (after
-// a record outcome is handled) and "committed" (after the snapshot commit,
-// before SUCCEEDED is recorded). Unset: a no-op.
+// a record outcome is handled), "committed" (after the snapshot commit,
+// before SUCCEEDED is recorded), "detail" (after a Salesforce Bulk job's
+// checkpoint detail is saved) and "klaviyo_job" (after a Klaviyo job id is
+// journaled). Unset: a no-op.
 #pragma once
 
 #include <string_view>

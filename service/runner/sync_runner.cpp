@@ -20,9 +20,11 @@
 #include "service/runner/change_feed.h"
 #include "service/runner/change_translator.h"
 #include "service/runner/counting_row_source.h"
+#include "service/runner/delivery_target.h"
 #include "service/runner/failure_ledger.h"
 #include "service/runner/guard_check.h"
 #include "service/runner/kill_point.h"
+#include "service/runner/shared_snapshot_store.h"
 #include "service/runner/run_journal.h"
 #include "service/runner/sync_plan.h"
 #include "service/runner/warehouse_connection.h"
@@ -90,6 +92,8 @@ class RunExecution {
     report.resumed = resumed_;
     try {
       run_phases(report);
+    } catch (const RunStopped&) {
+      stopped_before_delivery();
     } catch (const odbc::Error& e) {
       fail(std::string(e.what()));
     } catch (const std::exception& e) {
@@ -104,6 +108,23 @@ class RunExecution {
   void fail(const std::string& reason) {
     pending_.reset();  // an abandoned diff is discarded, the committed snapshot stays
     journal_.finish(RunPhase::Failed, reason);
+  }
+
+  // A stop seen before delivery: nothing was sent, so a cancel ends the run
+  // and a shutdown leaves it unfinished (the next start runs it again under
+  // its id; its partial snapshot is discarded either way).
+  void stopped_before_delivery() {
+    pending_.reset();
+    if (stopping_for_shutdown()) {
+      left_for_resume_ = true;
+      return;
+    }
+    journal_.finish(RunPhase::Cancelled, "cancelled in phase " + lower_phase(journal_.record().phase) +
+                                             " before anything was sent; nothing is committed");
+  }
+
+  void throw_if_stopped() const {
+    if (request_.stop.stop_requested()) throw RunStopped("stop requested");
   }
 
   void enter(RunPhase phase) {
@@ -137,6 +158,7 @@ class RunExecution {
     } else {
       enter(RunPhase::Snapshot);
       snapshot();
+      throw_if_stopped();
       enter(RunPhase::Diff);
       record_diff();
     }
@@ -145,6 +167,7 @@ class RunExecution {
       return;
     }
     if (journal_.record().phase != RunPhase::Deliver) {
+      throw_if_stopped();
       enter(RunPhase::Guard);
       if (!guard()) return;
       if (request_.dry_run) {
@@ -154,7 +177,7 @@ class RunExecution {
       enter(RunPhase::Deliver);
     }
     deliver(report);
-    if (journal_.record().phase != RunPhase::Deliver) return;  // cancelled or failed
+    if (journal_.record().phase != RunPhase::Deliver || left_for_resume_) return;  // cancelled, failed or shut down
     enter(RunPhase::Commit);
     commit();
   }
@@ -187,23 +210,20 @@ class RunExecution {
     } catch (const mappers::MappingError& e) {
       throw RunFailure("mapping of sync '" + sync_.name + "': " + e.what());
     }
-    settings_ = destinations::settings_from_config(destination_);
-    module_ = destinations::make_module(settings_, destination_, sync_.destination);
-    const auto modes = module_->supported_modes();
-    if (std::find(modes.begin(), modes.end(), destinations::to_delivery_mode(sync_.destination.mode)) == modes.end()) {
-      throw RunFailure("destination '" + destination_.name + "' (" + destination_.type + ") does not support mode " +
-                       std::string(config::to_string(sync_.destination.mode)));
-    }
+    target_ = make_delivery_target(DeliveryTargetContext{destination_, sync_, columns, db_, journal_});
   }
 
   void snapshot() {
     if (local_engine()) {
       open_snapshot_store();
       odbc::ResultReader reader = connection_->query(model_sql(sync_, dialect_));
-      CountingRowSource counted(reader, [&](std::uint64_t rows) {
-        rows_read_ = rows;
-        progress();
-      });
+      CountingRowSource counted(
+          reader,
+          [&](std::uint64_t rows) {
+            rows_read_ = rows;
+            progress();
+          },
+          request_.stop);
       pending_ = local_->diff(spec_, counted);
     } else {
       diff::warehouse::WarehouseDiffEngine engine(*connection_, dialect_, warehouse_.bookkeeping_schema);
@@ -220,7 +240,7 @@ class RunExecution {
       scratch_.emplace();
       snapshots_ = diff::local::SnapshotStore::open(scratch_->path());
     } else {
-      snapshots_ = diff::local::SnapshotStore::open(state_dir_);
+      snapshots_ = shared_snapshot_store(state_dir_);
     }
     local_.emplace(snapshots_);
   }
@@ -332,7 +352,13 @@ class RunExecution {
     std::string op;
   };
 
-  void deliver(RunReport&) {
+  bool resumable_sync() const { return !append_mode() && !request_.dry_run; }
+
+  bool stopping_for_shutdown() const {
+    return request_.stop.stop_requested() && request_.stop_is_shutdown && request_.stop_is_shutdown();
+  }
+
+  void deliver(RunReport& report) {
     ChangeTranslator translator(sync_, *mapping_, journal_.record().id, ledger_.retry_ids());
     state::RunRecord& record = journal_.mutable_record();
     const std::uint64_t skip = record.checkpoint.changes_acked;
@@ -345,7 +371,6 @@ class RunExecution {
           if (!append_mode()) in_flight[sent.key] = InFlight{change.key.values, op_name(change.op)};
         });
 
-    destinations::DeliveryEngine engine(*module_, settings_);
     destinations::DeliveryRun run{sync_.name, record.id, destinations::to_delivery_mode(sync_.destination.mode),
                                   record.checkpoint.batches_acked, request_.stop};
     std::uint64_t max_batch = record.checkpoint.batches_acked;
@@ -387,13 +412,27 @@ class RunExecution {
       kill_point("ack");
     };
     try {
-      engine.deliver(run, feed, callbacks);
+      report.throttled = target_->deliver(run, feed, callbacks).throttled;
     } catch (const destinations::DestinationAuthError& e) {
       throw RunFailure(std::string("destination '") + destination_.name + "' refused the credentials (HTTP " +
                        std::to_string(e.http_status()) + "): " + e.what() +
                        "; nothing is committed, the next run sends the remaining changes again");
     }
     feed.rethrow_if_failed();
+    if (stopping_for_shutdown() && resumable_sync()) {
+      // Acknowledged batches are checkpointed already; keep the diff for the
+      // next start to resume from there.
+      journal_.save();
+      pending_->keep_for_resume();
+      pending_.reset();
+      left_for_resume_ = true;
+      return;
+    }
+    if (stopping_for_shutdown()) {
+      pending_.reset();
+      journal_.finish(RunPhase::Cancelled, "stopped by a service shutdown during delivery; nothing is committed");
+      return;
+    }
     if (request_.stop.stop_requested()) {
       pending_.reset();
       journal_.finish(RunPhase::Cancelled, "cancelled during delivery; nothing is committed");
@@ -428,14 +467,14 @@ class RunExecution {
   diff::DiffSpec spec_;
   std::vector<std::size_t> key_indexes_, mapped_indexes_;
   std::optional<mappers::CompiledMapping> mapping_;
-  destinations::DestinationSettings settings_;
-  std::unique_ptr<destinations::DestinationModule> module_;
+  std::unique_ptr<DeliveryTarget> target_;
   std::optional<ScratchDir> scratch_;
   std::shared_ptr<diff::local::SnapshotStore> snapshots_;
   std::optional<diff::local::LocalDiffEngine> local_;
   std::unique_ptr<diff::PendingSnapshot> pending_;  // declared after the store and connection it uses
   std::vector<Row> excluded_;
   std::atomic<std::uint64_t> rows_read_{0};
+  bool left_for_resume_ = false;  // stopped for shutdown, unfinished on purpose
 };
 
 // Both diff engines keep an interrupted run's diff (and its change order)
@@ -464,7 +503,8 @@ RunReport SyncRunner::run(const RunRequest& request) {
     }
   }
 
-  std::optional<state::RunStore> runs;
+  std::optional<state::RunStore> own_runs;
+  state::RunStore* runs = request.run_store;
   state::RunRecord record;
   bool resumed = false;
   if (request.dry_run) {
@@ -475,27 +515,37 @@ RunReport SyncRunner::run(const RunRequest& request) {
     record.force = request.force;
     record.started_at_ms = now_ms();
   } else {
-    runs.emplace(*db_);
+    if (runs == nullptr) runs = &own_runs.emplace(*db_);
     state::RecordStore(*db_).purge_started_before(now_ms() - sync->retention.count());
-    if (std::optional<state::RunRecord> unfinished = runs->unfinished(sync->name)) {
+    if (request.existing_run) {
+      record = *request.existing_run;
+      if (record.phase != RunPhase::Queued && resumable(*sync, record) && !record.full_resync) {
+        resumed = true;
+      } else if (record.phase != RunPhase::Queued) {
+        // Interrupted before its diff was durable: start over under its id.
+        record.phase = RunPhase::Queued;
+        record.counts = {};
+        record.checkpoint = {};
+      }
+    } else if (std::optional<state::RunRecord> unfinished = runs->unfinished(sync->name)) {
       if (resumable(*sync, *unfinished) && !request.full_resync) {
         record = std::move(*unfinished);
         resumed = true;
       } else {
-        RunJournal abandoned(&*runs, std::move(*unfinished));
+        RunJournal abandoned(runs, std::move(*unfinished));
         abandoned.finish(RunPhase::Failed, "interrupted (the process ended) in phase " +
                                                std::string(state::to_string(abandoned.record().phase)) +
                                                "; the next run started over");
       }
     }
-    if (!resumed) {
+    if (!resumed && !request.existing_run) {
       record = runs->create(sync->name, request.full_resync ? state::RunTrigger::Resync : request.trigger,
                             request.full_resync, request.force, now_ms());
     }
   }
   if (lock) lock->describe("pid " + std::to_string(::getpid()) + ", run " + record.id);
 
-  RunJournal journal(runs ? &*runs : nullptr, std::move(record));
+  RunJournal journal(request.dry_run ? nullptr : runs, std::move(record));
   RunExecution execution(config_, *sync, state_dir_, db_, request, journal, resumed);
   return execution.execute();
 }

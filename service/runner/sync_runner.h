@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <stop_token>
 #include <string>
@@ -20,6 +21,7 @@
 #include "service/config/config.h"
 #include "state/record_store.h"
 #include "state/run_record.h"
+#include "state/run_store.h"
 #include "state/state_db.h"
 
 namespace backflow::runner {
@@ -37,6 +39,17 @@ struct RunRequest {
   bool dry_run = false;  // diff and map, send nothing, commit nothing, persist nothing
   bool force = false;    // ignore the guards for this run
   std::stop_token stop;  // requested: the run ends CANCELLED, nothing committed
+  // Asked when `stop` is requested: true means the service is shutting down,
+  // so a resumable run stops at a batch boundary and stays unfinished with its
+  // checkpoint (the next start resumes it) instead of ending CANCELLED.
+  std::function<bool()> stop_is_shutdown;
+  // The service's run: an already persisted record to run under its id
+  // (Queued: a fresh run; unfinished: resumed from its checkpoint when it can
+  // be, otherwise started over). Absent: the runner creates the record.
+  std::optional<state::RunRecord> existing_run;
+  // The RunStore to persist into (must outlive the run); null: the runner
+  // opens its own. One RunStore per StateDb: give the service's one here.
+  state::RunStore* run_store = nullptr;
   // Called on the runner's thread, often: keep it cheap.
   std::function<void(const RunProgress&)> on_progress;
   std::size_t sample_limit = 5;  // payloads kept by a dry run; failures kept per run report
@@ -48,6 +61,7 @@ struct RunReport {
   std::vector<state::RecordResult> failures;      // first rejected / invalid / dead records
   std::map<std::string, std::uint64_t> dry_run_ops;  // dry run: "upsert", "delete", "skip", "invalid"
   std::vector<std::string> dry_run_payloads;      // dry run: the first records as JSON text
+  std::uint64_t throttled = 0;                    // 429 responses during delivery
 };
 
 // Another run of the same sync holds its lock.

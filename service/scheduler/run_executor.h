@@ -4,9 +4,11 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <stop_token>
 
 #include "service/config/config.h"
+#include "service/scheduler/clock.h"
 #include "state/run_record.h"
 
 namespace backflow::scheduler {
@@ -37,6 +39,9 @@ struct RunRequest {
   // record of an interrupted process when `resume` is true.
   state::RunRecord run;
   bool resume = false;
+  // A run its schedule started: when it fell due (its scheduling delay is
+  // measured from here). Unset for triggers, follow-ups and resumed runs.
+  std::optional<TimePoint> due_at;
 };
 
 class RunExecutor {

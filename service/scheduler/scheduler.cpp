@@ -148,6 +148,12 @@ void Scheduler::add_slot_locked(const config::Sync& sync) {
       break;
     }
   }
+  if (!slot->persisted.last_fire_ms && slot->last_start &&
+      std::holds_alternative<config::EverySchedule>(sync.schedule)) {
+    // Never fired by the scheduler but run before (`backflow run`, another
+    // service): the interval counts from that run, not from now.
+    slot->persisted.last_fire_ms = to_unix_ms(*slot->last_start);
+  }
   slots_[sync.name] = std::move(slot);
 }
 
@@ -166,7 +172,7 @@ void Scheduler::poll_locked(TimePoint now) {
     slot->persisted.last_fire_ms = to_unix_ms(fire_mark(slot->sync->schedule, *due, now));
     schedule_state_.put(name, slot->persisted);
     if (slot->state == SyncState::Idle) {
-      enqueue_locked(*slot, state::RunTrigger::Schedule, false, false, std::nullopt);
+      enqueue_locked(*slot, state::RunTrigger::Schedule, false, false, std::nullopt, *due);
     } else if (slot->state == SyncState::Running) {
       slot->follow_up = true;  // coalesced: one more run when this one ends, however many slots pass
     }
@@ -193,7 +199,7 @@ bool Scheduler::parents_succeeded_locked(const Slot& slot) const {
 }
 
 void Scheduler::enqueue_locked(Slot& slot, state::RunTrigger trigger, bool full_resync, bool force,
-                               std::optional<state::RunRecord> resume) {
+                               std::optional<state::RunRecord> resume, std::optional<TimePoint> due_at) {
   const std::string& name = slot.sync->name;
   auto now = clock_.now();
   bool resuming = resume.has_value();
@@ -205,7 +211,7 @@ void Scheduler::enqueue_locked(Slot& slot, state::RunTrigger trigger, bool full_
   ++active_runs_;
   spdlog::info("run queued: sync={} run={} trigger={}{}", name, run.id, state::to_string(run.trigger),
                resuming ? " (resuming an interrupted run)" : "");
-  RunRequest request{slot.config, slot.sync, std::move(run), resuming};
+  RunRequest request{slot.config, slot.sync, std::move(run), resuming, resuming ? std::nullopt : due_at};
   pool_->submit([this, name, request = std::move(request), signal = slot.signal]() mutable {
     execute(name, std::move(request), std::move(signal));
   });
@@ -240,7 +246,15 @@ void Scheduler::execute(const std::string& sync, RunRequest request, std::shared
     result.error = "cancelled before it started";
     runs_.save(result);
   } else {
-    spdlog::info("run started: sync={} run={}", sync, request.run.id);
+    std::optional<std::chrono::milliseconds> delay;
+    if (request.due_at) {
+      delay = std::max(std::chrono::milliseconds(0),
+                       std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - *request.due_at));
+      spdlog::info("run started: sync={} run={} schedule_delay_ms={}", sync, request.run.id, delay->count());
+    } else {
+      spdlog::info("run started: sync={} run={}", sync, request.run.id);
+    }
+    if (observer_ != nullptr) observer_->run_started(request.run, delay);
     result = execute_guarded(request, *signal);
   }
   finish(sync, result);

@@ -108,7 +108,7 @@ class Scheduler {
   void poll_locked(TimePoint now);
   bool parents_succeeded_locked(const Slot& slot) const;
   void enqueue_locked(Slot& slot, state::RunTrigger trigger, bool full_resync, bool force,
-                      std::optional<state::RunRecord> resume);
+                      std::optional<state::RunRecord> resume, std::optional<TimePoint> due_at = std::nullopt);
   void resume_unfinished_locked(Slot& slot);
   void execute(const std::string& sync, RunRequest request, std::shared_ptr<RunSignal> signal);
   state::RunRecord execute_guarded(const RunRequest& request, const RunSignal& signal);

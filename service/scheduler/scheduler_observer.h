@@ -3,6 +3,7 @@
 // implementations must be thread-safe and quick (no network I/O inline).
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,13 @@ class SchedulerObserver {
   // A run reached a terminal phase (never called for a run left unfinished
   // by a shutdown).
   virtual void run_finished(const state::RunRecord& run) = 0;
+  // A worker started `run`; `schedule_delay` is the time from the moment
+  // its schedule made it due (unset when no schedule did: a trigger, a
+  // follow-up of a coalesced run, a resumed run).
+  virtual void run_started(const state::RunRecord& run, std::optional<std::chrono::milliseconds> schedule_delay) {
+    (void)run;
+    (void)schedule_delay;
+  }
   // Called on every scheduler pass (at least once a second) with every
   // scheduled sync: for time-based checks such as "no success for a day".
   virtual void syncs_checked(TimePoint now, const std::vector<SyncActivity>& syncs) = 0;

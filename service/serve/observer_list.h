@@ -15,6 +15,9 @@ class ObserverList : public scheduler::SchedulerObserver {
   void run_finished(const state::RunRecord& run) override {
     for (auto* observer : observers_) observer->run_finished(run);
   }
+  void run_started(const state::RunRecord& run, std::optional<std::chrono::milliseconds> schedule_delay) override {
+    for (auto* observer : observers_) observer->run_started(run, schedule_delay);
+  }
   void syncs_checked(scheduler::TimePoint now, const std::vector<scheduler::SyncActivity>& syncs) override {
     for (auto* observer : observers_) observer->syncs_checked(now, syncs);
   }

@@ -30,6 +30,10 @@ void RunMetricsObserver::run_finished(const state::RunRecord& run) {
   }
 }
 
+void RunMetricsObserver::run_started(const state::RunRecord&, std::optional<std::chrono::milliseconds> schedule_delay) {
+  if (schedule_delay) metrics_.schedule_delay_seconds.with().observe(static_cast<double>(schedule_delay->count()) / 1000.0);
+}
+
 void RunMetricsObserver::syncs_checked(scheduler::TimePoint, const std::vector<scheduler::SyncActivity>& syncs) {
   // Successes from before this process started come from the run history.
   for (const auto& sync : syncs) {

@@ -14,6 +14,7 @@ class RunMetricsObserver : public scheduler::SchedulerObserver {
   explicit RunMetricsObserver(metrics::ServiceMetrics& metrics) : metrics_(metrics) {}
 
   void run_finished(const state::RunRecord& run) override;
+  void run_started(const state::RunRecord& run, std::optional<std::chrono::milliseconds> schedule_delay) override;
   void syncs_checked(scheduler::TimePoint now, const std::vector<scheduler::SyncActivity>& syncs) override;
   void queue_depth_changed(std::size_t depth) override;
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "service/serve/rate_limit_metrics.h"
+
 namespace backflow::serve {
 
 ServeService::ServeService(std::shared_ptr<const config::Config> config, ServeOptions options,
@@ -16,6 +18,7 @@ ServeService::ServeService(std::shared_ptr<const config::Config> config, ServeOp
   alert_state_ = std::make_unique<alerts::AlertStateStore>(*db_);
   alert_monitor_ = std::make_unique<alerts::AlertMonitor>(config->alerts, alert_sender_, alert_state_.get());
   run_metrics_ = std::make_unique<RunMetricsObserver>(metrics_);
+  collect_rate_limit_metrics(registry_, metrics_);
   observers_ = std::make_unique<ObserverList>(
       std::vector<scheduler::SchedulerObserver*>{run_metrics_.get(), alert_monitor_.get()});
   executor_ = make_executor(*config, state_dir, *db_, *runs_);

@@ -7,73 +7,18 @@
 
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const path = require('node:path');
-const { chromium } = require('playwright-core');
+const { parseArgs, step, waitForText, waitForCount, openBrowser } = require('./browser');
 
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 2; i + 1 < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
-  for (const required of ['describe', 'token', 'chromium', 'screenshots', 'profile-root']) {
-    if (!out[required]) throw new Error(`missing --${required}`);
-  }
-  return out;
-}
-
-const args = parseArgs(process.argv);
+const args = parseArgs(process.argv, ['describe', 'token', 'chromium', 'screenshots', 'profile-root']);
 const expected = JSON.parse(fs.readFileSync(args.describe, 'utf8'));
 const TIMEOUT = 10000;
 
-function step(name) {
-  console.log(`- ${name}`);
-}
-
-// Polls until the locator's text satisfies `test` (a string to contain or a
-// predicate), failing with what it last saw.
-async function waitForText(locator, test, what) {
-  const deadline = Date.now() + TIMEOUT;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.first().textContent({ timeout: 1000 }).catch(() => null)) ?? '<missing>';
-    if (typeof test === 'string' ? last.includes(test) : test(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${what}: waited for ${test}, last saw "${last.trim()}"`);
-}
-
-async function waitForCount(locator, predicate, what) {
-  const deadline = Date.now() + TIMEOUT;
-  let n = -1;
-  while (Date.now() < deadline) {
-    n = await locator.count();
-    if (predicate(n)) return n;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${what}: count stayed at ${n}`);
-}
-
 async function main() {
-  const profile = fs.mkdtempSync(path.join(args['profile-root'], 'chromium-profile-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: args.chromium,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1360, height: 860 },
+  const browser = await openBrowser({
+    executable: args.chromium, profileRoot: args['profile-root'], screenshots: args.screenshots,
   });
-  const pageErrors = [];
+  const { page, pageErrors, shot } = browser;
   try {
-    const page = context.pages()[0] || await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      // The browser logs every refused fetch (the 401 before sign-in); only
-      // script errors count.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        pageErrors.push(message.text());
-      }
-    });
-    page.on('dialog', (dialog) => dialog.accept());
-    const shot = (name) => page.screenshot({ path: path.join(args.screenshots, `${name}.png`), fullPage: true });
-
     step('the page asks for the token');
     await page.goto(expected.url + '/', { waitUntil: 'load' });
     await page.locator('#login-form').waitFor({ state: 'visible', timeout: TIMEOUT });
@@ -198,8 +143,7 @@ async function main() {
     await shot('06-syncs-after');
     assert.deepEqual(pageErrors, [], 'no script errors in the page');
   } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    await browser.close();
   }
 }
 

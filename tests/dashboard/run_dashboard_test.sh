@@ -11,20 +11,9 @@ work=$2
 here=$(cd "$(dirname "$0")" && pwd)
 chromium=${BACKFLOW_CHROMIUM:-/usr/bin/chromium}
 
-command -v node >/dev/null || { echo "FAIL: node is not installed (scripts/setup.sh)"; exit 1; }
-command -v npm >/dev/null || { echo "FAIL: npm is not installed (scripts/setup.sh)"; exit 1; }
 [[ -x $chromium ]] || { echo "FAIL: $chromium is missing (scripts/setup.sh installs chromium)"; exit 1; }
-
-mkdir -p "$work"
-# npm ci only when the lock file changed since the last install.
-if ! cmp -s "$here/package-lock.json" "$work/package-lock.json" || [[ ! -d $work/node_modules/playwright-core ]]; then
-  cp "$here/package.json" "$here/package-lock.json" "$work/"
-  if ! (cd "$work" && npm ci --no-audit --no-fund --loglevel=error); then
-    rm -f "$work/package-lock.json"
-    echo "FAIL: npm ci could not install playwright-core"
-    exit 1
-  fi
-fi
+source "$here/install_playwright.sh"
+install_playwright "$here" "$work"
 
 state=$(mktemp -d "$work/state.XXXXXX")
 log="$work/fixture.log"
