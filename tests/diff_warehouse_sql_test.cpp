@@ -27,6 +27,7 @@ DiffSql sql_for(Dialect dialect, const std::string& model_from) {
   in.mapped_columns = {"email", "lifetime value"};
   in.mapped_config_names = in.mapped_columns;
   in.mapped_type_names = {"varchar", "numeric"};
+  in.key_type_names = {"text", "integer"};
   return DiffSql(in);
 }
 
@@ -47,15 +48,21 @@ std::string script(Dialect dialect) {
   put("probe committed", sql.probe_committed());
   put("create retry keys", sql.create_key_table(t.retry_keys));
   put("insert retry key", sql.insert_key(t.retry_keys));
+  auto put_all = [&](const char* label, const std::vector<std::string>& statements) {
+    for (const auto& statement : statements) put(label, statement);
+  };
   put("create diff", sql.create_diff(false, true, committed));
   put("create diff, new mapped column", sql.create_diff(false, false, committed_without_second));
   put("create diff, full resync", sql.create_diff(true, false, committed));
+  put_all("create changes", sql.create_changes());
   put("count current", sql.count_current());
   put("count diff", sql.count_diff());
   put("null key sample", sql.null_key_sample());
   put("duplicate sample", sql.duplicate_sample());
   put("changed rows", sql.changed_rows());
   put("removed keys", sql.removed_keys());
+  put_all("drop commit leftovers", sql.drop_commit_leftovers());
+  put("create excluded keys", sql.create_excluded_keys());
   put("create next", sql.create_next(false, true, true, committed));
   put("create next, full resync", sql.create_next(true, true, true, committed_without_second));
   for (const std::string* source : {&t.next, &t.current}) {
@@ -108,10 +115,39 @@ TEST_CASE("warehouse SQL uses each dialect's hash and join and swap", "[diff][wa
   CHECK(sql_for(Dialect::postgres, "m").swap("n").transactional);
   CHECK(sql_for(Dialect::sqlite, "m").swap("n").transactional);
   CHECK(sql_for(Dialect::redshift, "m").swap("n").transactional);
-  CHECK_THAT(sql_for(Dialect::snowflake, "m").swap("n").statements[0], Catch::Contains("SWAP WITH"));
+  CHECK_THAT(sql_for(Dialect::snowflake, "m").swap("n").statements[1], Catch::Contains("SWAP WITH"));
   CHECK_THAT(sql_for(Dialect::mysql, "m").swap("n").statements[0], Catch::StartsWith("RENAME TABLE") && Catch::Contains(", "));
-  CHECK_THAT(sql_for(Dialect::bigquery, "m").swap("n").statements[0], Catch::StartsWith("CREATE OR REPLACE TABLE"));
-  CHECK_THAT(sql_for(Dialect::databricks, "m").swap("n").statements[0], Catch::StartsWith("CREATE OR REPLACE TABLE"));
+  CHECK_THAT(sql_for(Dialect::bigquery, "m").swap("n").statements[1], Catch::StartsWith("CREATE OR REPLACE TABLE"));
+  CHECK_THAT(sql_for(Dialect::databricks, "m").swap("n").statements[1], Catch::StartsWith("CREATE OR REPLACE TABLE"));
+}
+
+TEST_CASE("warehouse SQL streams changes from its own tables by key, and the swap retires the diff table",
+          "[diff][warehouse][sql]") {
+  for (Dialect d : {Dialect::postgres, Dialect::sqlite, Dialect::mysql, Dialect::snowflake, Dialect::bigquery,
+                    Dialect::redshift, Dialect::databricks}) {
+    INFO("dialect " << to_string(d));
+    DiffSql sql = sql_for(d, "the_model");
+    const std::string keys = "d." + quote_identifier(d, sql.key_slots()[0]) + ", d." +
+                             quote_identifier(d, sql.key_slots()[1]);
+    // Resumable: the stream reads neither the live model nor an unordered scan.
+    CHECK_THAT(sql.changed_rows(), !Catch::Contains("the_model") && Catch::EndsWith(" ORDER BY " + keys));
+    CHECK_THAT(sql.removed_keys(), !Catch::Contains("the_model") && Catch::EndsWith(" ORDER BY " + keys));
+    // The values are copied from the model when the diff is built.
+    CHECK_THAT(sql.create_changes().back(), Catch::Contains(" JOIN the_model m ON"));
+    CHECK_THAT(sql.create_excluded_keys(), !Catch::Contains("the_model"));
+    // The diff table leaves with the swap: atomically, or before it.
+    SwapPlan swap = sql.swap(sql.tables().next);
+    bool retires_diff = false;
+    for (std::size_t i = 0; i < swap.statements.size(); ++i) {
+      const bool mentions = swap.statements[i].find(sql.tables().diff) != std::string::npos;
+      if (mentions) CHECK((swap.transactional || i == 0));
+      retires_diff = retires_diff || mentions;
+    }
+    CHECK(retires_diff);
+  }
+  // SQLite declares the model's types for the copied values.
+  CHECK_THAT(sql_for(Dialect::sqlite, "m").create_changes().front(),
+             Catch::StartsWith("CREATE TABLE") && Catch::Contains(" text, ") && Catch::Contains(" numeric)"));
 }
 
 TEST_CASE("bookkeeping table names are safe and short and distinct", "[diff][warehouse][sql]") {

@@ -1,5 +1,7 @@
 #include "tests/runner_support.h"
 
+#include <catch2/catch.hpp>
+
 #include <fstream>
 
 #include "service/config/config_loader.h"
@@ -35,6 +37,7 @@ ServerReply ModelReceiver::handle(const ReceivedRequest& request) {
     }
     ++received_;
     if (!seen_in_run_.insert({run_id, key}).second) ++repeated_;
+    if (!seen_payloads_.insert(record.dump()).second) ++resent_;
     if (repeat) continue;
     if (record["op"] == "delete") {
       ++deletes_;
@@ -79,6 +82,10 @@ std::uint64_t ModelReceiver::records_received() const {
 std::uint64_t ModelReceiver::repeated_in_run() const {
   std::lock_guard lock(mutex_);
   return repeated_;
+}
+std::uint64_t ModelReceiver::resent() const {
+  std::lock_guard lock(mutex_);
+  return resent_;
 }
 std::uint64_t ModelReceiver::deletes_received() const {
   std::lock_guard lock(mutex_);
@@ -175,6 +182,30 @@ runner::RunReport RunnerHarness::run(bool full_resync, bool dry_run, bool force)
 CommandResult RunnerHarness::run_binary(const std::string& flags, const std::string& env) {
   return run_command(env + shell_quote(backflow_binary().string()) + " run -c " + shell_quote(config_file_.string()) +
                      " people_sync " + flags);
+}
+
+CrashCampaign kill_randomly(RunnerHarness& harness, PeopleModel& model, std::mt19937_64& rng, int kills) {
+  const std::vector<std::string> points = {"preflight", "snapshot", "diff", "guard", "deliver",
+                                           "ack",       "outcome",  "commit", "committed"};
+  CrashCampaign campaign;
+  for (int round = 0; round < 3 * kills && campaign.kills < kills; ++round) {
+    if (round % 3 == 0) model.random_changes(rng);
+    const std::string& point = points[rng() % points.size()];
+    const int n = point == "ack" ? 1 + static_cast<int>(rng() % 20) : point == "outcome" ? 1 + static_cast<int>(rng() % 150) : 1;
+    auto killed = harness.run_binary("", "BACKFLOW_TEST_KILL_AT=" + point + ":" + std::to_string(n) + " ");
+    if (killed.exit_code == 128 + 9) {
+      ++campaign.kills;
+      if (point == "ack" || point == "outcome") ++campaign.kills_while_sending;
+    }
+    INFO("round " << round << " kill at " << point << ":" << n << " -> " << killed.output);
+    CHECK((killed.exit_code == 0 || killed.exit_code == 128 + 9));
+  }
+  for (int i = 0; i < 2; ++i) {
+    auto final_run = harness.run_binary();
+    INFO(final_run.output);
+    REQUIRE(final_run.exit_code == 0);
+  }
+  return campaign;
 }
 
 }  // namespace backflow::test

@@ -44,6 +44,10 @@ class ModelReceiver {
   // the same run (a resent in-flight batch after a crash).
   std::uint64_t records_received() const;
   std::uint64_t repeated_in_run() const;
+  // Records whose exact payload (op, key, fields) had been received before,
+  // in any run. Rows only ever change to new values in these tests, so this
+  // counts resent records, whether resent by the same run or by a later one.
+  std::uint64_t resent() const;
   std::uint64_t deletes_received() const;
   std::vector<nlohmann::json> bodies() const;  // every request body, parsed
   void clear_log();
@@ -56,11 +60,12 @@ class ModelReceiver {
   std::set<std::string> rejected_;
   std::set<std::string> seen_batches_;
   std::set<std::pair<std::string, std::string>> seen_in_run_;  // (run_id, key)
+  std::set<std::string> seen_payloads_;
   std::vector<nlohmann::json> bodies_;
   bool auth_failure_ = false;
   std::uint64_t throttle_left_ = 0;
   std::chrono::milliseconds delay_{0};
-  std::uint64_t received_ = 0, repeated_ = 0, deletes_ = 0;
+  std::uint64_t received_ = 0, repeated_ = 0, deletes_ = 0, resent_ = 0;
   HttpTestServer server_;
 };
 
@@ -119,5 +124,17 @@ class RunnerHarness {
   std::filesystem::path dir_, config_file_;
   config::Config config_;
 };
+
+struct CrashCampaign {
+  int kills = 0;
+  int kills_while_sending = 0;  // at "ack" or "outcome": a batch may be in flight
+};
+
+// Runs `backflow run` with BACKFLOW_TEST_KILL_AT at random points (phases,
+// n-th ack, n-th outcome), changing the model every third round, until
+// `kills` runs were killed (or 3 × kills rounds). Checks each run either
+// succeeded or was killed. Then runs twice to completion (the first may only
+// finish an interrupted run whose diff predates the last model change).
+CrashCampaign kill_randomly(RunnerHarness& harness, PeopleModel& model, std::mt19937_64& rng, int kills);
 
 }  // namespace backflow::test

@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <cctype>
 #include <cstdio>
 
 namespace backflow::diff::warehouse {
@@ -20,11 +21,26 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
   return out;
 }
 
+// A driver-reported type name, reduced to what a column declaration may hold.
+std::string declared_type(const std::vector<std::string>& names, std::size_t index) {
+  std::string out;
+  if (index >= names.size()) return out;
+  for (char c : names[index]) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ' ' || c == '(' || c == ')' || c == ',') {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 DiffSql::DiffSql(DiffSqlInput input) : in_(std::move(input)) {
   for (const auto& name : in_.key_config_names) key_slots_.push_back(slot_name("k_", name));
-  for (const auto& name : in_.mapped_config_names) hash_slots_.push_back(slot_name("h_", name));
+  for (const auto& name : in_.mapped_config_names) {
+    hash_slots_.push_back(slot_name("h_", name));
+    value_slots_.push_back(slot_name("v_", name));
+  }
 }
 
 std::string DiffSql::q(const std::string& identifier) const { return quote_identifier(in_.dialect, identifier); }
@@ -149,7 +165,17 @@ std::string DiffSql::create_schema() const {
 std::vector<std::string> DiffSql::drop_transient_tables() const {
   const auto& t = in_.tables;
   std::vector<std::string> drops;
-  for (const auto* table : {&t.current, &t.diff, &t.next, &t.old, &t.excluded_keys, &t.retry_keys}) {
+  for (const auto* table :
+       {&t.current, &t.diff, &t.changes, &t.next, &t.old, &t.old_diff, &t.excluded_keys, &t.retry_keys}) {
+    drops.push_back("DROP TABLE IF EXISTS " + *table);
+  }
+  return drops;
+}
+
+std::vector<std::string> DiffSql::drop_commit_leftovers() const {
+  const auto& t = in_.tables;
+  std::vector<std::string> drops;
+  for (const auto* table : {&t.next, &t.old, &t.old_diff, &t.excluded_keys}) {
     drops.push_back("DROP TABLE IF EXISTS " + *table);
   }
   return drops;
@@ -190,6 +216,11 @@ std::string DiffSql::create_key_table(const std::string& table) const {
     items.push_back("m." + q(in_.key_columns[i]) + " AS " + q(key_slots_[i]));
   }
   return create_table(true) + table + " AS SELECT " + join(items, ", ") + " FROM " + in_.model_from + " m WHERE 1 = 0";
+}
+
+std::string DiffSql::create_excluded_keys() const {
+  return create_table(true) + in_.tables.excluded_keys + " AS SELECT " + slot_list("n", false) + " FROM " +
+         in_.tables.current + " n WHERE 1 = 0";
 }
 
 std::string DiffSql::insert_key(const std::string& table) const {
@@ -235,6 +266,43 @@ std::string DiffSql::create_diff(bool full_resync, bool with_retry_keys,
          t.committed + " c WHERE NOT EXISTS (SELECT 1 FROM " + t.current + " n WHERE " + key_join("n", "c") + ")";
 }
 
+std::vector<std::string> DiffSql::create_changes() const {
+  const auto& t = in_.tables;
+  const std::string op = q("bf_op"), mask = q("bf_mask");
+  std::vector<std::string> columns, items;
+  for (const auto& slot : key_slots_) {
+    columns.push_back(q(slot));
+    items.push_back("d." + q(slot));
+  }
+  columns.push_back(op);
+  columns.push_back(mask);
+  items.push_back("d." + op);
+  items.push_back("d." + mask);
+  for (std::size_t i = 0; i < value_slots_.size(); ++i) {
+    columns.push_back(q(value_slots_[i]));
+    items.push_back("m." + q(in_.mapped_columns[i]) + " AS " + q(value_slots_[i]));
+  }
+  // A separate statement over the finished diff table, so the planner knows
+  // how few rows it joins (an index lookup per change on a keyed model).
+  const std::string select = "SELECT " + join(items, ", ") + " FROM " + t.diff + " d JOIN " + in_.model_from +
+                             " m ON " + model_key_join("m", "d") + " WHERE d." + op + " <> 'r'";
+  if (in_.dialect != Dialect::sqlite) return {create_table(true) + t.changes + " AS " + select};
+  // SQLite's CREATE TABLE ... AS declares columns by affinity only ("NUM"
+  // for a TIMESTAMP column), which would change the type the ODBC driver
+  // reports when the values are read back; declare the model's types.
+  std::vector<std::string> declarations;
+  for (std::size_t i = 0; i < key_slots_.size(); ++i) {
+    declarations.push_back(q(key_slots_[i]) + " " + declared_type(in_.key_type_names, i));
+  }
+  declarations.push_back(op + " TEXT");
+  declarations.push_back(mask + " TEXT");
+  for (std::size_t i = 0; i < value_slots_.size(); ++i) {
+    declarations.push_back(q(value_slots_[i]) + " " + declared_type(in_.mapped_type_names, i));
+  }
+  return {"CREATE TABLE " + t.changes + " (" + join(declarations, ", ") + ")",
+          "INSERT INTO " + t.changes + " (" + join(columns, ", ") + ") " + select};
+}
+
 std::string DiffSql::count_current() const {
   const std::string n = q("bf_n"), null = q("bf_null");
   return "SELECT COUNT(*), COALESCE(SUM(" + null + "), 0), COALESCE(SUM(CASE WHEN " + null + " = 0 AND " + n +
@@ -242,7 +310,9 @@ std::string DiffSql::count_current() const {
 }
 
 std::string DiffSql::count_diff() const {
-  return "SELECT " + q("bf_op") + ", COUNT(*) FROM " + in_.tables.diff + " GROUP BY " + q("bf_op");
+  const std::string op = q("bf_op");
+  return "SELECT " + op + ", COUNT(*) FROM " + in_.tables.changes + " GROUP BY " + op + " UNION ALL SELECT " + op +
+         ", COUNT(*) FROM " + in_.tables.diff + " WHERE " + op + " = 'r' GROUP BY " + op;
 }
 
 std::string DiffSql::null_key_sample() const {
@@ -265,16 +335,18 @@ std::string DiffSql::duplicate_sample() const {
          " = 0 AND n." + q("bf_n") + " > 1) d ON " + model_key_join("m", "d") + " LIMIT 100";
 }
 
+std::string DiffSql::key_order(const char* alias) const { return " ORDER BY " + slot_list(alias, false); }
+
 std::string DiffSql::changed_rows() const {
   std::vector<std::string> items{"d." + q("bf_op"), "d." + q("bf_mask")};
-  for (const auto& k : in_.key_columns) items.push_back("m." + q(k));
-  for (const auto& c : in_.mapped_columns) items.push_back("m." + q(c));
-  return "SELECT " + join(items, ", ") + " FROM " + in_.tables.diff + " d JOIN " + in_.model_from + " m ON " +
-         model_key_join("m", "d") + " WHERE d." + q("bf_op") + " <> 'r'";
+  for (const auto& slot : key_slots_) items.push_back("d." + q(slot));
+  for (const auto& slot : value_slots_) items.push_back("d." + q(slot));
+  return "SELECT " + join(items, ", ") + " FROM " + in_.tables.changes + " d" + key_order("d");
 }
 
 std::string DiffSql::removed_keys() const {
-  return "SELECT " + slot_list("d", false) + " FROM " + in_.tables.diff + " d WHERE d." + q("bf_op") + " = 'r'";
+  return "SELECT " + slot_list("d", false) + " FROM " + in_.tables.diff + " d WHERE d." + q("bf_op") + " = 'r'" +
+         key_order("d");
 }
 
 std::string DiffSql::create_next(bool full_resync, bool with_excluded_keys, bool keep_committed,
@@ -306,24 +378,34 @@ std::string DiffSql::create_next(bool full_resync, bool with_excluded_keys, bool
 
 SwapPlan DiffSql::swap(const std::string& source) const {
   const auto& t = in_.tables;
+  const std::string drop_diff = "DROP TABLE IF EXISTS " + t.diff;
   switch (in_.dialect) {
     case Dialect::postgres:
     case Dialect::redshift:
     case Dialect::sqlite:
-      // Transactional DDL: the drop and the rename commit together.
-      return {true, {"DROP TABLE IF EXISTS " + t.committed, "ALTER TABLE " + source + " RENAME TO " + t.committed_unqualified}};
+      // Transactional DDL: the drops and the rename commit together.
+      return {true,
+              {"DROP TABLE IF EXISTS " + t.committed, "ALTER TABLE " + source + " RENAME TO " + t.committed_unqualified,
+               drop_diff}};
     case Dialect::snowflake:
-      return {false, {"ALTER TABLE " + source + " SWAP WITH " + t.committed, "DROP TABLE IF EXISTS " + source}};
+      // No transaction spans DDL: the diff table goes first, so that a crash
+      // in between leaves a run that delivered everything but did not commit
+      // (its changes are sent again), never a committed run that resends.
+      return {false,
+              {drop_diff, "ALTER TABLE " + source + " SWAP WITH " + t.committed, "DROP TABLE IF EXISTS " + source}};
     case Dialect::mysql:
       // One RENAME TABLE renames all its pairs atomically.
       return {false,
-              {"RENAME TABLE " + t.committed + " TO " + t.old + ", " + source + " TO " + t.committed,
-               "DROP TABLE IF EXISTS " + t.old}};
+              {"RENAME TABLE " + t.committed + " TO " + t.old + ", " + source + " TO " + t.committed + ", " + t.diff +
+                   " TO " + t.old_diff,
+               "DROP TABLE IF EXISTS " + t.old, "DROP TABLE IF EXISTS " + t.old_diff}};
     case Dialect::bigquery:
-      return {false, {"CREATE OR REPLACE TABLE " + t.committed + " COPY " + source, "DROP TABLE IF EXISTS " + source}};
+      return {false,
+              {drop_diff, "CREATE OR REPLACE TABLE " + t.committed + " COPY " + source,
+               "DROP TABLE IF EXISTS " + source}};
     case Dialect::databricks:
       return {false,
-              {"CREATE OR REPLACE TABLE " + t.committed + " AS SELECT * FROM " + source,
+              {drop_diff, "CREATE OR REPLACE TABLE " + t.committed + " AS SELECT * FROM " + source,
                "DROP TABLE IF EXISTS " + source}};
   }
   return {};

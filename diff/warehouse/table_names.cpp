@@ -47,8 +47,10 @@ SyncTables make_sync_tables(Dialect dialect, const std::string& bookkeeping_sche
   t.committed = name("com");
   t.current = name("cur");
   t.diff = name("dif");
+  t.changes = name("chg");
   t.next = name("nxt");
   t.old = name("old");
+  t.old_diff = name("dfo");
   t.excluded_keys = name("exk");
   t.retry_keys = name("rtk");
   t.committed_unqualified = quote_identifier(dialect, base + "_com");

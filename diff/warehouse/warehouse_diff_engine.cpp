@@ -32,6 +32,20 @@ std::uint64_t as_count(const Value& v) {
   }
 }
 
+// The committed table's column names, lower-cased.
+std::set<std::string> committed_columns(StatementRunner& runner, const DiffSql& sql) {
+  std::set<std::string> columns;
+  odbc::ResultReader reader = runner.query(sql.probe_committed());
+  for (const auto& c : reader.columns()) columns.insert(lower(c.name));
+  return columns;
+}
+
+// False when the committed table was taken with another primary key.
+bool has_key_slots(const DiffSql& sql, const std::set<std::string>& committed_columns) {
+  return std::all_of(sql.key_slots().begin(), sql.key_slots().end(),
+                     [&](const std::string& slot) { return committed_columns.count(slot) > 0; });
+}
+
 std::string model_from(Dialect dialect, const WarehouseModel& model) {
   if (!model.table.empty()) return quote_qualified(dialect, model.table);
   return "(" + model.query + ")";
@@ -69,7 +83,10 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec,
     }
   }
   ModelColumns resolved = resolve_model_columns(spec, model_columns);
-  for (auto i : resolved.key) input.key_columns.push_back(model_columns[i].name);
+  for (auto i : resolved.key) {
+    input.key_columns.push_back(model_columns[i].name);
+    input.key_type_names.push_back(model_columns[i].type_name);
+  }
   for (auto i : resolved.mapped) {
     input.mapped_columns.push_back(model_columns[i].name);
     input.mapped_type_names.push_back(model_columns[i].type_name);
@@ -81,13 +98,8 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec,
   runner.execute(sql.create_current());
   runner.execute(sql.create_committed_if_missing());
 
-  std::set<std::string> committed_slots;
-  {
-    odbc::ResultReader reader = runner.query(sql.probe_committed());
-    for (const auto& c : reader.columns()) committed_slots.insert(lower(c.name));
-  }
-  bool keys_match = std::all_of(sql.key_slots().begin(), sql.key_slots().end(),
-                                [&](const std::string& slot) { return committed_slots.count(slot) > 0; });
+  std::set<std::string> committed_slots = committed_columns(runner, sql);
+  const bool keys_match = has_key_slots(sql, committed_slots);
   if (!keys_match && !spec.full_resync) {
     throw DiffError(spec.sync_name,
                     "primary key changed since the last committed snapshot (" + input.tables.committed_name +
@@ -100,6 +112,7 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec,
                      spec.retry_keys);
   }
   runner.execute(sql.create_diff(spec.full_resync, retry, committed_slots));
+  for (const auto& statement : sql.create_changes()) runner.execute(statement);
 
   DiffCounts counts;
   InvalidRows invalid;
@@ -145,6 +158,52 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec,
   counts.invalid = null_rows + duplicate_rows;
   return std::make_unique<WarehousePendingSnapshot>(std::move(runner), std::move(sql), spec, std::move(committed_slots),
                                                     keys_match, counts, std::move(invalid));
+}
+
+std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::resume(const DiffSpec& spec, const DiffCounts& counts) {
+  StatementRunner runner(connection_, before_statement);
+  DiffSqlInput input;
+  input.dialect = dialect_;
+  input.tables = make_sync_tables(dialect_, bookkeeping_schema_, spec.sync_name);
+  input.key_config_names = spec.primary_key;
+  input.mapped_config_names = spec.mapped_columns;
+  DiffSql sql(input);
+
+  // The commit drops the diff table together with the swap: no diff table,
+  // nothing to resume. The changes table is checked too (counts).
+  DiffCounts found;
+  try {
+    odbc::ResultReader reader = runner.query(sql.count_diff());
+    Row row;
+    while (reader.next(row)) {
+      const std::string op = row[0].as_text();
+      const std::uint64_t n = as_count(row[1]);
+      if (op == "a") found.added = n;
+      else if (op == "c") found.changed = n;
+      else if (op == "r") found.removed = n;
+    }
+  } catch (const odbc::Error& e) {
+    if (e.transient()) throw;
+    // Committed (or dropped): clear what the commit's best-effort cleanup
+    // may have left, as the next diff would.
+    try {
+      for (const auto& drop : sql.drop_transient_tables()) runner.execute(drop);
+    } catch (const odbc::Error&) {
+    }
+    return nullptr;
+  }
+  if (found.added != counts.added || found.changed != counts.changed || found.removed != counts.removed) {
+    // E.g. a PostgreSQL restart empties UNLOGGED tables.
+    throw DiffError(spec.sync_name, "the interrupted run's diff table " + input.tables.diff + " holds " +
+                                        std::to_string(found.added) + " added, " + std::to_string(found.changed) +
+                                        " changed and " + std::to_string(found.removed) + " removed rows, not the " +
+                                        std::to_string(counts.added) + ", " + std::to_string(counts.changed) + " and " +
+                                        std::to_string(counts.removed) + " its diff recorded; it cannot be resumed");
+  }
+  std::set<std::string> committed_slots = committed_columns(runner, sql);
+  const bool keys_match = has_key_slots(sql, committed_slots);
+  return std::make_unique<WarehousePendingSnapshot>(std::move(runner), std::move(sql), spec, std::move(committed_slots),
+                                                    keys_match, counts, InvalidRows());
 }
 
 }  // namespace backflow::diff::warehouse

@@ -37,6 +37,18 @@ class WarehouseDiffEngine {
   // whether to retry). The committed table is never touched before commit.
   std::unique_ptr<PendingSnapshot> diff(const DiffSpec& spec, const WarehouseModel& model);
 
+  // Reopens the current, diff and changes tables of a run whose process
+  // died after diff() returned, without reading the model: for_each_change()
+  // yields the same changes in the same order (by key; diff() copied the
+  // values into the changes table), so a resumed run can skip what it had
+  // delivered. `counts` are those the run recorded; the invalid sample is
+  // not kept. Returns null when there is nothing to resume: the diff table
+  // is gone (the commit drops it with the swap, or someone dropped it).
+  // Throws DiffError when the tables no longer match `counts` (a warehouse
+  // restart emptied them): the run must start over. Call it before diff(),
+  // which drops such leftovers.
+  std::unique_ptr<PendingSnapshot> resume(const DiffSpec& spec, const DiffCounts& counts);
+
   // Called with every statement before it runs (logging; crash tests).
   std::function<void(std::string_view sql)> before_statement;
 

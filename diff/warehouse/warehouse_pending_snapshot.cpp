@@ -40,6 +40,7 @@ void WarehousePendingSnapshot::for_each_change(const ChangeSink& sink) {
       for (std::size_t i = 0; i < mask.size() && i < mapped_count; ++i) {
         if (mask[i] == '1') change.changed_columns.push_back(i);
       }
+      // Key slots then value slots, as copied from the model by the diff.
       change.key = make_record_key(Row(row.begin() + 2, row.begin() + 2 + static_cast<std::ptrdiff_t>(key_count)));
       change.row.assign(row.begin() + 2 + static_cast<std::ptrdiff_t>(key_count), row.end());
       sink(change);
@@ -57,10 +58,11 @@ void WarehousePendingSnapshot::for_each_change(const ChangeSink& sink) {
 
 void WarehousePendingSnapshot::commit(const std::vector<Row>& excluded_keys) {
   if (finished_) throw DiffError(spec_.sync_name, "snapshot committed twice");
+  // A resumed run may find what its interrupted commit had built.
+  for (const auto& drop : sql_.drop_commit_leftovers()) runner_.execute(drop);
   const bool excluded = !excluded_keys.empty();
   if (excluded) {
-    runner_.load_keys(sql_.create_key_table(sql_.tables().excluded_keys), sql_.insert_key(sql_.tables().excluded_keys),
-                      excluded_keys);
+    runner_.load_keys(sql_.create_excluded_keys(), sql_.insert_key(sql_.tables().excluded_keys), excluded_keys);
   }
   // Without invalid or excluded keys the current table is the next committed one.
   const bool current_is_next = !excluded && counts_.invalid == 0;

@@ -23,6 +23,8 @@ class WarehousePendingSnapshot final : public PendingSnapshot {
                            bool keep_committed, DiffCounts counts, InvalidRows invalid);
   ~WarehousePendingSnapshot() override;
 
+  // The current, diff and changes tables stay for WarehouseDiffEngine::resume.
+  void keep_for_resume() noexcept override { finished_ = true; }
   const DiffCounts& counts() const override { return counts_; }
   const std::vector<InvalidRow>& invalid_sample() const override { return invalid_.sample(); }
   void for_each_change(const ChangeSink& sink) override;

@@ -250,8 +250,13 @@ class RunExecution {
   bool reopen_pending() {
     const state::RunCounts& c = journal_.record().counts;
     diff::DiffCounts counts{c.rows_read, c.added, c.changed, c.removed, c.invalid};
-    open_snapshot_store();
-    pending_ = local_->resume(spec_, counts);
+    if (local_engine()) {
+      open_snapshot_store();
+      pending_ = local_->resume(spec_, counts);
+    } else {
+      diff::warehouse::WarehouseDiffEngine engine(*connection_, dialect_, warehouse_.bookkeeping_schema);
+      pending_ = engine.resume(spec_, counts);
+    }
     if (pending_) return true;
     if (journal_.record().phase == RunPhase::Commit) {
       // The commit point was reached before the process died.
@@ -347,7 +352,7 @@ class RunExecution {
     std::string op;
   };
 
-  bool resumable_sync() const { return local_engine() && !append_mode() && !request_.dry_run; }
+  bool resumable_sync() const { return !append_mode() && !request_.dry_run; }
 
   bool stopping_for_shutdown() const {
     return request_.stop.stop_requested() && request_.stop_is_shutdown && request_.stop_is_shutdown();
@@ -472,8 +477,10 @@ class RunExecution {
   bool left_for_resume_ = false;  // stopped for shutdown, unfinished on purpose
 };
 
+// Both diff engines keep an interrupted run's diff (and its change order)
+// until the run commits; append runs have no diff to resume from.
 bool resumable(const config::Sync& sync, const state::RunRecord& run) {
-  if (sync.diff.engine != config::DiffEngine::local || sync.destination.mode == config::SyncMode::append) return false;
+  if (sync.destination.mode == config::SyncMode::append) return false;
   return run.phase == RunPhase::Guard || run.phase == RunPhase::Deliver || run.phase == RunPhase::Commit;
 }
 

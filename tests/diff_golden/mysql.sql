@@ -8,10 +8,16 @@ DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_cur`;
 DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_dif`;
 
 -- drop transient
+DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_chg`;
+
+-- drop transient
 DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_nxt`;
 
 -- drop transient
 DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_old`;
+
+-- drop transient
+DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_dfo`;
 
 -- drop transient
 DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_exk`;
@@ -46,11 +52,14 @@ CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_dif` AS SELECT n.`k_e9
 -- create diff, full resync
 CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_dif` AS SELECT n.`k_e9b84a0d`, n.`k_d70d165c`, 'a' AS `bf_op`, '11' AS `bf_mask` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` n WHERE n.`bf_null` = 0 AND n.`bf_n` = 1;
 
+-- create changes
+CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_chg` AS SELECT d.`k_e9b84a0d`, d.`k_d70d165c`, d.`bf_op`, d.`bf_mask`, m.`email` AS `v_d07cb3a1`, m.`lifetime value` AS `v_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d JOIN `analytics`.`customers` m ON m.`region` = d.`k_e9b84a0d` AND m.`customer_id` = d.`k_d70d165c` WHERE d.`bf_op` <> 'r';
+
 -- count current
 SELECT COUNT(*), COALESCE(SUM(`bf_null`), 0), COALESCE(SUM(CASE WHEN `bf_null` = 0 AND `bf_n` > 1 THEN 1 ELSE 0 END), 0) FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur`;
 
 -- count diff
-SELECT `bf_op`, COUNT(*) FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` GROUP BY `bf_op`;
+SELECT `bf_op`, COUNT(*) FROM `backflow`.`bf_contacts_____hubspot_95bde77f_chg` GROUP BY `bf_op` UNION ALL SELECT `bf_op`, COUNT(*) FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` WHERE `bf_op` = 'r' GROUP BY `bf_op`;
 
 -- null key sample
 SELECT m.`region`, m.`customer_id`, m.`email`, m.`lifetime value` FROM `analytics`.`customers` m WHERE m.`region` IS NULL OR m.`customer_id` IS NULL LIMIT 100;
@@ -59,10 +68,25 @@ SELECT m.`region`, m.`customer_id`, m.`email`, m.`lifetime value` FROM `analytic
 SELECT d.`bf_n`, m.`region`, m.`customer_id`, m.`email`, m.`lifetime value` FROM `analytics`.`customers` m JOIN (SELECT DISTINCT n.`k_e9b84a0d`, n.`k_d70d165c`, n.`bf_n` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` n WHERE n.`bf_null` = 0 AND n.`bf_n` > 1) d ON m.`region` = d.`k_e9b84a0d` AND m.`customer_id` = d.`k_d70d165c` LIMIT 100;
 
 -- changed rows
-SELECT d.`bf_op`, d.`bf_mask`, m.`region`, m.`customer_id`, m.`email`, m.`lifetime value` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d JOIN `analytics`.`customers` m ON m.`region` = d.`k_e9b84a0d` AND m.`customer_id` = d.`k_d70d165c` WHERE d.`bf_op` <> 'r';
+SELECT d.`bf_op`, d.`bf_mask`, d.`k_e9b84a0d`, d.`k_d70d165c`, d.`v_d07cb3a1`, d.`v_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_chg` d ORDER BY d.`k_e9b84a0d`, d.`k_d70d165c`;
 
 -- removed keys
-SELECT d.`k_e9b84a0d`, d.`k_d70d165c` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE d.`bf_op` = 'r';
+SELECT d.`k_e9b84a0d`, d.`k_d70d165c` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE d.`bf_op` = 'r' ORDER BY d.`k_e9b84a0d`, d.`k_d70d165c`;
+
+-- drop commit leftovers
+DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_nxt`;
+
+-- drop commit leftovers
+DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_old`;
+
+-- drop commit leftovers
+DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_dfo`;
+
+-- drop commit leftovers
+DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_exk`;
+
+-- create excluded keys
+CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_exk` AS SELECT n.`k_e9b84a0d`, n.`k_d70d165c` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` n WHERE 1 = 0;
 
 -- create next
 CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_nxt` AS SELECT n.`k_e9b84a0d`, n.`k_d70d165c`, n.`h_d07cb3a1`, n.`h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` n WHERE n.`bf_null` = 0 AND n.`bf_n` = 1 AND NOT EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = n.`k_e9b84a0d` AND e.`k_d70d165c` = n.`k_d70d165c`) UNION ALL SELECT c.`k_e9b84a0d`, c.`k_d70d165c`, c.`h_d07cb3a1`, c.`h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_com` c WHERE EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` n WHERE n.`k_e9b84a0d` = c.`k_e9b84a0d` AND n.`k_d70d165c` = c.`k_d70d165c` AND n.`bf_null` = 0 AND n.`bf_n` > 1) OR EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = c.`k_e9b84a0d` AND e.`k_d70d165c` = c.`k_d70d165c`);
@@ -71,8 +95,10 @@ CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_nxt` AS SELECT n.`k_e9
 CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_nxt` AS SELECT n.`k_e9b84a0d`, n.`k_d70d165c`, n.`h_d07cb3a1`, n.`h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` n WHERE n.`bf_null` = 0 AND n.`bf_n` = 1 AND NOT EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = n.`k_e9b84a0d` AND e.`k_d70d165c` = n.`k_d70d165c`) UNION ALL SELECT c.`k_e9b84a0d`, c.`k_d70d165c`, c.`h_d07cb3a1`, CAST(NULL AS char(20)) AS `h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_com` c WHERE EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = c.`k_e9b84a0d` AND e.`k_d70d165c` = c.`k_d70d165c`);
 
 -- swap (statement by statement)
-RENAME TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_com` TO `backflow`.`bf_contacts_____hubspot_95bde77f_old`, `backflow`.`bf_contacts_____hubspot_95bde77f_nxt` TO `backflow`.`bf_contacts_____hubspot_95bde77f_com`;
+RENAME TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_com` TO `backflow`.`bf_contacts_____hubspot_95bde77f_old`, `backflow`.`bf_contacts_____hubspot_95bde77f_nxt` TO `backflow`.`bf_contacts_____hubspot_95bde77f_com`, `backflow`.`bf_contacts_____hubspot_95bde77f_dif` TO `backflow`.`bf_contacts_____hubspot_95bde77f_dfo`;
 DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_old`;
+DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_dfo`;
 -- swap (statement by statement)
-RENAME TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_com` TO `backflow`.`bf_contacts_____hubspot_95bde77f_old`, `backflow`.`bf_contacts_____hubspot_95bde77f_cur` TO `backflow`.`bf_contacts_____hubspot_95bde77f_com`;
+RENAME TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_com` TO `backflow`.`bf_contacts_____hubspot_95bde77f_old`, `backflow`.`bf_contacts_____hubspot_95bde77f_cur` TO `backflow`.`bf_contacts_____hubspot_95bde77f_com`, `backflow`.`bf_contacts_____hubspot_95bde77f_dif` TO `backflow`.`bf_contacts_____hubspot_95bde77f_dfo`;
 DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_old`;
+DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_dfo`;
