@@ -3,20 +3,38 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <rocksdb/table.h>
+
 namespace backflow::diff::local {
 
 namespace {
+
+constexpr std::size_t kBlockCacheBytes = 8 << 20;
 
 std::string family_prefix(const std::string& sync_name) { return "snapshot:" + sync_name + ":"; }
 
 }  // namespace
 
-rocksdb::ColumnFamilyOptions SnapshotStore::generation_options() {
+rocksdb::ColumnFamilyOptions SnapshotStore::generation_options() const {
   rocksdb::ColumnFamilyOptions options;
   // A generation is written once, scanned by this run's merge and the next
   // run's, then dropped whole: never compact it, never stall its writes for
   // it. Scans merge its level-0 files (one per 32 MiB of snapshot). Hashes
   // do not compress, so compression would only cost CPU.
+  //
+  // Memory must not grow with the model, yet the number of files does, and
+  // a scan holds every file of a generation open at once. So: index blocks
+  // live in the store's bounded block cache instead of beside each open
+  // file; blocks are 32 KiB (an eighth of the index of 4 KiB blocks, and
+  // few reads per scan); and RocksDB's own readahead, a buffer of up to
+  // 256 KiB per file being scanned, is off: the files are read in order,
+  // which the kernel's readahead serves as well.
+  rocksdb::BlockBasedTableOptions table;
+  table.block_size = 32 << 10;
+  table.cache_index_and_filter_blocks = true;
+  table.block_cache = block_cache_;
+  table.max_auto_readahead_size = 0;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   options.compression = rocksdb::kNoCompression;
   options.write_buffer_size = 32 << 20;
   options.disable_auto_compactions = true;
@@ -29,6 +47,7 @@ std::shared_ptr<SnapshotStore> SnapshotStore::open(const std::filesystem::path& 
   std::shared_ptr<SnapshotStore> store(new SnapshotStore());
   store->path_ = state_dir / "snapshots";
   const std::string path = store->path_.string();
+  store->block_cache_ = rocksdb::NewLRUCache(kBlockCacheBytes);
   std::error_code ec;
   std::filesystem::create_directories(store->path_, ec);
   if (ec) throw std::runtime_error("snapshot store " + path + ": cannot create directory: " + ec.message());
@@ -41,7 +60,7 @@ std::shared_ptr<SnapshotStore> SnapshotStore::open(const std::filesystem::path& 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& name : names) {
     descriptors.emplace_back(name, name == rocksdb::kDefaultColumnFamilyName ? rocksdb::ColumnFamilyOptions()
-                                                                             : generation_options());
+                                                                             : store->generation_options());
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
