@@ -4,12 +4,16 @@
 #include <stdexcept>
 
 #include <rocksdb/table.h>
+#include <rocksdb/write_buffer_manager.h>
 
 namespace backflow::diff::local {
 
 namespace {
 
 constexpr std::size_t kBlockCacheBytes = 8 << 20;
+// All memtables of the store together (every sync, every generation being
+// written): writers wait for a flush rather than go past it.
+constexpr std::size_t kMemtableBytes = 32 << 20;
 
 std::string family_prefix(const std::string& sync_name) { return "snapshot:" + sync_name + ":"; }
 
@@ -19,7 +23,7 @@ rocksdb::ColumnFamilyOptions SnapshotStore::generation_options() const {
   rocksdb::ColumnFamilyOptions options;
   // A generation is written once, scanned by this run's merge and the next
   // run's, then dropped whole: never compact it, never stall its writes for
-  // it. Scans merge its level-0 files (one per 32 MiB of snapshot). Hashes
+  // it. Scans merge its level-0 files (one per 16 MiB of snapshot). Hashes
   // do not compress, so compression would only cost CPU.
   //
   // Memory must not grow with the model, yet the number of files does, and
@@ -36,7 +40,7 @@ rocksdb::ColumnFamilyOptions SnapshotStore::generation_options() const {
   table.max_auto_readahead_size = 0;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   options.compression = rocksdb::kNoCompression;
-  options.write_buffer_size = 32 << 20;
+  options.write_buffer_size = 16 << 20;
   options.disable_auto_compactions = true;
   options.level0_slowdown_writes_trigger = 1 << 30;
   options.level0_stop_writes_trigger = 1 << 30;
@@ -55,6 +59,7 @@ std::shared_ptr<SnapshotStore> SnapshotStore::open(const std::filesystem::path& 
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.max_open_files = 512;
+  options.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(kMemtableBytes, nullptr, true);
   std::vector<std::string> names;
   if (!rocksdb::DB::ListColumnFamilies(options, path, &names).ok() || names.empty()) names = {rocksdb::kDefaultColumnFamilyName};
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
