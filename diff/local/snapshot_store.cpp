@@ -12,7 +12,10 @@ namespace {
 
 constexpr std::size_t kBlockCacheBytes = 8 << 20;
 // All memtables of the store together (every sync, every generation being
-// written): writers wait for a flush rather than go past it.
+// written): past 7/8 of it RocksDB flushes the largest. Writers are not
+// stalled at the limit: the merge writes change records into a generation
+// while its iterator pins that generation's memtables, so a stall would
+// wait for memory that cannot be freed (it did, in a first version).
 constexpr std::size_t kMemtableBytes = 32 << 20;
 
 std::string family_prefix(const std::string& sync_name) { return "snapshot:" + sync_name + ":"; }
@@ -59,7 +62,7 @@ std::shared_ptr<SnapshotStore> SnapshotStore::open(const std::filesystem::path& 
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.max_open_files = 512;
-  options.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(kMemtableBytes, nullptr, true);
+  options.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(kMemtableBytes);
   std::vector<std::string> names;
   if (!rocksdb::DB::ListColumnFamilies(options, path, &names).ok() || names.empty()) names = {rocksdb::kDefaultColumnFamilyName};
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
