@@ -2,19 +2,15 @@
 
 #include "diff/diff_error.h"
 #include "diff/invalid_rows.h"
+#include "diff/local/generation_writer.h"
 #include "diff/local/local_pending_snapshot.h"
-#include "diff/local/snapshot_entry.h"
 #include "diff/local/snapshot_keys.h"
 #include "diff/local/sync_meta.h"
 #include "diff/model_columns.h"
-#include "diff/row_codec.h"
-#include "diff/row_hash.h"
 
 namespace backflow::diff::local {
 
 namespace {
-
-constexpr std::size_t kBatchBytes = 4 << 20;
 
 std::string join(const std::vector<std::string>& names) {
   std::string out;
@@ -46,38 +42,11 @@ std::unique_ptr<PendingSnapshot> LocalDiffEngine::diff(const DiffSpec& spec, Row
   }
 
   const std::uint64_t generation = committed.committed_generation + 1;
-  rocksdb::DB& db = store_->db();
   rocksdb::ColumnFamilyHandle* family = store_->create_generation(spec.sync_name, generation);
   InvalidRows invalid;
   std::uint64_t rows_read = 0;
   try {
-    rocksdb::WriteBatch batch;
-    Row row, key(columns.key.size()), mapped(columns.mapped.size());
-    std::string encoded_key, encoded_row, entry;
-    while (model.next(row)) {
-      ++rows_read;
-      for (std::size_t i = 0; i < columns.mapped.size(); ++i) mapped[i] = row[columns.mapped[i]];
-      const std::string* null_column = nullptr;
-      for (std::size_t i = 0; i < columns.key.size(); ++i) {
-        key[i] = row[columns.key[i]];
-        if (key[i].is_null() && !null_column) null_column = &spec.primary_key[i];
-      }
-      if (null_column) {
-        invalid.add_null_key(*null_column, mapped);
-        continue;
-      }
-      RowHashes hashes = hash_row(mapped, encoded_row);
-      encoded_key.clear();
-      encode_row(key, encoded_key);
-      encode_snapshot_entry(hashes, encoded_row, entry);
-      // rows_read (>= 1) as sequence: duplicates stay distinct and adjacent.
-      batch.Put(family, entry_key(encoded_key, rows_read), entry);
-      if (batch.GetDataSize() > kBatchBytes) {
-        store_->check(db.Write(SnapshotStore::bulk_write_options(), &batch), "writing snapshot");
-        batch.Clear();
-      }
-    }
-    store_->check(db.Write(SnapshotStore::bulk_write_options(), &batch), "writing snapshot");
+    rows_read = write_generation(*store_, family, spec, columns, model, invalid);
   } catch (...) {
     try {
       store_->drop_generation(spec.sync_name, generation);

@@ -1,12 +1,10 @@
 #include "diff/local/snapshot_keys.h"
 
+#include <cstring>
+
 namespace backflow::diff::local {
 
 namespace {
-
-void put_be64(std::uint64_t v, std::string& out) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xFF));
-}
 
 std::string prefixed(std::string_view prefix, std::string_view encoded_key) {
   std::string key;
@@ -33,9 +31,19 @@ std::string sync_meta_key(const std::string& sync_name) {
 }
 
 std::string entry_key(std::string_view encoded_key, std::uint64_t seq) {
-  std::string key = prefixed(kEntriesBegin, encoded_key);
-  put_be64(seq, key);
+  std::string key;
+  assign_entry_key(encoded_key, seq, key);
   return key;
+}
+
+void assign_entry_key(std::string_view encoded_key, std::uint64_t seq, std::string& out) {
+  out.resize(kEntriesBegin.size() + encoded_key.size() + 8);
+  char* p = out.data();
+  std::memcpy(p, kEntriesBegin.data(), kEntriesBegin.size());
+  p += kEntriesBegin.size();
+  if (!encoded_key.empty()) std::memcpy(p, encoded_key.data(), encoded_key.size());
+  p += encoded_key.size();
+  for (int shift = 56; shift >= 0; shift -= 8) *p++ = static_cast<char>((seq >> shift) & 0xFF);
 }
 
 std::string entry_key_end(std::string_view encoded_key) {

@@ -20,6 +20,8 @@ inline constexpr std::string_view kEntriesBegin = "e", kEntriesEnd = "f";
 inline constexpr std::string_view kChangesBegin = "c", kChangesEnd = "d";
 
 std::string entry_key(std::string_view encoded_key, std::uint64_t seq);
+// Same as entry_key, into `out` (replacing its content, keeping its capacity).
+void assign_entry_key(std::string_view encoded_key, std::uint64_t seq, std::string& out);
 // Upper bound of all entries of `encoded_key`.
 std::string entry_key_end(std::string_view encoded_key);
 std::string change_key(std::string_view encoded_key);

@@ -7,6 +7,7 @@
 // per directory. Thread-safe; but a sync must not run twice at the same time.
 #pragma once
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 
 #include <cstdint>
@@ -55,9 +56,12 @@ class SnapshotStore {
   using Handle = std::unique_ptr<rocksdb::ColumnFamilyHandle, HandleCloser>;
 
   SnapshotStore() = default;
-  static rocksdb::ColumnFamilyOptions generation_options();
+  rocksdb::ColumnFamilyOptions generation_options() const;
 
   std::filesystem::path path_;
+  // Index blocks of every generation's files, bounded whatever the number of
+  // files (which grows with the models).
+  std::shared_ptr<rocksdb::Cache> block_cache_;
   std::unique_ptr<rocksdb::DB> db_;  // declared before the handles: closed after them
   std::mutex mutex_;
   std::map<std::string, Handle> families_;

@@ -1,0 +1,125 @@
+#include "diff/local/generation_writer.h"
+
+#include <exception>
+#include <thread>
+
+#include "diff/local/row_block_queue.h"
+#include "diff/local/snapshot_entry.h"
+#include "diff/local/snapshot_keys.h"
+#include "diff/row_codec.h"
+#include "diff/row_hash.h"
+
+namespace backflow::diff::local {
+
+namespace {
+
+constexpr std::size_t kBatchBytes = 4 << 20;
+// Three blocks: one being read, one being written, one ready in between.
+constexpr std::size_t kBlocks = 3;
+constexpr std::size_t kRowsPerBlock = 1024;
+
+// The writing side: hashes and encodes each row and writes it in batches.
+class EntryWriter {
+ public:
+  EntryWriter(SnapshotStore& store, rocksdb::ColumnFamilyHandle* generation, const DiffSpec& spec,
+              const ModelColumns& columns, InvalidRows& invalid)
+      : store_(store),
+        generation_(generation),
+        spec_(spec),
+        columns_(columns),
+        invalid_(invalid),
+        key_(columns.key.size()),
+        mapped_(columns.mapped.size()) {}
+
+  void add(const Row& row) {
+    ++rows_;
+    for (std::size_t i = 0; i < columns_.mapped.size(); ++i) mapped_[i] = row[columns_.mapped[i]];
+    const std::string* null_column = nullptr;
+    for (std::size_t i = 0; i < columns_.key.size(); ++i) {
+      key_[i] = row[columns_.key[i]];
+      if (key_[i].is_null() && !null_column) null_column = &spec_.primary_key[i];
+    }
+    if (null_column) {
+      invalid_.add_null_key(*null_column, mapped_);
+      return;
+    }
+    RowHashes hashes = hash_row(mapped_, encoded_row_);
+    encoded_key_.clear();
+    encode_row(key_, encoded_key_);
+    encode_snapshot_entry(hashes, encoded_row_, entry_);
+    // The row's position as sequence: duplicates stay distinct and adjacent.
+    assign_entry_key(encoded_key_, rows_, entry_key_);
+    batch_.Put(generation_, entry_key_, entry_);
+    if (batch_.GetDataSize() > kBatchBytes) write();
+  }
+
+  void write() {
+    store_.check(store_.db().Write(SnapshotStore::bulk_write_options(), &batch_), "writing snapshot");
+    batch_.Clear();
+  }
+
+  std::uint64_t rows() const { return rows_; }
+
+ private:
+  SnapshotStore& store_;
+  rocksdb::ColumnFamilyHandle* generation_;
+  const DiffSpec& spec_;
+  const ModelColumns& columns_;
+  InvalidRows& invalid_;
+  Row key_, mapped_;
+  std::string encoded_key_, encoded_row_, entry_, entry_key_;
+  rocksdb::WriteBatch batch_;
+  std::uint64_t rows_ = 0;
+};
+
+// Joins the writing thread on every way out, after stopping it.
+class JoinOnExit {
+ public:
+  JoinOnExit(std::thread& thread, RowBlockQueue& queue) : thread_(thread), queue_(queue) {}
+  ~JoinOnExit() {
+    if (!thread_.joinable()) return;
+    queue_.cancel();
+    thread_.join();
+  }
+
+ private:
+  std::thread& thread_;
+  RowBlockQueue& queue_;
+};
+
+}  // namespace
+
+std::uint64_t write_generation(SnapshotStore& store, rocksdb::ColumnFamilyHandle* generation, const DiffSpec& spec,
+                               const ModelColumns& columns, RowSource& model, InvalidRows& invalid) {
+  RowBlockQueue queue(kBlocks, kRowsPerBlock);
+  EntryWriter writer(store, generation, spec, columns, invalid);
+  std::exception_ptr write_error;
+  std::thread writing([&] {
+    try {
+      while (RowBlock* block = queue.pop_full()) {
+        for (std::size_t i = 0; i < block->size; ++i) writer.add(block->rows[i]);
+        queue.release(block);
+      }
+      writer.write();
+    } catch (...) {
+      write_error = std::current_exception();
+      queue.cancel();  // the reader stops at its next block
+    }
+  });
+  {
+    JoinOnExit join(writing, queue);  // cancels the writer if reading throws
+    while (RowBlock* block = queue.acquire_empty()) {
+      block->size = 0;
+      while (block->size < block->rows.size() && model.next(block->rows[block->size])) ++block->size;
+      const bool at_end = block->size < block->rows.size();
+      queue.push_full(block);
+      if (at_end) break;
+    }
+    queue.finish();
+    writing.join();
+  }
+  if (write_error) std::rethrow_exception(write_error);
+  return writer.rows();
+}
+
+}  // namespace backflow::diff::local

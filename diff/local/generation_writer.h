@@ -1,0 +1,31 @@
+// Streams a model into a new snapshot generation: per row with a non-NULL
+// key, `entry_key(key, seq)` -> snapshot entry, where seq is the row's
+// 1-based position in the model; rows with a NULL key column go to
+// `invalid`. Writes skip the WAL (SnapshotStore::bulk_write_options).
+//
+// Reading the model (the ODBC driver's parsing, one core) and hashing plus
+// writing to RocksDB (the other) run on two threads joined by a bounded
+// queue of row blocks, so a run costs about the slower of the two instead of
+// their sum. The calling thread reads; a thread of its own writes and is
+// joined before the function returns or throws.
+#pragma once
+
+#include <cstdint>
+
+#include <rocksdb/db.h>
+
+#include "diff/diff_spec.h"
+#include "diff/invalid_rows.h"
+#include "diff/local/snapshot_store.h"
+#include "diff/model_columns.h"
+#include "diff/row_source.h"
+
+namespace backflow::diff::local {
+
+// Returns the number of rows read (NULL-key rows included). Rethrows the
+// first error of either side (the model's read error, a RocksDB write
+// error); the generation is then incomplete and the caller drops it.
+std::uint64_t write_generation(SnapshotStore& store, rocksdb::ColumnFamilyHandle* generation, const DiffSpec& spec,
+                               const ModelColumns& columns, RowSource& model, InvalidRows& invalid);
+
+}  // namespace backflow::diff::local
