@@ -77,98 +77,104 @@ ChildProcess start_receiver(const std::filesystem::path& dir, int port) {
                       dir / "receiver.log");
 }
 
+// The embedded example on a fresh sample warehouse, with its receiver running
+// and the config written; serve() starts `backflow serve` on it.
+struct EmbeddedSetup {
+  explicit EmbeddedSetup(const std::string& label, const std::string& destination_extra = "")
+      : dir(make_temp_dir(label)),
+        customers(sample_customers(dir)),
+        receiver_port(free_tcp_port()),
+        receiver(start_receiver(dir, receiver_port)),
+        port(free_tcp_port()),
+        base("http://127.0.0.1:" + std::to_string(port)),
+        config(embedded_config(dir, port, receiver_port, destination_extra)) {}
+
+  ChildProcess serve(const std::string& log_name) const {
+    return ChildProcess({backflow_binary().string(), "serve", "-c", config.string()}, dir / log_name);
+  }
+
+  std::filesystem::path dir;
+  std::size_t customers;
+  int receiver_port;
+  ChildProcess receiver;
+  int port;
+  std::string base;
+  std::filesystem::path config;
+};
+
 }  // namespace
 
 TEST_CASE("serve runner: a sync triggered over the API runs to success and the receiver holds every row",
           "[serve][process][serve_runner]") {
-  auto dir = make_temp_dir("serve-runner");
-  const std::size_t customers = sample_customers(dir);
-  REQUIRE(customers > 0);
+  EmbeddedSetup setup("serve-runner");
+  REQUIRE(setup.customers > 0);
+  ChildProcess serve = setup.serve("serve.log");
+  REQUIRE(wait_for_http_ok(setup.base + "/healthz", 10s));
 
-  int receiver_port = free_tcp_port();
-  ChildProcess receiver = start_receiver(dir, receiver_port);
-  int port = free_tcp_port();
-  std::string base = "http://127.0.0.1:" + std::to_string(port);
-  auto config = embedded_config(dir, port, receiver_port);
-  ChildProcess serve({backflow_binary().string(), "serve", "-c", config.string()}, dir / "serve.log");
-  REQUIRE(wait_for_http_ok(base + "/healthz", 10s));
-
-  auto triggered = http_request("POST", base + "/api/v1/syncs/customers_to_crm/trigger", "{}");
+  auto triggered = http_request("POST", setup.base + "/api/v1/syncs/customers_to_crm/trigger", "{}");
   INFO(triggered.body);
   REQUIRE(triggered.status / 100 == 2);
   const std::string run_id = triggered.json().at("run_id").get<std::string>();
   INFO(serve.output());
-  REQUIRE(eventually([&] { return run_phase(base, run_id) == "succeeded"; }, 30s));
-  auto run = http_request("GET", base + "/api/v1/runs/" + run_id).json();
-  CHECK(run["counts"]["accepted"].get<std::size_t>() == customers);
-  CHECK(received_customers(dir / "received.json") == customers);
+  REQUIRE(eventually([&] { return run_phase(setup.base, run_id) == "succeeded"; }, 30s));
+  auto run = http_request("GET", setup.base + "/api/v1/runs/" + run_id).json();
+  CHECK(run["counts"]["accepted"].get<std::size_t>() == setup.customers);
+  CHECK(received_customers(setup.dir / "received.json") == setup.customers);
 
   serve.signal(SIGTERM);
   CHECK(serve.wait_exit(10s) == 0);
-  receiver.signal(SIGTERM);
 }
 
 TEST_CASE("serve runner: SIGTERM in the middle of a run exits 0 and the restarted service finishes it",
           "[serve][process][serve_runner]") {
-  auto dir = make_temp_dir("serve-runner-sigterm");
-  const std::size_t customers = sample_customers(dir);
-  REQUIRE(customers >= 1000);
-  int receiver_port = free_tcp_port();
-  ChildProcess receiver = start_receiver(dir, receiver_port);
-  int port = free_tcp_port();
-  std::string base = "http://127.0.0.1:" + std::to_string(port);
   // 100 records per request at 20 requests/s: the delivery takes a few seconds.
-  auto config = embedded_config(dir, port, receiver_port, "    rate_limit: { requests: 20, per: 1s }\n");
+  EmbeddedSetup setup("serve-runner-sigterm", "    rate_limit: { requests: 20, per: 1s }\n");
+  REQUIRE(setup.customers >= 1000);
+  const auto received = setup.dir / "received.json";
 
   std::string run_id;
   {
-    ChildProcess serve({backflow_binary().string(), "serve", "-c", config.string()}, dir / "serve-1.log");
-    REQUIRE(wait_for_http_ok(base + "/healthz", 10s));
-    auto triggered = http_request("POST", base + "/api/v1/syncs/customers_to_crm/trigger", "{}");
+    ChildProcess serve = setup.serve("serve-1.log");
+    REQUIRE(wait_for_http_ok(setup.base + "/healthz", 10s));
+    auto triggered = http_request("POST", setup.base + "/api/v1/syncs/customers_to_crm/trigger", "{}");
     REQUIRE(triggered.status / 100 == 2);
     run_id = triggered.json().at("run_id").get<std::string>();
-    REQUIRE(eventually([&] { return received_customers(dir / "received.json") >= 500; }, 30s));
+    REQUIRE(eventually([&] { return received_customers(received) >= 500; }, 30s));
     serve.signal(SIGTERM);
     INFO(serve.output());
     CHECK(serve.wait_exit(15s) == 0);
   }
-  REQUIRE(received_customers(dir / "received.json") < customers);
+  REQUIRE(received_customers(received) < setup.customers);
 
-  ChildProcess serve({backflow_binary().string(), "serve", "-c", config.string()}, dir / "serve-2.log");
-  REQUIRE(wait_for_http_ok(base + "/healthz", 10s));
+  ChildProcess serve = setup.serve("serve-2.log");
+  REQUIRE(wait_for_http_ok(setup.base + "/healthz", 10s));
   INFO(serve.output());
-  REQUIRE(eventually([&] { return run_phase(base, run_id) == "succeeded"; }, 60s));
-  auto run = http_request("GET", base + "/api/v1/runs/" + run_id).json();
-  CHECK(run["counts"]["added"].get<std::size_t>() == customers);
-  CHECK(received_customers(dir / "received.json") == customers);
+  REQUIRE(eventually([&] { return run_phase(setup.base, run_id) == "succeeded"; }, 60s));
+  auto run = http_request("GET", setup.base + "/api/v1/runs/" + run_id).json();
+  CHECK(run["counts"]["added"].get<std::size_t>() == setup.customers);
+  CHECK(received_customers(received) == setup.customers);
   // The resumed run was the only one: nothing was started over.
-  auto runs = http_request("GET", base + "/api/v1/syncs/customers_to_crm/runs").json();
+  auto runs = http_request("GET", setup.base + "/api/v1/syncs/customers_to_crm/runs").json();
   REQUIRE(runs["runs"].size() == 1);
   CHECK(runs["runs"][0]["id"] == run_id);
   serve.signal(SIGTERM);
   CHECK(serve.wait_exit(15s) == 0);
-  receiver.signal(SIGTERM);
 }
 
 TEST_CASE("serve runner: backflow run goes through the service that holds the state", "[serve][process][serve_runner]") {
-  auto dir = make_temp_dir("serve-runner-cli");
-  const std::size_t customers = sample_customers(dir);
-  int receiver_port = free_tcp_port();
-  ChildProcess receiver = start_receiver(dir, receiver_port);
-  int port = free_tcp_port();
-  std::string base = "http://127.0.0.1:" + std::to_string(port);
-  auto config = embedded_config(dir, port, receiver_port);
-  ChildProcess serve({backflow_binary().string(), "serve", "-c", config.string()}, dir / "serve.log");
-  REQUIRE(wait_for_http_ok(base + "/healthz", 10s));
+  EmbeddedSetup setup("serve-runner-cli");
+  ChildProcess serve = setup.serve("serve.log");
+  REQUIRE(wait_for_http_ok(setup.base + "/healthz", 10s));
 
-  const std::string run = shell_quote(backflow_binary().string()) + " run -c " + shell_quote(config.string()) + " ";
+  const std::string run =
+      shell_quote(backflow_binary().string()) + " run -c " + shell_quote(setup.config.string()) + " ";
   auto through = run_command(run + "customers_to_crm");
   INFO(through.output);
   CHECK(through.exit_code == 0);
-  CHECK(through.output.find("running customers_to_crm through its API at " + base) != std::string::npos);
+  CHECK(through.output.find("running customers_to_crm through its API at " + setup.base) != std::string::npos);
   CHECK(through.output.find("succeeded") != std::string::npos);
-  CHECK(received_customers(dir / "received.json") == customers);
-  auto runs = http_request("GET", base + "/api/v1/syncs/customers_to_crm/runs").json();
+  CHECK(received_customers(setup.dir / "received.json") == setup.customers);
+  auto runs = http_request("GET", setup.base + "/api/v1/syncs/customers_to_crm/runs").json();
   REQUIRE(runs["runs"].size() == 1);
   CHECK(runs["runs"][0]["trigger"] == "api");
 
@@ -183,9 +189,8 @@ TEST_CASE("serve runner: backflow run goes through the service that holds the st
   auto dry = run_command(run + "customers_to_crm --dry-run");
   CHECK(dry.exit_code == 1);
   CHECK(dry.output.find("a dry run cannot go through the service") != std::string::npos);
-  CHECK(dry.output.find("api=" + base) != std::string::npos);
+  CHECK(dry.output.find("api=" + setup.base) != std::string::npos);
 
   serve.signal(SIGTERM);
   CHECK(serve.wait_exit(15s) == 0);
-  receiver.signal(SIGTERM);
 }
