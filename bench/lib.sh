@@ -41,3 +41,20 @@ SQL
 }
 
 BENCH_MODEL_COLUMNS="id, account_id, score, name, email, note, amount, created_at, updated_at, active"
+
+# bench_diff_setup NAME: what the diff benchmarks share. Checks /usr/bin/time,
+# builds the diff bench binaries, starts a cluster in a temp dir (removed on
+# exit) holding bench_model with ROWS rows, and sets tmp, conn (ODBC),
+# minimal_conn (the minimal reader's, with FETCH_ROWS) and query.
+bench_diff_setup() {
+  local name=$1
+  [[ -x /usr/bin/time ]] || { echo "$name: /usr/bin/time missing (scripts/setup.sh installs package 'time')" >&2; exit 1; }
+  cmake --build "$BUILD_DIR" --target bench_diff_run bench_odbc_minimal_read >/dev/null
+  tmp=$(mktemp -d "/tmp/backflow-$name.XXXXXX")
+  trap 'bench_stop_pg; rm -rf "$tmp"' EXIT
+  bench_start_pg "$tmp"
+  conn="$BENCH_PG_CONN"
+  minimal_conn="${conn}UseDeclareFetch=1;Fetch=$FETCH_ROWS;BoolsAsChar=0;"
+  bench_generate_model bench_model "$ROWS"
+  query="select $BENCH_MODEL_COLUMNS from bench_model"
+}

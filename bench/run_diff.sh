@@ -16,18 +16,8 @@ ROWS=${ROWS:-1000000}
 BATCH_ROWS=${BATCH_ROWS:-1000}
 FETCH_ROWS=${FETCH_ROWS:-10000}
 
-[[ -x /usr/bin/time ]] || { echo "run_diff: /usr/bin/time missing (scripts/setup.sh installs package 'time')" >&2; exit 1; }
-cmake --build "$BUILD_DIR" --target bench_diff_run bench_odbc_minimal_read >/dev/null
-
-tmp=$(mktemp -d /tmp/backflow-diff-bench.XXXXXX)
 source bench/lib.sh
-cleanup() { bench_stop_pg; rm -rf "$tmp"; }
-trap cleanup EXIT
-bench_start_pg "$tmp"
-conn="$BENCH_PG_CONN"
-minimal_conn="${conn}UseDeclareFetch=1;Fetch=$FETCH_ROWS;BoolsAsChar=0;"
-bench_generate_model bench_model "$ROWS"
-query="select $BENCH_MODEL_COLUMNS from bench_model"
+bench_diff_setup run_diff
 
 measure() {  # measure NAME CMD...   -> sets SECONDS_<NAME>, RSS_<NAME> (KiB)
   local name=$1; shift

@@ -15,18 +15,8 @@ PAIRS=${PAIRS:-5}
 BATCH_ROWS=${BATCH_ROWS:-1000}
 FETCH_ROWS=${FETCH_ROWS:-10000}
 
-[[ -x /usr/bin/time ]] || { echo "run_diff_local_pairs: /usr/bin/time missing" >&2; exit 1; }
-cmake --build "$BUILD_DIR" --target bench_diff_run bench_odbc_minimal_read >/dev/null
-
-tmp=$(mktemp -d /tmp/backflow-diff-pairs.XXXXXX)
 source bench/lib.sh
-cleanup() { bench_stop_pg; rm -rf "$tmp"; }
-trap cleanup EXIT
-bench_start_pg "$tmp"
-conn="$BENCH_PG_CONN"
-minimal_conn="${conn}UseDeclareFetch=1;Fetch=$FETCH_ROWS;BoolsAsChar=0;"
-bench_generate_model bench_model "$ROWS"
-query="select $BENCH_MODEL_COLUMNS from bench_model"
+bench_diff_setup run_diff_local_pairs
 
 run() { local out=$1; shift; /usr/bin/time -f "%e %M" -o "$out.time" "$@" >"$out.out" 2>&1 || { cat "$out.out" >&2; exit 1; }; }
 
