@@ -28,14 +28,7 @@ std::string by_status_prefix(const std::string& run_id, const std::string& statu
   return key;
 }
 
-nlohmann::json to_json(const RecordResult& r) {
-  return {{"key", r.key}, {"op", r.op}, {"status", r.status}, {"http_status", r.http_status}, {"message", r.message}};
-}
-
-RecordResult from_json(std::string_view text) {
-  auto j = nlohmann::json::parse(text);
-  return {j.at("key"), j.at("op"), j.at("status"), j.at("http_status"), j.at("message")};
-}
+RecordResult from_json(std::string_view text) { return record_result_from_json(nlohmann::json::parse(text)); }
 
 // Reverses append_segment for the last segment of `key` starting at `offset`.
 std::string decode_segment(std::string_view key, std::size_t offset) {
@@ -55,6 +48,14 @@ std::string decode_segment(std::string_view key, std::size_t offset) {
 }
 
 }  // namespace
+
+nlohmann::json to_json(const RecordResult& r) {
+  return {{"key", r.key}, {"op", r.op}, {"status", r.status}, {"http_status", r.http_status}, {"message", r.message}};
+}
+
+RecordResult record_result_from_json(const nlohmann::json& j) {
+  return {j.at("key"), j.at("op"), j.at("status"), j.at("http_status"), j.at("message")};
+}
 
 RecordStore::RecordStore(StateDb& db) : db_(db) {}
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "state/state_db.h"
 
 namespace backflow::state {
@@ -20,6 +22,11 @@ struct RecordResult {
   int http_status = 0;  // 0 when no request was made
   std::string message;  // the destination's or the mapper's reason
 };
+
+// A record result's JSON: as stored, as the API serves it and as
+// `run --json` prints it. from_json throws on malformed input.
+nlohmann::json to_json(const RecordResult& record);
+RecordResult record_result_from_json(const nlohmann::json& json);
 
 struct RecordPage {
   std::vector<RecordResult> records;

@@ -51,13 +51,7 @@ nlohmann::json run_to_json(const state::RunRecord& run) {
   return json;
 }
 
-nlohmann::json record_to_json(const state::RecordResult& record) {
-  return {{"key", record.key},
-          {"op", record.op},
-          {"status", record.status},
-          {"http_status", record.http_status},
-          {"message", record.message}};
-}
+nlohmann::json record_to_json(const state::RecordResult& record) { return state::to_json(record); }
 
 nlohmann::json error_json(const std::string& code, const std::string& message) {
   return {{"error", {{"code", code}, {"message", message}}}};

@@ -97,10 +97,7 @@ void print_json_report(const runner::RunReport& report, std::ostream& out) {
   // The run record, plus its first failed records with the destination's reason.
   nlohmann::json document = state::to_json(report.record);
   document["failures"] = nlohmann::json::array();
-  for (const state::RecordResult& r : report.failures) {
-    document["failures"].push_back(
-        {{"key", r.key}, {"op", r.op}, {"status", r.status}, {"http_status", r.http_status}, {"message", r.message}});
-  }
+  for (const state::RecordResult& r : report.failures) document["failures"].push_back(state::to_json(r));
   out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
@@ -125,19 +122,11 @@ int run_through_service(const std::string& api_url, const config::Config& config
       runner::RunReport report;
       report.record = std::move(record);
       for (const char* status : {"rejected", "undelivered", "dead", "invalid"}) {
-        const nlohmann::json page =
-            service.call("GET", "/api/v1/runs/" + run_id + "/records?status=" + status + "&limit=" +
-                                    std::to_string(request.sample_limit));
-        for (const auto& item : page.value("records", nlohmann::json::array())) {
-          if (report.failures.size() >= request.sample_limit) break;
-          state::RecordResult result;
-          result.key = item.value("key", "");
-          result.op = item.value("op", "");
-          result.status = item.value("status", "");
-          result.http_status = item.value("http_status", 0);
-          result.message = item.value("message", "");
-          report.failures.push_back(std::move(result));
-        }
+        const std::size_t wanted = request.sample_limit - report.failures.size();
+        if (wanted == 0) break;
+        const nlohmann::json page = service.call(
+            "GET", "/api/v1/runs/" + run_id + "/records?status=" + status + "&limit=" + std::to_string(wanted));
+        for (const auto& item : page.at("records")) report.failures.push_back(state::record_result_from_json(item));
       }
       if (json) {
         print_json_report(report, out);

@@ -211,7 +211,7 @@ void Scheduler::enqueue_locked(Slot& slot, state::RunTrigger trigger, bool full_
   ++active_runs_;
   spdlog::info("run queued: sync={} run={} trigger={}{}", name, run.id, state::to_string(run.trigger),
                resuming ? " (resuming an interrupted run)" : "");
-  RunRequest request{slot.config, slot.sync, std::move(run), resuming, resuming ? std::nullopt : due_at};
+  RunRequest request{slot.config, slot.sync, std::move(run), resuming, due_at};
   pool_->submit([this, name, request = std::move(request), signal = slot.signal]() mutable {
     execute(name, std::move(request), std::move(signal));
   });
