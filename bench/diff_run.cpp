@@ -60,9 +60,18 @@ int main(int argc, char** argv) {
       }
       pending = engine.diff(spec, diff::warehouse::WarehouseModel{table, ""});
     }
+    const bool phases = std::getenv("BENCH_PHASE_TIMES") != nullptr;
+    auto phase = [&, last = start](const char* name) mutable {
+      auto now = std::chrono::steady_clock::now();
+      if (phases) std::fprintf(stderr, "%-8s %8.3f s\n", name, std::chrono::duration<double>(now - last).count());
+      last = now;
+    };
+    phase("diff");
     std::uint64_t streamed = 0;
     pending->for_each_change([&](const diff::Change&) { ++streamed; });
+    phase("stream");
     pending->commit({});
+    phase("commit");
     const auto& c = pending->counts();
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("engine=%s rows=%llu added=%llu changed=%llu removed=%llu invalid=%llu streamed=%llu seconds=%.2f\n",

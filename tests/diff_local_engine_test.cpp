@@ -269,7 +269,7 @@ TEST_CASE("local engine: a lost committed generation is an error that a full res
   auto store = local::SnapshotStore::open(make_temp_dir("diff-local-lost"));
   local::LocalDiffEngine engine(store);
   run_local(engine, people_spec(), {person(1, "a", "1")}).pending->commit({});
-  for (auto generation : store->generations("people")) store->drop_generation("people", generation);
+  for (auto generation : store->sync("people")->generations()) store->sync("people")->drop_generation(generation);
 
   CHECK_THROWS_WITH(run_local(engine, people_spec(), {person(1, "a", "1")}),
                     Catch::Contains("committed snapshot (generation 1) is missing") && Catch::Contains("full resync"));

@@ -21,7 +21,7 @@ constexpr std::size_t kRowsPerBlock = 1024;
 // The writing side: hashes and encodes each row and writes it in batches.
 class EntryWriter {
  public:
-  EntryWriter(SnapshotStore& store, rocksdb::ColumnFamilyHandle* generation, const DiffSpec& spec,
+  EntryWriter(SyncSnapshotDb& store, rocksdb::ColumnFamilyHandle* generation, const DiffSpec& spec,
               const ModelColumns& columns, InvalidRows& invalid)
       : store_(store),
         generation_(generation),
@@ -54,14 +54,14 @@ class EntryWriter {
   }
 
   void write() {
-    store_.check(store_.db().Write(SnapshotStore::bulk_write_options(), &batch_), "writing snapshot");
+    store_.check(store_.db().Write(SyncSnapshotDb::bulk_write_options(), &batch_), "writing snapshot");
     batch_.Clear();
   }
 
   std::uint64_t rows() const { return rows_; }
 
  private:
-  SnapshotStore& store_;
+  SyncSnapshotDb& store_;
   rocksdb::ColumnFamilyHandle* generation_;
   const DiffSpec& spec_;
   const ModelColumns& columns_;
@@ -89,7 +89,7 @@ class JoinOnExit {
 
 }  // namespace
 
-std::uint64_t write_generation(SnapshotStore& store, rocksdb::ColumnFamilyHandle* generation, const DiffSpec& spec,
+std::uint64_t write_generation(SyncSnapshotDb& store, rocksdb::ColumnFamilyHandle* generation, const DiffSpec& spec,
                                const ModelColumns& columns, RowSource& model, InvalidRows& invalid) {
   RowBlockQueue queue(kBlocks, kRowsPerBlock);
   EntryWriter writer(store, generation, spec, columns, invalid);

@@ -18,7 +18,7 @@ std::string join(const std::vector<std::string>& names) {
   return out;
 }
 
-SyncMeta load_meta(SnapshotStore& store, const std::string& sync_name) {
+SyncMeta load_meta(SyncSnapshotDb& store, const std::string& sync_name) {
   std::string bytes;
   rocksdb::Status status = store.db().Get(rocksdb::ReadOptions(), store.meta_family(), sync_meta_key(sync_name), &bytes);
   if (status.IsNotFound()) return SyncMeta{};
@@ -29,7 +29,8 @@ SyncMeta load_meta(SnapshotStore& store, const std::string& sync_name) {
 }  // namespace
 
 std::unique_ptr<PendingSnapshot> LocalDiffEngine::diff(const DiffSpec& spec, RowSource& model) {
-  SyncMeta committed = load_meta(*store_, spec.sync_name);
+  std::shared_ptr<SyncSnapshotDb> store = store_->sync(spec.sync_name);
+  SyncMeta committed = load_meta(*store, spec.sync_name);
   if (committed.committed_generation != 0 && !spec.full_resync && committed.primary_key != spec.primary_key) {
     throw DiffError(spec.sync_name, "primary key changed from (" + join(committed.primary_key) + ") to (" +
                                         join(spec.primary_key) +
@@ -37,33 +38,34 @@ std::unique_ptr<PendingSnapshot> LocalDiffEngine::diff(const DiffSpec& spec, Row
   }
   ModelColumns columns = resolve_model_columns(spec, model.columns());
   // Whatever is not the committed generation was left by an interrupted run.
-  for (std::uint64_t leftover : store_->generations(spec.sync_name)) {
-    if (leftover != committed.committed_generation) store_->drop_generation(spec.sync_name, leftover);
+  for (std::uint64_t leftover : store->generations()) {
+    if (leftover != committed.committed_generation) store->drop_generation(leftover);
   }
 
   const std::uint64_t generation = committed.committed_generation + 1;
-  rocksdb::ColumnFamilyHandle* family = store_->create_generation(spec.sync_name, generation);
+  rocksdb::ColumnFamilyHandle* family = store->create_generation(generation);
   InvalidRows invalid;
   std::uint64_t rows_read = 0;
   try {
-    rows_read = write_generation(*store_, family, spec, columns, model, invalid);
+    rows_read = write_generation(*store, family, spec, columns, model, invalid);
   } catch (...) {
     try {
-      store_->drop_generation(spec.sync_name, generation);
+      store->drop_generation(generation);
     } catch (...) {
       // The next run drops it; the read error matters more.
     }
     throw;
   }
-  return std::make_unique<LocalPendingSnapshot>(store_, spec, std::move(committed), generation, rows_read,
+  return std::make_unique<LocalPendingSnapshot>(std::move(store), spec, std::move(committed), generation, rows_read,
                                                 std::move(invalid));
 }
 
 std::unique_ptr<PendingSnapshot> LocalDiffEngine::resume(const DiffSpec& spec, const DiffCounts& counts) {
-  SyncMeta committed = load_meta(*store_, spec.sync_name);
+  std::shared_ptr<SyncSnapshotDb> store = store_->sync(spec.sync_name);
+  SyncMeta committed = load_meta(*store, spec.sync_name);
   const std::uint64_t generation = committed.committed_generation + 1;
-  if (store_->generation(spec.sync_name, generation) == nullptr) return nullptr;
-  return std::make_unique<LocalPendingSnapshot>(LocalPendingSnapshot::Resumed{}, store_, spec, std::move(committed),
+  if (store->generation(generation) == nullptr) return nullptr;
+  return std::make_unique<LocalPendingSnapshot>(LocalPendingSnapshot::Resumed{}, std::move(store), spec, std::move(committed),
                                                 generation, counts);
 }
 

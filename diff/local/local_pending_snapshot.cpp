@@ -23,17 +23,17 @@ std::vector<std::size_t> all_columns(std::size_t n) {
 
 }  // namespace
 
-LocalPendingSnapshot::LocalPendingSnapshot(std::shared_ptr<SnapshotStore> store, DiffSpec spec, SyncMeta committed,
+LocalPendingSnapshot::LocalPendingSnapshot(std::shared_ptr<SyncSnapshotDb> store, DiffSpec spec, SyncMeta committed,
                                            std::uint64_t current_generation, std::uint64_t rows_read,
                                            InvalidRows invalid)
     : store_(std::move(store)),
       spec_(std::move(spec)),
       committed_(std::move(committed)),
       current_generation_(current_generation),
-      current_(store_->generation(spec_.sync_name, current_generation)),
+      current_(store_->generation(current_generation)),
       committed_family_(committed_.committed_generation == 0
                             ? nullptr
-                            : store_->generation(spec_.sync_name, committed_.committed_generation)),
+                            : store_->generation(committed_.committed_generation)),
       invalid_(std::move(invalid)) {
   if (!current_) throw DiffError(spec_.sync_name, "snapshot generation vanished while the run was writing it");
   if (committed_.committed_generation != 0 && !committed_family_ && !spec_.full_resync) {
@@ -52,16 +52,16 @@ LocalPendingSnapshot::LocalPendingSnapshot(std::shared_ptr<SnapshotStore> store,
   }
 }
 
-LocalPendingSnapshot::LocalPendingSnapshot(Resumed, std::shared_ptr<SnapshotStore> store, DiffSpec spec,
+LocalPendingSnapshot::LocalPendingSnapshot(Resumed, std::shared_ptr<SyncSnapshotDb> store, DiffSpec spec,
                                            SyncMeta committed, std::uint64_t current_generation, DiffCounts counts)
     : store_(std::move(store)),
       spec_(std::move(spec)),
       committed_(std::move(committed)),
       current_generation_(current_generation),
-      current_(store_->generation(spec_.sync_name, current_generation)),
+      current_(store_->generation(current_generation)),
       committed_family_(committed_.committed_generation == 0
                             ? nullptr
-                            : store_->generation(spec_.sync_name, committed_.committed_generation)),
+                            : store_->generation(committed_.committed_generation)),
       counts_(counts) {
   if (!current_) {
     throw DiffError(spec_.sync_name, "the interrupted run's snapshot (generation " +
@@ -88,7 +88,7 @@ void LocalPendingSnapshot::resolve_layout() {
 
 void LocalPendingSnapshot::discard() noexcept {
   try {
-    store_->drop_generation(spec_.sync_name, current_generation_);
+    store_->drop_generation(current_generation_);
   } catch (...) {
     // The next run of the sync drops it.
   }
@@ -133,7 +133,7 @@ void LocalPendingSnapshot::merge() {
   auto retry = retry_keys_.begin();
   auto flush = [&](bool force) {
     if (batch.Count() == 0 || (!force && batch.GetDataSize() < kBatchBytes)) return;
-    store_->check(db.Write(SnapshotStore::bulk_write_options(), &batch), "writing snapshot");
+    store_->check(db.Write(SyncSnapshotDb::bulk_write_options(), &batch), "writing snapshot");
     batch.Clear();
   };
   auto record_change = [&](ChangeOp op, std::string_view key, const std::vector<std::size_t>& columns,
@@ -286,7 +286,7 @@ void LocalPendingSnapshot::commit(const std::vector<Row>& excluded_keys) {
   // Best effort: a leftover generation is dropped by the next run of this sync.
   if (committed_.committed_generation != 0) {
     try {
-      store_->drop_generation(spec_.sync_name, committed_.committed_generation);
+      store_->drop_generation(committed_.committed_generation);
     } catch (...) {
     }
   }

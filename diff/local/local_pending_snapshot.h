@@ -1,5 +1,5 @@
 // PendingSnapshot of the local engine: a snapshot generation written but not
-// yet committed. See pending_snapshot.h for the contract, snapshot_store.h
+// yet committed. See pending_snapshot.h for the contract, sync_snapshot_db.h
 // and snapshot_keys.h for the layout.
 #pragma once
 
@@ -9,7 +9,7 @@
 
 #include "diff/diff_spec.h"
 #include "diff/invalid_rows.h"
-#include "diff/local/snapshot_store.h"
+#include "diff/local/sync_snapshot_db.h"
 #include "diff/local/sync_meta.h"
 #include "diff/pending_snapshot.h"
 
@@ -22,14 +22,14 @@ class LocalPendingSnapshot final : public PendingSnapshot {
   // Runs the merge: counts, stores the change records, records duplicates
   // as invalid and replaces them by their committed state. On a throw the
   // generation is dropped.
-  LocalPendingSnapshot(std::shared_ptr<SnapshotStore> store, DiffSpec spec, SyncMeta committed,
+  LocalPendingSnapshot(std::shared_ptr<SyncSnapshotDb> store, DiffSpec spec, SyncMeta committed,
                        std::uint64_t current_generation, std::uint64_t rows_read, InvalidRows invalid);
   // Reopens generation `current_generation` as left by a run whose process
   // died after diff() returned: its change records are complete (merge()
   // flushes them), so nothing is re-read or re-merged. `counts` are the ones
   // that run reported. Throws DiffError when the generation is missing.
   struct Resumed {};
-  LocalPendingSnapshot(Resumed, std::shared_ptr<SnapshotStore> store, DiffSpec spec, SyncMeta committed,
+  LocalPendingSnapshot(Resumed, std::shared_ptr<SyncSnapshotDb> store, DiffSpec spec, SyncMeta committed,
                        std::uint64_t current_generation, DiffCounts counts);
   ~LocalPendingSnapshot() override;
 
@@ -48,7 +48,7 @@ class LocalPendingSnapshot final : public PendingSnapshot {
   std::string carry_over(std::string_view committed_entry) const;
   bool same_layout() const { return committed_.mapped_columns == spec_.mapped_columns; }
 
-  std::shared_ptr<SnapshotStore> store_;
+  std::shared_ptr<SyncSnapshotDb> store_;
   DiffSpec spec_;
   SyncMeta committed_;
   std::uint64_t current_generation_;

@@ -1,10 +1,12 @@
 #include "diff/local/snapshot_store.h"
 
-#include <algorithm>
 #include <stdexcept>
 
-#include <rocksdb/table.h>
+#include <rocksdb/cache.h>
 #include <rocksdb/write_buffer_manager.h>
+#include <xxhash.h>
+
+#include "diff/local/shared_layout_migration.h"
 
 namespace backflow::diff::local {
 
@@ -18,118 +20,66 @@ constexpr std::size_t kBlockCacheBytes = 8 << 20;
 // wait for memory that cannot be freed (it did, in a first version).
 constexpr std::size_t kMemtableBytes = 32 << 20;
 
-std::string family_prefix(const std::string& sync_name) { return "snapshot:" + sync_name + ":"; }
+// Directory names stay well under the usual 255-byte limit.
+constexpr std::size_t kMaxDirectoryName = 160;
+
+bool plain(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
 
 }  // namespace
 
-rocksdb::ColumnFamilyOptions SnapshotStore::generation_options() const {
-  rocksdb::ColumnFamilyOptions options;
-  // A generation is written once, scanned by this run's merge and the next
-  // run's, then dropped whole: never compact it, never stall its writes for
-  // it. Scans merge its level-0 files (one per 16 MiB of snapshot). Hashes
-  // do not compress, so compression would only cost CPU.
-  //
-  // Memory must not grow with the model, yet the number of files does, and
-  // a scan holds every file of a generation open at once. So: index blocks
-  // live in the store's bounded block cache instead of beside each open
-  // file; blocks are 32 KiB (an eighth of the index of 4 KiB blocks, and
-  // few reads per scan); and RocksDB's own readahead, a buffer of up to
-  // 256 KiB per file being scanned, is off: the files are read in order,
-  // which the kernel's readahead serves as well.
-  rocksdb::BlockBasedTableOptions table;
-  table.block_size = 32 << 10;
-  table.cache_index_and_filter_blocks = true;
-  table.block_cache = block_cache_;
-  table.max_auto_readahead_size = 0;
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  options.compression = rocksdb::kNoCompression;
-  options.write_buffer_size = 16 << 20;
-  options.disable_auto_compactions = true;
-  options.level0_slowdown_writes_trigger = 1 << 30;
-  options.level0_stop_writes_trigger = 1 << 30;
-  return options;
+std::string SnapshotStore::directory_name(const std::string& sync_name) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string name;
+  for (char c : sync_name) {
+    if (plain(c)) {
+      name.push_back(c);
+    } else {
+      const auto byte = static_cast<unsigned char>(c);
+      name += {'%', kHex[byte >> 4], kHex[byte & 0xF]};
+    }
+  }
+  if (name.empty()) name = "%";  // an empty sync name is refused by the config; stay safe anyway
+  if (name.size() <= kMaxDirectoryName) return name;
+  // '~' never appears in an escaped name, so long names cannot collide with short ones.
+  const auto hash = static_cast<std::uint64_t>(XXH3_64bits(sync_name.data(), sync_name.size()));
+  std::string suffix = "~";
+  for (int shift = 60; shift >= 0; shift -= 4) suffix.push_back(kHex[(hash >> shift) & 0xF]);
+  return name.substr(0, kMaxDirectoryName - suffix.size()) + suffix;
 }
 
 std::shared_ptr<SnapshotStore> SnapshotStore::open(const std::filesystem::path& state_dir) {
   std::shared_ptr<SnapshotStore> store(new SnapshotStore());
   store->path_ = state_dir / "snapshots";
-  const std::string path = store->path_.string();
-  store->block_cache_ = rocksdb::NewLRUCache(kBlockCacheBytes);
+  store->resources_.block_cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  store->resources_.write_buffers = std::make_shared<rocksdb::WriteBufferManager>(kMemtableBytes);
   std::error_code ec;
   std::filesystem::create_directories(store->path_, ec);
-  if (ec) throw std::runtime_error("snapshot store " + path + ": cannot create directory: " + ec.message());
-
-  rocksdb::DBOptions options;
-  options.create_if_missing = true;
-  options.max_open_files = 512;
-  options.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(kMemtableBytes);
-  std::vector<std::string> names;
-  if (!rocksdb::DB::ListColumnFamilies(options, path, &names).ok() || names.empty()) names = {rocksdb::kDefaultColumnFamilyName};
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& name : names) {
-    descriptors.emplace_back(name, name == rocksdb::kDefaultColumnFamilyName ? rocksdb::ColumnFamilyOptions()
-                                                                             : store->generation_options());
+  if (ec) {
+    throw std::runtime_error("snapshot store " + store->path_.string() + ": cannot create directory: " + ec.message());
   }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status status = rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
-  if (!status.ok()) throw std::runtime_error("snapshot store " + path + ": cannot open: " + status.ToString());
-  store->db_.reset(raw);
-  for (std::size_t i = 0; i < handles.size(); ++i) {
-    Handle handle(handles[i], HandleCloser{raw});
-    if (names[i] != rocksdb::kDefaultColumnFamilyName) store->families_.emplace(names[i], std::move(handle));
-    // The default family's handle is closed here; DefaultColumnFamily() serves it.
-  }
+  migrate_shared_layout(state_dir, *store);
   return store;
 }
 
-SnapshotStore::~SnapshotStore() { families_.clear(); }
-
-rocksdb::ColumnFamilyHandle* SnapshotStore::create_generation(const std::string& sync_name, std::uint64_t gen) {
+std::shared_ptr<SyncSnapshotDb> SnapshotStore::sync(const std::string& sync_name) {
   std::lock_guard lock(mutex_);
-  const std::string name = family_prefix(sync_name) + std::to_string(gen);
-  rocksdb::ColumnFamilyHandle* raw = nullptr;
-  check(db_->CreateColumnFamily(generation_options(), name, &raw), "creating snapshot generation " + name);
-  auto [it, inserted] = families_.insert_or_assign(name, Handle(raw, HandleCloser{db_.get()}));
-  return it->second.get();
-}
-
-rocksdb::ColumnFamilyHandle* SnapshotStore::generation(const std::string& sync_name, std::uint64_t gen) {
-  std::lock_guard lock(mutex_);
-  auto it = families_.find(family_prefix(sync_name) + std::to_string(gen));
-  return it == families_.end() ? nullptr : it->second.get();
-}
-
-void SnapshotStore::drop_generation(const std::string& sync_name, std::uint64_t gen) {
-  std::lock_guard lock(mutex_);
-  auto it = families_.find(family_prefix(sync_name) + std::to_string(gen));
-  if (it == families_.end()) return;
-  check(db_->DropColumnFamily(it->second.get()), "dropping snapshot generation " + it->first);
-  families_.erase(it);
-}
-
-std::vector<std::uint64_t> SnapshotStore::generations(const std::string& sync_name) {
-  std::lock_guard lock(mutex_);
-  const std::string prefix = family_prefix(sync_name);
-  std::vector<std::uint64_t> found;
-  for (const auto& [name, handle] : families_) {
-    if (name.compare(0, prefix.size(), prefix) != 0) continue;
-    std::string rest = name.substr(prefix.size());
-    if (rest.empty() || rest.find_first_not_of("0123456789") != std::string::npos) continue;  // another sync's
-    found.push_back(std::stoull(rest));
+  OpenSync& entry = open_[sync_name];
+  if (!entry.db) {
+    try {
+      entry.db = SyncSnapshotDb::open(path_ / directory_name(sync_name), sync_name, resources_);
+    } catch (...) {
+      open_.erase(sync_name);
+      throw;
+    }
   }
-  std::sort(found.begin(), found.end());
-  return found;
-}
-
-rocksdb::WriteOptions SnapshotStore::bulk_write_options() {
-  rocksdb::WriteOptions options;
-  options.disableWAL = true;
-  return options;
-}
-
-void SnapshotStore::check(const rocksdb::Status& status, const std::string& what) const {
-  if (!status.ok()) throw std::runtime_error("snapshot store " + path_.string() + ": " + what + ": " + status.ToString());
+  ++entry.users;
+  return std::shared_ptr<SyncSnapshotDb>(entry.db.get(), [self = shared_from_this(), sync_name](SyncSnapshotDb*) {
+    std::lock_guard release(self->mutex_);
+    auto it = self->open_.find(sync_name);
+    if (it != self->open_.end() && --it->second.users == 0) self->open_.erase(it);  // closes the DB, lock held
+  });
 }
 
 }  // namespace backflow::diff::local

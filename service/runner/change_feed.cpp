@@ -15,7 +15,10 @@ ChangeFeed::ChangeFeed(Producer producer, const ChangeTranslator& translator, st
       changes_passed_(skip_changes),
       thread_([this, producer = std::move(producer)] { produce(producer); }) {}
 
-ChangeFeed::~ChangeFeed() {
+ChangeFeed::~ChangeFeed() { stop(); }
+
+void ChangeFeed::stop() {
+  if (!thread_.joinable()) return;
   {
     std::lock_guard lock(mutex_);
     closed_ = true;

@@ -39,7 +39,12 @@ class ChangeFeed final : public destinations::RecordFeed {
   // outlive the feed.
   ChangeFeed(Producer producer, const ChangeTranslator& translator, std::uint64_t skip_changes, NotSent on_not_sent,
              Sent on_sent = nullptr);
-  ~ChangeFeed() override;  // stops the producer and joins it
+  ~ChangeFeed() override;  // stop()
+  // Stops the producer and joins it; the feed then ends. Call it before
+  // destroying what the producer reads (e.g. the pending snapshot): a
+  // delivery that stops early leaves the producer inside the stream.
+  // Idempotent; call it from the consumer's thread.
+  void stop();
   ChangeFeed(const ChangeFeed&) = delete;
   ChangeFeed& operator=(const ChangeFeed&) = delete;
 

@@ -418,6 +418,7 @@ class RunExecution {
                        std::to_string(e.http_status()) + "): " + e.what() +
                        "; nothing is committed, the next run sends the remaining changes again");
     }
+    feed.stop();  // the producer may still be inside pending_'s stream
     feed.rethrow_if_failed();
     if (stopping_for_shutdown() && resumable_sync()) {
       // Acknowledged batches are checkpointed already; keep the diff for the
