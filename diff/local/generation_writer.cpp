@@ -21,10 +21,11 @@ constexpr std::size_t kRowsPerBlock = 1024;
 // The writing side: hashes and encodes each row and writes it in batches.
 class EntryWriter {
  public:
-  EntryWriter(SyncSnapshotDb& store, rocksdb::ColumnFamilyHandle* generation, const DiffSpec& spec,
-              const ModelColumns& columns, InvalidRows& invalid)
+  EntryWriter(SyncSnapshotDb& store, rocksdb::ColumnFamilyHandle* generation, RowSpillFile& rows,
+              const DiffSpec& spec, const ModelColumns& columns, InvalidRows& invalid)
       : store_(store),
         generation_(generation),
+        rows_file_(rows),
         spec_(spec),
         columns_(columns),
         invalid_(invalid),
@@ -46,7 +47,9 @@ class EntryWriter {
     RowHashes hashes = hash_row(mapped_, encoded_row_);
     encoded_key_.clear();
     encode_row(key_, encoded_key_);
-    encode_snapshot_entry(hashes, encoded_row_, entry_);
+    row_ref_.clear();
+    RowSpillFile::encode_ref(rows_file_.append(encoded_row_), row_ref_);
+    encode_snapshot_entry(hashes, row_ref_, entry_);
     // The row's position as sequence: duplicates stay distinct and adjacent.
     assign_entry_key(encoded_key_, rows_, entry_key_);
     batch_.Put(generation_, entry_key_, entry_);
@@ -63,11 +66,12 @@ class EntryWriter {
  private:
   SyncSnapshotDb& store_;
   rocksdb::ColumnFamilyHandle* generation_;
+  RowSpillFile& rows_file_;
   const DiffSpec& spec_;
   const ModelColumns& columns_;
   InvalidRows& invalid_;
   Row key_, mapped_;
-  std::string encoded_key_, encoded_row_, entry_, entry_key_;
+  std::string encoded_key_, encoded_row_, row_ref_, entry_, entry_key_;
   rocksdb::WriteBatch batch_;
   std::uint64_t rows_ = 0;
 };
@@ -89,10 +93,11 @@ class JoinOnExit {
 
 }  // namespace
 
-std::uint64_t write_generation(SyncSnapshotDb& store, rocksdb::ColumnFamilyHandle* generation, const DiffSpec& spec,
-                               const ModelColumns& columns, RowSource& model, InvalidRows& invalid) {
+std::uint64_t write_generation(SyncSnapshotDb& store, rocksdb::ColumnFamilyHandle* generation, RowSpillFile& rows,
+                               const DiffSpec& spec, const ModelColumns& columns, RowSource& model,
+                               InvalidRows& invalid) {
   RowBlockQueue queue(kBlocks, kRowsPerBlock);
-  EntryWriter writer(store, generation, spec, columns, invalid);
+  EntryWriter writer(store, generation, rows, spec, columns, invalid);
   std::exception_ptr write_error;
   std::thread writing([&] {
     try {
@@ -101,6 +106,7 @@ std::uint64_t write_generation(SyncSnapshotDb& store, rocksdb::ColumnFamilyHandl
         queue.release(block);
       }
       writer.write();
+      rows.finish_writing();
     } catch (...) {
       write_error = std::current_exception();
       queue.cancel();  // the reader stops at its next block

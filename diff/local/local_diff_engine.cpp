@@ -1,5 +1,7 @@
 #include "diff/local/local_diff_engine.h"
 
+#include <filesystem>
+
 #include "diff/diff_error.h"
 #include "diff/invalid_rows.h"
 #include "diff/local/generation_writer.h"
@@ -42,12 +44,19 @@ std::unique_ptr<PendingSnapshot> LocalDiffEngine::diff(const DiffSpec& spec, Row
     if (leftover != committed.committed_generation) store->drop_generation(leftover);
   }
 
+  // Spill files live only as long as one run's merge: any found here are a
+  // dead process's.
+  const std::filesystem::path spill_dir = store->path() / "spill";
+  std::error_code ignored;
+  std::filesystem::remove_all(spill_dir, ignored);
+
   const std::uint64_t generation = committed.committed_generation + 1;
+  auto rows = std::make_unique<RowSpillFile>(spill_dir / ("rows-" + std::to_string(generation)));
   rocksdb::ColumnFamilyHandle* family = store->create_generation(generation);
   InvalidRows invalid;
   std::uint64_t rows_read = 0;
   try {
-    rows_read = write_generation(*store, family, spec, columns, model, invalid);
+    rows_read = write_generation(*store, family, *rows, spec, columns, model, invalid);
   } catch (...) {
     try {
       store->drop_generation(generation);
@@ -57,7 +66,7 @@ std::unique_ptr<PendingSnapshot> LocalDiffEngine::diff(const DiffSpec& spec, Row
     throw;
   }
   return std::make_unique<LocalPendingSnapshot>(std::move(store), spec, std::move(committed), generation, rows_read,
-                                                std::move(invalid));
+                                                std::move(invalid), std::move(rows));
 }
 
 std::unique_ptr<PendingSnapshot> LocalDiffEngine::resume(const DiffSpec& spec, const DiffCounts& counts) {

@@ -25,7 +25,7 @@ std::vector<std::size_t> all_columns(std::size_t n) {
 
 LocalPendingSnapshot::LocalPendingSnapshot(std::shared_ptr<SyncSnapshotDb> store, DiffSpec spec, SyncMeta committed,
                                            std::uint64_t current_generation, std::uint64_t rows_read,
-                                           InvalidRows invalid)
+                                           InvalidRows invalid, std::unique_ptr<RowSpillFile> rows)
     : store_(std::move(store)),
       spec_(std::move(spec)),
       committed_(std::move(committed)),
@@ -45,7 +45,7 @@ LocalPendingSnapshot::LocalPendingSnapshot(std::shared_ptr<SyncSnapshotDb> store
   resolve_layout();
   counts_.rows_read = rows_read;
   try {
-    merge();
+    merge(*rows);
   } catch (...) {
     discard();
     throw;
@@ -117,7 +117,7 @@ std::string LocalPendingSnapshot::carry_over(std::string_view committed_entry) c
   return out;
 }
 
-void LocalPendingSnapshot::merge() {
+void LocalPendingSnapshot::merge(const RowSpillFile& rows) {
   rocksdb::DB& db = store_->db();
   GenerationCursor current(db, current_);
   GenerationCursor committed(db, spec_.full_resync ? nullptr : committed_family_);
@@ -127,7 +127,12 @@ void LocalPendingSnapshot::merge() {
   const std::vector<std::size_t> every_column = all_columns(column_count);
 
   rocksdb::WriteBatch batch;  // change records and duplicate fix-ups
-  std::string group_key, group_value, committed_value, record;
+  std::string group_key, group_value, committed_value, record, row;
+  // The encoded row an entry of the current generation refers to.
+  auto row_of = [&](std::string_view entry) -> const std::string& {
+    rows.read(RowSpillFile::decode_ref(decode_snapshot_entry(entry).row_ref), row);
+    return row;
+  };
   std::vector<std::size_t> changed_columns;
   std::vector<Row> duplicate_rows;
   auto retry = retry_keys_.begin();
@@ -161,10 +166,10 @@ void LocalPendingSnapshot::merge() {
     current.next();
     while (current.valid() && current.encoded_key() == group_key) {
       if (occurrences == 1 && invalid_.room() > 0) {
-        duplicate_rows.push_back(decode_row(decode_snapshot_entry(group_value).encoded_row));
+        duplicate_rows.push_back(decode_row(row_of(group_value)));
       }
       if (duplicate_rows.size() < invalid_.room()) {
-        duplicate_rows.push_back(decode_row(decode_snapshot_entry(current.value()).encoded_row));
+        duplicate_rows.push_back(decode_row(row_of(current.value())));
       }
       ++occurrences;
       current.next();
@@ -190,7 +195,7 @@ void LocalPendingSnapshot::merge() {
 
     if (!was_committed) {
       ++counts_.added;
-      record_change(ChangeOp::Added, group_key, every_column, decode_snapshot_entry(group_value).encoded_row);
+      record_change(ChangeOp::Added, group_key, every_column, row_of(group_value));
       continue;
     }
     // Fast path: equal row hashes under the same layout mean no change.
@@ -218,7 +223,7 @@ void LocalPendingSnapshot::merge() {
       changed_columns = every_column;
     }
     ++counts_.changed;
-    record_change(ChangeOp::Changed, group_key, changed_columns, now.encoded_row);
+    record_change(ChangeOp::Changed, group_key, changed_columns, row_of(group_value));
   }
   current.check_status();
   committed.check_status();

@@ -9,6 +9,7 @@
 
 #include "diff/diff_spec.h"
 #include "diff/invalid_rows.h"
+#include "diff/local/row_spill_file.h"
 #include "diff/local/sync_snapshot_db.h"
 #include "diff/local/sync_meta.h"
 #include "diff/pending_snapshot.h"
@@ -18,12 +19,14 @@ namespace backflow::diff::local {
 class LocalPendingSnapshot final : public PendingSnapshot {
  public:
   // Takes over generation `current_generation`, already written with every
-  // model row. `invalid` holds the NULL-key rows found while writing it.
-  // Runs the merge: counts, stores the change records, records duplicates
-  // as invalid and replaces them by their committed state. On a throw the
-  // generation is dropped.
+  // model row, whose entries refer to the rows in `rows`. `invalid` holds
+  // the NULL-key rows found while writing it. Runs the merge: counts, stores
+  // the change records (rows included), records duplicates as invalid and
+  // replaces them by their committed state, then removes `rows`. On a throw
+  // the generation is dropped.
   LocalPendingSnapshot(std::shared_ptr<SyncSnapshotDb> store, DiffSpec spec, SyncMeta committed,
-                       std::uint64_t current_generation, std::uint64_t rows_read, InvalidRows invalid);
+                       std::uint64_t current_generation, std::uint64_t rows_read, InvalidRows invalid,
+                       std::unique_ptr<RowSpillFile> rows);
   // Reopens generation `current_generation` as left by a run whose process
   // died after diff() returned: its change records are complete (merge()
   // flushes them), so nothing is re-read or re-merged. `counts` are the ones
@@ -41,7 +44,7 @@ class LocalPendingSnapshot final : public PendingSnapshot {
 
  private:
   void resolve_layout();
-  void merge();
+  void merge(const RowSpillFile& rows);
   // Drops the uncommitted generation (best effort: the next run retries).
   void discard() noexcept;
   // A committed entry rewritten for the current column layout.

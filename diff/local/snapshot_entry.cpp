@@ -24,13 +24,13 @@ U get(std::string_view& in) {
 
 }  // namespace
 
-void encode_snapshot_entry(const RowHashes& hashes, std::string_view encoded_row, std::string& out) {
+void encode_snapshot_entry(const RowHashes& hashes, std::string_view row_ref, std::string& out) {
   out.clear();
-  out.reserve(12 + 4 * hashes.columns.size() + encoded_row.size());
+  out.reserve(12 + 4 * hashes.columns.size() + row_ref.size());
   put(hashes.row, out);
   put(static_cast<std::uint32_t>(hashes.columns.size()), out);
   for (std::uint32_t h : hashes.columns) put(h, out);
-  out += encoded_row;
+  out += row_ref;
 }
 
 SnapshotEntryView decode_snapshot_entry(std::string_view bytes) {
@@ -39,7 +39,7 @@ SnapshotEntryView decode_snapshot_entry(std::string_view bytes) {
   auto n = get<std::uint32_t>(bytes);
   view.hashes.columns.reserve(n);
   for (std::uint32_t i = 0; i < n; ++i) view.hashes.columns.push_back(get<std::uint32_t>(bytes));
-  view.encoded_row = bytes;
+  view.row_ref = bytes;
   return view;
 }
 
