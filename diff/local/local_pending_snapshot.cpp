@@ -1,6 +1,9 @@
 #include "diff/local/local_pending_snapshot.h"
 
 #include <algorithm>
+#include <filesystem>
+
+#include <rocksdb/sst_file_writer.h>
 
 #include "diff/diff_error.h"
 #include "diff/local/change_record.h"
@@ -126,7 +129,14 @@ void LocalPendingSnapshot::merge(const RowSpillFile& rows) {
   const bool layout_unchanged = same_layout();
   const std::vector<std::size_t> every_column = all_columns(column_count);
 
-  rocksdb::WriteBatch batch;  // change records and duplicate fix-ups
+  // Change records come out in key order: they go straight into a table
+  // file, ingested at the end, so their memory does not grow with the
+  // number of changes. Duplicate fix-ups are rare and go through a batch.
+  rocksdb::SstFileWriter change_file(rocksdb::EnvOptions(), store_->table_file_options(), current_);
+  const std::filesystem::path change_path =
+      rows.path().parent_path() / ("changes-" + std::to_string(current_generation_) + ".sst");
+  bool change_file_open = false;
+  rocksdb::WriteBatch batch;
   std::string group_key, group_value, committed_value, record, row;
   // The encoded row an entry of the current generation refers to.
   auto row_of = [&](std::string_view entry) -> const std::string& {
@@ -144,8 +154,11 @@ void LocalPendingSnapshot::merge(const RowSpillFile& rows) {
   auto record_change = [&](ChangeOp op, std::string_view key, const std::vector<std::size_t>& columns,
                            std::string_view encoded_row) {
     encode_change_record(op, column_count, columns, encoded_row, record);
-    batch.Put(current_, change_key(key), record);
-    flush(false);
+    if (!change_file_open) {
+      store_->check(change_file.Open(change_path.string()), "creating " + change_path.string());
+      change_file_open = true;
+    }
+    store_->check(change_file.Put(change_key(key), record), "writing " + change_path.string());
   };
 
   while (current.valid() || committed.valid()) {
@@ -229,8 +242,13 @@ void LocalPendingSnapshot::merge(const RowSpillFile& rows) {
   committed.check_status();
   flush(true);
   counts_.invalid = invalid_.count();
-  // The change records must survive a crash so that a resumed run can stream
-  // them again instead of re-reading the model (LocalDiffEngine::resume).
+  // The change records and the entries must survive a crash so that a
+  // resumed run can stream them again instead of re-reading the model
+  // (LocalDiffEngine::resume): ingestion is durable, entries are flushed.
+  if (change_file_open) {
+    store_->check(change_file.Finish(), "finishing " + change_path.string());
+    store_->ingest_table(current_, change_path);
+  }
   store_->check(db.Flush(rocksdb::FlushOptions(), current_), "flushing snapshot");
 }
 

@@ -125,6 +125,16 @@ std::vector<std::uint64_t> SyncSnapshotDb::generations() {
   return found;
 }
 
+rocksdb::Options SyncSnapshotDb::table_file_options() const {
+  return rocksdb::Options(rocksdb::DBOptions(), generation_options());
+}
+
+void SyncSnapshotDb::ingest_table(rocksdb::ColumnFamilyHandle* generation, const std::filesystem::path& file) {
+  rocksdb::IngestExternalFileOptions options;
+  options.move_files = true;
+  check(db_->IngestExternalFile(generation, {file.string()}, options), "ingesting " + file.string());
+}
+
 rocksdb::WriteOptions SyncSnapshotDb::bulk_write_options() {
   rocksdb::WriteOptions options;
   options.disableWAL = true;

@@ -53,6 +53,12 @@ class SyncSnapshotDb {
   // Every generation present, in ascending order.
   std::vector<std::uint64_t> generations();
 
+  // Table files written outside the database (rocksdb::SstFileWriter) with
+  // these options have a generation's format; ingest_table() moves such a
+  // finished file into `generation`, durably, bypassing the memtables.
+  rocksdb::Options table_file_options() const;
+  void ingest_table(rocksdb::ColumnFamilyHandle* generation, const std::filesystem::path& file);
+
   // For writes into an uncommitted generation: no WAL, since such a
   // generation is worthless after a crash; the commit flushes the
   // generation before its synced write.
