@@ -105,7 +105,8 @@ class DiffSql {
 
   // PostgreSQL: a statement to run in the diff's transaction that raises
   // work_mem for it (never lowers it), so the hash join with the committed
-  // table and the duplicate count stay in memory. "" elsewhere.
+  // table and the duplicate count stay in memory, and turns JIT off for it.
+  // "" elsewhere.
   std::string diff_session_setting() const;
   // The statements building the diff table in one pass over the model (one,
   // or two on SQLite: a CREATE with the model's declared types, then an
