@@ -14,7 +14,8 @@
 # ENGINES=warehouse skips the local engine (and the minimal reader it is
 # compared with). REPEAT=N measures the warehouse engine's incremental run and
 # the \copy N times, interleaved, each run from the same committed snapshot,
-# and prints the median of the N ratios.
+# and prints the median of the N ratios. WAREHOUSE_BIN=path runs another build
+# of bench_diff_run for the warehouse engine (e.g. the code before a change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BACKFLOW_BUILD_DIR:-build}
@@ -23,6 +24,7 @@ BATCH_ROWS=${BATCH_ROWS:-1000}
 FETCH_ROWS=${FETCH_ROWS:-10000}
 ENGINES=${ENGINES:-local warehouse}
 REPEAT=${REPEAT:-1}
+WAREHOUSE_BIN=${WAREHOUSE_BIN:-$BUILD_DIR/bench/bench_diff_run}
 has_engine() { [[ " $ENGINES " == *" $1 "* ]]; }
 
 source bench/lib.sh
@@ -43,7 +45,7 @@ if has_engine local; then
   cat "$tmp/out.local_first"
 fi
 if has_engine warehouse; then
-  measure warehouse_first "$BUILD_DIR/bench/bench_diff_run" warehouse "$conn" public.bench_model "$tmp/state"
+  measure warehouse_first "$WAREHOUSE_BIN" warehouse "$conn" public.bench_model "$tmp/state"
   cat "$tmp/out.warehouse_first"
 fi
 
@@ -71,7 +73,7 @@ if has_engine local; then
   grep -q "changed=$((ROWS / 200)) " "$tmp/out.local" || { echo "local engine: unexpected counts" >&2; exit 1; }
 fi
 if has_engine warehouse; then
-  measure warehouse "$BUILD_DIR/bench/bench_diff_run" warehouse "$conn" public.bench_model "$tmp/state"
+  measure warehouse "$WAREHOUSE_BIN" warehouse "$conn" public.bench_model "$tmp/state"
   cat "$tmp/out.warehouse"
   grep -q "changed=$((ROWS / 200)) " "$tmp/out.warehouse" || { echo "warehouse engine: unexpected counts" >&2; exit 1; }
   ratios=("$(awk -v w="$SECONDS_warehouse" -v c="$SECONDS_copy" 'BEGIN { printf "%.3f", w / c }')")
@@ -80,7 +82,7 @@ if has_engine warehouse; then
     psql -q -c "drop table backflow_bench.$com" -c "create table backflow_bench.$com as table backflow_bench.bench_committed_copy" \
          -c "vacuum analyze backflow_bench.$com"
     measure copy_again psql -q -c "\\copy ($query) to /dev/null"
-    measure warehouse_again "$BUILD_DIR/bench/bench_diff_run" warehouse "$conn" public.bench_model "$tmp/state"
+    measure warehouse_again "$WAREHOUSE_BIN" warehouse "$conn" public.bench_model "$tmp/state"
     grep -q "changed=$((ROWS / 200)) " "$tmp/out.warehouse_again" || { echo "warehouse engine: unexpected counts" >&2; exit 1; }
     echo "repetition $i: warehouse $SECONDS_warehouse_again s, \\copy $SECONDS_copy_again s"
     ratios+=("$(awk -v w="$SECONDS_warehouse_again" -v c="$SECONDS_copy_again" 'BEGIN { printf "%.3f", w / c }')")

@@ -131,6 +131,10 @@ TEST_CASE("warehouse SQL uses each dialect's hash and join and commit", "[diff][
   unique_input.mapped_columns = unique_input.mapped_config_names = {"a"};
   unique_input.model_keys_unique = true;
   CHECK_THAT(DiffSql(unique_input).create_diff({}, {}).back(), !Catch::Contains("OVER (PARTITION BY"));
+  // PostgreSQL before 14 has no hash_record_extended: the row's text is hashed.
+  unique_input.typed_row_hash = false;
+  CHECK_THAT(DiffSql(unique_input).create_diff({}, {}).back(),
+             Catch::Contains("hashtextextended(ROW(m.\"a\"::text)::text, ") && !Catch::Contains("hash_record_extended"));
   for (Dialect d : {Dialect::postgres, Dialect::sqlite, Dialect::redshift}) {
     CHECK(sql_for(d, "m").commits_in_place());
     CHECK(sql_for(d, "m").swap("n").transactional);

@@ -126,7 +126,7 @@ std::string DiffSql::row_hash_expression() const {
     switch (in_.dialect) {
       case Dialect::postgres: {
         const std::string type = i < in_.mapped_type_names.size() ? in_.mapped_type_names[i] : "";
-        parts.push_back(hashes_as_is(type) ? c : c + "::text");
+        parts.push_back(hashes_as_is(type) && in_.typed_row_hash ? c : c + "::text");
         break;
       }
       case Dialect::redshift:
@@ -149,7 +149,9 @@ std::string DiffSql::row_hash_expression() const {
     case Dialect::postgres:
       // hash_record_extended (PostgreSQL 14+) hashes each value with its
       // type's own hash function, no text rendering: the cheapest per-row
-      // work the engine does on the whole model.
+      // work the engine does on the whole model. Before 14: the record's
+      // text rendering (quoted fields: injective) through hashtextextended.
+      if (!in_.typed_row_hash) return "hashtextextended(ROW(" + join(parts, ", ") + ")::text, " + seed + ")";
       return "hash_record_extended(ROW(" + join(parts, ", ") + "), " + seed + ")";
     case Dialect::snowflake:
       return "HASH(" + seed + ", " + join(parts, ", ") + ")";

@@ -48,6 +48,9 @@ struct DiffSqlInput {
   // PostgreSQL table with a unique index on key columns): duplicates are then
   // not counted, which saves a sort or hash of the whole model.
   bool model_keys_unique = false;
+  // PostgreSQL: the server has hash_record_extended (14 and newer); older
+  // ones hash the row's text rendering instead.
+  bool typed_row_hash = true;
 };
 
 // What the diff table must hold.

@@ -92,6 +92,11 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec,
     input.mapped_columns.push_back(model_columns[i].name);
     input.mapped_type_names.push_back(model_columns[i].type_name);
   }
+  if (dialect_ == Dialect::postgres) {
+    odbc::ResultReader reader = runner.query("SELECT current_setting('server_version_num')");
+    Row row;
+    if (reader.next(row) && !row[0].is_null()) input.typed_row_hash = std::stol(row[0].as_text()) >= 140000;
+  }
   if (!model.table.empty()) {
     DiffSql probe(input);
     const std::string unique_probe = probe.probe_unique_key_index(input.model_from);
