@@ -49,6 +49,7 @@ std::string script(Dialect dialect) {
   put("create schema", sql.create_schema());
   for (const auto& s : sql.drop_transient_tables()) put("drop transient", s);
   put("probe model", sql.probe_model());
+  put("probe server version", sql.probe_server_version());
   put("probe unique key index", sql.probe_unique_key_index(quote_qualified(dialect, "analytics.customers")));
   put_all("create committed if missing", sql.create_committed_if_missing());
   put("probe committed", sql.probe_committed());

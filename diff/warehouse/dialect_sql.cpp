@@ -276,6 +276,10 @@ std::string DiffSql::probe_model() const { return "SELECT * FROM " + in_.model_f
 
 std::string DiffSql::probe_committed() const { return "SELECT * FROM " + in_.tables.committed + " WHERE 1 = 0"; }
 
+std::string DiffSql::probe_server_version() const {
+  return in_.dialect == Dialect::postgres ? "SELECT current_setting('server_version_num')" : "";
+}
+
 std::string DiffSql::probe_unique_key_index(const std::string& model_table) const {
   if (in_.dialect != Dialect::postgres) return "";
   std::string literal;

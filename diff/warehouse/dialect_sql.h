@@ -88,6 +88,9 @@ class DiffSql {
   // Zero-row queries whose result columns describe the model / committed table.
   std::string probe_model() const;
   std::string probe_committed() const;
+  // PostgreSQL: a query returning server_version_num (sets typed_row_hash).
+  // "" elsewhere.
+  std::string probe_server_version() const;
   // PostgreSQL: a query returning a row when `model_table` (quoted) has a
   // valid, non-partial unique index on key columns only. "" elsewhere.
   std::string probe_unique_key_index(const std::string& model_table) const;

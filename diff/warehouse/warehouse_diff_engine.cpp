@@ -47,6 +47,23 @@ bool has_key_slots(const DiffSql& sql, const std::set<std::string>& committed_co
                      [&](const std::string& slot) { return committed_columns.count(slot) > 0; });
 }
 
+// What the warehouse offers beyond the model's columns: the SQL it can run
+// (the server version) and whether it guarantees unique keys (a unique
+// index on the model table). Only asked where the dialect can tell.
+void probe_warehouse_guarantees(StatementRunner& runner, const WarehouseModel& model, DiffSqlInput& input) {
+  DiffSql probe(input);
+  Row row;
+  if (const std::string version = probe.probe_server_version(); !version.empty()) {
+    odbc::ResultReader reader = runner.query(version);
+    if (reader.next(row) && !row[0].is_null()) input.typed_row_hash = std::stol(row[0].as_text()) >= 140000;
+  }
+  if (model.table.empty()) return;
+  if (const std::string unique = probe.probe_unique_key_index(input.model_from); !unique.empty()) {
+    odbc::ResultReader reader = runner.query(unique);
+    input.model_keys_unique = reader.next(row);
+  }
+}
+
 std::string model_from(Dialect dialect, const WarehouseModel& model) {
   if (!model.table.empty()) return quote_qualified(dialect, model.table);
   return "(" + model.query + ")";
@@ -92,20 +109,7 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec,
     input.mapped_columns.push_back(model_columns[i].name);
     input.mapped_type_names.push_back(model_columns[i].type_name);
   }
-  if (dialect_ == Dialect::postgres) {
-    odbc::ResultReader reader = runner.query("SELECT current_setting('server_version_num')");
-    Row row;
-    if (reader.next(row) && !row[0].is_null()) input.typed_row_hash = std::stol(row[0].as_text()) >= 140000;
-  }
-  if (!model.table.empty()) {
-    DiffSql probe(input);
-    const std::string unique_probe = probe.probe_unique_key_index(input.model_from);
-    if (!unique_probe.empty()) {
-      odbc::ResultReader reader = runner.query(unique_probe);
-      Row row;
-      input.model_keys_unique = reader.next(row);
-    }
-  }
+  probe_warehouse_guarantees(runner, model, input);
   DiffSql sql(input);
 
   for (const auto& drop : sql.drop_transient_tables()) runner.execute(drop);

@@ -28,6 +28,9 @@ DROP TABLE IF EXISTS "backflow"."bf_contacts_____hubspot_95bde77f_rtk";
 -- probe model
 SELECT * FROM "analytics"."customers" m WHERE 1 = 0;
 
+-- probe server version
+SELECT current_setting('server_version_num');
+
 -- probe unique key index
 SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass('"analytics"."customers"') AND i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey::int2[]) AS k(attnum) WHERE k.attnum NOT IN (SELECT a.attnum FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attname IN ('region', 'customer_id'))) LIMIT 1;
 

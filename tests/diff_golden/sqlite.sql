@@ -28,6 +28,9 @@ DROP TABLE IF EXISTS "backflow__bf_contacts_____hubspot_95bde77f_rtk";
 -- probe model
 SELECT * FROM "analytics"."customers" m WHERE 1 = 0;
 
+-- probe server version
+;
+
 -- probe unique key index
 ;
 
