@@ -1,5 +1,6 @@
 // Warehouse engine behaviour on SQLite and PostgreSQL: the decimal rule,
-// failed-key retention, full resync, bad input and schema changes.
+// failed-key retention, full resync, bad input, schema and mapping changes,
+// and the unique-key shortcut on PostgreSQL.
 #include <catch2/catch.hpp>
 
 #include "diff/diff_error.h"
@@ -177,6 +178,71 @@ void type_change(Dialect dialect) {
   CHECK(ops(*people.diff(spec)).empty());
 }
 
+// A mapped column added to the mapping is changed once in that column only;
+// one removed from it is no change; excluded keys keep their committed
+// state through the rebuild such a change needs.
+void mapping_change(Dialect dialect) {
+  People people(dialect, "wh_mapping");
+  DiffSpec two = spec_for("mapping");
+  people.set({person(1, "a", "1", "x"), person(2, "b", "2", "y"), person(3, "c", "3", "z")});
+  people.diff(two)->commit({});
+
+  DiffSpec three = two;
+  three.mapped_columns = {"name", "score", "note"};
+  auto added_column = people.diff(three);
+  CHECK(added_column->counts() == DiffCounts{3, 0, 3, 0, 0});
+  for (const auto& c : collect_changes(*added_column)) CHECK(c.changed_columns == std::vector<std::size_t>{2});
+  added_column->commit({{Value::integer(1)}});
+  auto after = people.diff(three);
+  CHECK(ops(*after) == Ops{{"1", ChangeOp::Changed}});
+  for (const auto& c : collect_changes(*after)) CHECK(c.changed_columns == std::vector<std::size_t>{2});
+  after->commit({});
+  CHECK(ops(*people.diff(three)).empty());
+
+  DiffSpec one = two;
+  one.mapped_columns = {"name"};
+  people.set({person(1, "a", "1", "x"), person(2, "b2", "2", "y2"), person(3, "c", "30", "z")});
+  auto removed_columns = people.diff(one);
+  CHECK(removed_columns->counts() == DiffCounts{3, 0, 1, 0, 0});
+  CHECK(ops(*removed_columns) == Ops{{"2", ChangeOp::Changed}});
+  removed_columns->commit({});
+  CHECK(ops(*people.diff(one)).empty());
+}
+
+// A PostgreSQL table with a unique index on the key skips the duplicate
+// count; the result equals that of the same rows read through a query,
+// which counts duplicates (NULL keys are still invalid).
+void unique_key_shortcut() {
+  People people(Dialect::postgres, "wh_unique");
+  people.conn.execute("CREATE UNIQUE INDEX ON " + people.quoted() + " (id)");
+  std::vector<std::string> statements;
+  people.engine.before_statement = [&](std::string_view sql) { statements.emplace_back(sql); };
+  auto window_used = [&] {
+    for (const auto& s : statements) {
+      if (s.find("OVER (PARTITION BY") != std::string::npos) return true;
+    }
+    return false;
+  };
+  const warehouse::WarehouseModel query{"", "SELECT * FROM " + people.quoted()};
+  people.set({person(1, "a", "1"), person(2, "b", "2"), person(3, "c", "3")});
+  people.diff(spec_for("unique table"))->commit({});
+  CHECK_FALSE(window_used());
+  statements.clear();
+  people.engine.diff(spec_for("unique query"), query)->commit({});
+  CHECK(window_used());
+
+  Row null_key{Value::null(), Value::text("n"), Value::decimal("0"), Value::text("")};
+  people.set({person(1, "a2", "1"), person(3, "c", "3"), person(4, "d", "4"), null_key, null_key});
+  statements.clear();
+  auto table_run = people.diff(spec_for("unique table"));
+  CHECK_FALSE(window_used());
+  auto query_run = people.engine.diff(spec_for("unique query"), query);
+  CHECK(table_run->counts() == DiffCounts{5, 1, 1, 1, 2});
+  CHECK(query_run->counts() == table_run->counts());
+  CHECK(collect_changes(*query_run) == collect_changes(*table_run));
+  CHECK(table_run->invalid_sample().size() == 2);
+}
+
 }  // namespace
 
 TEST_CASE("warehouse engine on SQLite: decimals compare as stored", "[diff][warehouse]") { decimal_rule(Dialect::sqlite); }
@@ -201,4 +267,16 @@ TEST_CASE("warehouse engine on SQLite: a column whose type changes makes rows ch
 TEST_CASE("warehouse engine on PostgreSQL: a column whose type changes makes rows changed once",
           "[pg][diff][warehouse]") {
   type_change(Dialect::postgres);
+}
+
+TEST_CASE("warehouse engine on SQLite: a mapping change is a change once, in added columns only", "[diff][warehouse]") {
+  mapping_change(Dialect::sqlite);
+}
+TEST_CASE("warehouse engine on PostgreSQL: a mapping change is a change once, in added columns only",
+          "[pg][diff][warehouse]") {
+  mapping_change(Dialect::postgres);
+}
+TEST_CASE("warehouse engine on PostgreSQL: a unique index on the key skips the duplicate count, same result",
+          "[pg][diff][warehouse]") {
+  unique_key_shortcut();
 }

@@ -34,28 +34,33 @@ DiffSql sql_for(Dialect dialect, const std::string& model_from) {
 std::string script(Dialect dialect) {
   DiffSql sql = sql_for(dialect, quote_qualified(dialect, "analytics.customers"));
   const auto& t = sql.tables();
-  std::set<std::string> committed(sql.hash_slots().begin(), sql.hash_slots().end());
-  std::set<std::string> committed_without_second{sql.hash_slots().front()};
   std::ostringstream out;
   auto put = [&](const char* label, const std::string& statement) {
     out << "-- " << label << "\n" << statement << ";\n\n";
   };
-  put("create schema", sql.create_schema());
-  for (const auto& s : sql.drop_transient_tables()) put("drop transient", s);
-  put("probe model", sql.probe_model());
-  put("create current", sql.create_current());
-  put("create committed if missing", sql.create_committed_if_missing());
-  put("probe committed", sql.probe_committed());
-  put("create retry keys", sql.create_key_table(t.retry_keys));
-  put("insert retry key", sql.insert_key(t.retry_keys));
   auto put_all = [&](const char* label, const std::vector<std::string>& statements) {
     for (const auto& statement : statements) put(label, statement);
   };
-  put("create diff", sql.create_diff(false, true, committed));
-  put("create diff, new mapped column", sql.create_diff(false, false, committed_without_second));
-  put("create diff, full resync", sql.create_diff(true, false, committed));
-  put_all("create changes", sql.create_changes());
-  put("count current", sql.count_current());
+  std::set<std::string> committed(sql.key_slots().begin(), sql.key_slots().end());
+  committed.insert("bf_h");
+  committed.insert(sql.hash_slots().begin(), sql.hash_slots().end());
+  std::set<std::string> committed_without_second = committed;
+  committed_without_second.erase(sql.hash_slots().back());
+  put("create schema", sql.create_schema());
+  for (const auto& s : sql.drop_transient_tables()) put("drop transient", s);
+  put("probe model", sql.probe_model());
+  put("probe server version", sql.probe_server_version());
+  put("probe unique key index", sql.probe_unique_key_index(quote_qualified(dialect, "analytics.customers")));
+  put_all("create committed if missing", sql.create_committed_if_missing());
+  put("probe committed", sql.probe_committed());
+  put("create retry keys", sql.create_key_table(t.retry_keys));
+  put("insert retry key", sql.insert_key(t.retry_keys));
+  put("diff session setting", sql.diff_session_setting());
+  put_all("create diff, with retry keys", sql.create_diff({.with_retry_keys = true}, committed));
+  put_all("create diff, new mapped column (full build)",
+          sql.create_diff({.full_build = true}, committed_without_second));
+  put_all("create diff, full resync", sql.create_diff({.full_resync = true, .full_build = true}, committed));
+  put("count run", sql.count_run());
   put("count diff", sql.count_diff());
   put("null key sample", sql.null_key_sample());
   put("duplicate sample", sql.duplicate_sample());
@@ -63,13 +68,16 @@ std::string script(Dialect dialect) {
   put("removed keys", sql.removed_keys());
   put_all("drop commit leftovers", sql.drop_commit_leftovers());
   put("create excluded keys", sql.create_excluded_keys());
+  if (sql.commits_in_place()) {
+    out << "-- commit in place (one transaction)\n";
+    for (const auto& s : sql.commit_in_place(true)) out << s << ";\n";
+    out << "\n";
+  }
   put("create next", sql.create_next(false, true, true, committed));
   put("create next, full resync", sql.create_next(true, true, true, committed_without_second));
-  for (const std::string* source : {&t.next, &t.current}) {
-    SwapPlan swap = sql.swap(*source);
-    out << "-- swap (" << (swap.transactional ? "one transaction" : "statement by statement") << ")\n";
-    for (const auto& s : swap.statements) out << s << ";\n";
-  }
+  SwapPlan swap = sql.swap(t.next);
+  out << "-- swap (" << (swap.transactional ? "one transaction" : "statement by statement") << ")\n";
+  for (const auto& s : swap.statements) out << s << ";\n";
   return out.str();
 }
 
@@ -90,31 +98,51 @@ TEST_CASE("warehouse SQL matches the golden files for every dialect", "[diff][wa
   }
 }
 
-TEST_CASE("warehouse SQL uses each dialect's hash and join and swap", "[diff][warehouse][sql]") {
+TEST_CASE("warehouse SQL uses each dialect's hash and join and commit", "[diff][warehouse][sql]") {
   auto diff_sql = [](Dialect d) {
     DiffSql sql = sql_for(d, "m");
-    return sql.create_diff(false, false, {sql.hash_slots().begin(), sql.hash_slots().end()});
+    std::set<std::string> committed(sql.key_slots().begin(), sql.key_slots().end());
+    committed.insert("bf_h");
+    committed.insert(sql.hash_slots().begin(), sql.hash_slots().end());
+    return sql.create_diff({}, committed).back();
   };
-  CHECK_THAT(sql_for(Dialect::postgres, "m").create_current(),
-             Catch::Contains("hashtext(CASE WHEN m.\"email\" IS NULL THEN 'N' ELSE 'Vvarchar:' || m.\"email\"::text END)"));
-  CHECK_THAT(sql_for(Dialect::postgres, "m").create_diff(true, false, {}), Catch::StartsWith("CREATE UNLOGGED TABLE"));
-  CHECK_THAT(sql_for(Dialect::sqlite, "m").create_current(), Catch::Contains("quote(m.\"email\")"));
-  CHECK_THAT(sql_for(Dialect::snowflake, "m").create_current(), Catch::Contains("HASH(m.\"email\")"));
-  CHECK_THAT(sql_for(Dialect::bigquery, "m").create_current(),
-             Catch::Contains("FARM_FINGERPRINT(TO_JSON_STRING(m.`email`))"));
-  CHECK_THAT(sql_for(Dialect::databricks, "m").create_current(), Catch::Contains("xxhash64("));
-  CHECK_THAT(sql_for(Dialect::mysql, "m").create_current(), Catch::Contains("MD5("));
+  CHECK_THAT(diff_sql(Dialect::postgres),
+             Catch::Contains("hashtext(CASE WHEN n.\"v_") && Catch::Contains("hash_record_extended(ROW(m.\"email\", m.\"lifetime value\"::text), ") &&
+                 Catch::StartsWith("CREATE UNLOGGED TABLE") && Catch::Contains("COUNT(*) OVER (PARTITION BY"));
+  CHECK_THAT(diff_sql(Dialect::sqlite), Catch::Contains("quote(n.\"v_") && !Catch::Contains("c.\"bf_h\" <>"));
+  CHECK_THAT(diff_sql(Dialect::snowflake), Catch::Contains("HASH(n.\"v_"));
+  CHECK_THAT(diff_sql(Dialect::bigquery), Catch::Contains("FARM_FINGERPRINT(TO_JSON_STRING(n.`v_"));
+  CHECK_THAT(diff_sql(Dialect::databricks), Catch::Contains("xxhash64(") && Catch::Contains("isnull(m.`email`)"));
+  CHECK_THAT(diff_sql(Dialect::mysql), Catch::Contains("MD5("));
   for (Dialect d : {Dialect::postgres, Dialect::snowflake, Dialect::bigquery, Dialect::redshift, Dialect::databricks}) {
-    CHECK_THAT(diff_sql(d), Catch::Contains("FULL OUTER JOIN"));
+    const std::string row_hash = quote_identifier(d, "bf_h");
+    CHECK_THAT(diff_sql(d), Catch::Contains("FULL OUTER JOIN") && Catch::Contains("c." + row_hash + " <> n." + row_hash));
   }
   for (Dialect d : {Dialect::sqlite, Dialect::mysql}) {
     CHECK_THAT(diff_sql(d), !Catch::Contains("FULL OUTER JOIN") && Catch::Contains("LEFT JOIN") &&
                                 Catch::Contains("UNION ALL") && Catch::Contains("NOT EXISTS"));
   }
   CHECK_THAT(diff_sql(Dialect::mysql), Catch::Contains("CONCAT(") && !Catch::Contains("||"));
-  CHECK(sql_for(Dialect::postgres, "m").swap("n").transactional);
-  CHECK(sql_for(Dialect::sqlite, "m").swap("n").transactional);
-  CHECK(sql_for(Dialect::redshift, "m").swap("n").transactional);
+  // A table with a unique index on the key skips the duplicate count (PostgreSQL).
+  DiffSqlInput unique_input;
+  unique_input.dialect = Dialect::postgres;
+  unique_input.tables = make_sync_tables(Dialect::postgres, "backflow", "s");
+  unique_input.model_from = "m";
+  unique_input.key_columns = unique_input.key_config_names = {"id"};
+  unique_input.mapped_columns = unique_input.mapped_config_names = {"a"};
+  unique_input.model_keys_unique = true;
+  CHECK_THAT(DiffSql(unique_input).create_diff({}, {}).back(), !Catch::Contains("OVER (PARTITION BY"));
+  // PostgreSQL before 14 has no hash_record_extended: the row's text is hashed.
+  unique_input.typed_row_hash = false;
+  CHECK_THAT(DiffSql(unique_input).create_diff({}, {}).back(),
+             Catch::Contains("hashtextextended(ROW(m.\"a\"::text)::text, ") && !Catch::Contains("hash_record_extended"));
+  for (Dialect d : {Dialect::postgres, Dialect::sqlite, Dialect::redshift}) {
+    CHECK(sql_for(d, "m").commits_in_place());
+    CHECK(sql_for(d, "m").swap("n").transactional);
+  }
+  for (Dialect d : {Dialect::mysql, Dialect::snowflake, Dialect::bigquery, Dialect::databricks}) {
+    CHECK_FALSE(sql_for(d, "m").commits_in_place());
+  }
   CHECK_THAT(sql_for(Dialect::snowflake, "m").swap("n").statements[1], Catch::Contains("SWAP WITH"));
   CHECK_THAT(sql_for(Dialect::mysql, "m").swap("n").statements[0], Catch::StartsWith("RENAME TABLE") && Catch::Contains(", "));
   CHECK_THAT(sql_for(Dialect::bigquery, "m").swap("n").statements[1], Catch::StartsWith("CREATE OR REPLACE TABLE"));
@@ -133,8 +161,14 @@ TEST_CASE("warehouse SQL streams changes from its own tables by key, and the swa
     CHECK_THAT(sql.changed_rows(), !Catch::Contains("the_model") && Catch::EndsWith(" ORDER BY " + keys));
     CHECK_THAT(sql.removed_keys(), !Catch::Contains("the_model") && Catch::EndsWith(" ORDER BY " + keys));
     // The values are copied from the model when the diff is built.
-    CHECK_THAT(sql.create_changes().back(), Catch::Contains(" JOIN the_model m ON"));
+    CHECK_THAT(sql.create_diff({}, {}).back(), Catch::Contains(" FROM the_model m) n "));
     CHECK_THAT(sql.create_excluded_keys(), !Catch::Contains("the_model"));
+    // Committing in place reads only the diff, the excluded keys and the committed table.
+    if (sql.commits_in_place()) {
+      const auto statements = sql.commit_in_place(true);
+      for (const auto& s : statements) CHECK_THAT(s, !Catch::Contains("the_model"));
+      CHECK(statements.back() == "DROP TABLE " + sql.tables().diff);
+    }
     // The diff table leaves with the swap: atomically, or before it.
     SwapPlan swap = sql.swap(sql.tables().next);
     bool retires_diff = false;
@@ -146,7 +180,7 @@ TEST_CASE("warehouse SQL streams changes from its own tables by key, and the swa
     CHECK(retires_diff);
   }
   // SQLite declares the model's types for the copied values.
-  CHECK_THAT(sql_for(Dialect::sqlite, "m").create_changes().front(),
+  CHECK_THAT(sql_for(Dialect::sqlite, "m").create_diff({}, {}).front(),
              Catch::StartsWith("CREATE TABLE") && Catch::Contains(" text, ") && Catch::Contains(" numeric)"));
 }
 

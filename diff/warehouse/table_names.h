@@ -4,7 +4,9 @@
 // smallest among supported warehouses), and suffixed with 8 hex digits of a
 // hash of the full sync name so that two syncs never share tables.
 //
-//   bf_<sanitized sync>_<hash8>_<role>    role: com, cur, dif, chg, nxt, old, dfo, exk, rtk
+//   bf_<sanitized sync>_<hash8>_<role>    role: com, dif, nxt, old, dfo, exk, rtk
+//   (cur: Redshift's empty shape of a new committed table; cur and chg: tables
+//   of earlier versions, dropped as leftovers)
 //
 // SQLite has no schemas: there the bookkeeping schema becomes a name prefix
 // ("<schema>__bf_..."), also cut to 63 characters before the suffixes.
@@ -21,7 +23,7 @@ struct SyncTables {
   std::string committed;  // every member below is qualified and quoted
   std::string current;
   std::string diff;
-  std::string changes;  // added and changed rows with their values
+  std::string changes;  // earlier versions' changes table (dropped as a leftover)
   std::string next;
   std::string old;  // used by dialects whose swap renames the committed table away
   std::string old_diff;  // MySQL: the diff table renamed away in the swap's RENAME TABLE

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include "diff/diff_error.h"
 #include "diff/invalid_rows.h"
@@ -44,6 +45,23 @@ std::set<std::string> committed_columns(StatementRunner& runner, const DiffSql& 
 bool has_key_slots(const DiffSql& sql, const std::set<std::string>& committed_columns) {
   return std::all_of(sql.key_slots().begin(), sql.key_slots().end(),
                      [&](const std::string& slot) { return committed_columns.count(slot) > 0; });
+}
+
+// What the warehouse offers beyond the model's columns: the SQL it can run
+// (the server version) and whether it guarantees unique keys (a unique
+// index on the model table). Only asked where the dialect can tell.
+void probe_warehouse_guarantees(StatementRunner& runner, const WarehouseModel& model, DiffSqlInput& input) {
+  DiffSql probe(input);
+  Row row;
+  if (const std::string version = probe.probe_server_version(); !version.empty()) {
+    odbc::ResultReader reader = runner.query(version);
+    if (reader.next(row) && !row[0].is_null()) input.typed_row_hash = std::stol(row[0].as_text()) >= 140000;
+  }
+  if (model.table.empty()) return;
+  if (const std::string unique = probe.probe_unique_key_index(input.model_from); !unique.empty()) {
+    odbc::ResultReader reader = runner.query(unique);
+    input.model_keys_unique = reader.next(row);
+  }
 }
 
 std::string model_from(Dialect dialect, const WarehouseModel& model) {
@@ -91,12 +109,12 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec,
     input.mapped_columns.push_back(model_columns[i].name);
     input.mapped_type_names.push_back(model_columns[i].type_name);
   }
+  probe_warehouse_guarantees(runner, model, input);
   DiffSql sql(input);
 
   for (const auto& drop : sql.drop_transient_tables()) runner.execute(drop);
   runner.execute(sql.create_schema());
-  runner.execute(sql.create_current());
-  runner.execute(sql.create_committed_if_missing());
+  for (const auto& statement : sql.create_committed_if_missing()) runner.execute(statement);
 
   std::set<std::string> committed_slots = committed_columns(runner, sql);
   const bool keys_match = has_key_slots(sql, committed_slots);
@@ -106,36 +124,36 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec,
                         " has other key columns); run a full resync");
   }
 
-  const bool retry = !spec.retry_keys.empty() && !spec.full_resync;
-  if (retry) {
+  DiffMode mode;
+  mode.full_resync = spec.full_resync;
+  mode.full_build = spec.full_resync || !sql.committed_layout_matches(committed_slots);
+  mode.with_retry_keys = !spec.retry_keys.empty() && !spec.full_resync;
+  if (mode.with_retry_keys) {
     runner.load_keys(sql.create_key_table(input.tables.retry_keys), sql.insert_key(input.tables.retry_keys),
                      spec.retry_keys);
   }
-  runner.execute(sql.create_diff(spec.full_resync, retry, committed_slots));
-  for (const auto& statement : sql.create_changes()) runner.execute(statement);
+  std::vector<std::string> build = sql.create_diff(mode, committed_slots);
+  const std::string setting = sql.diff_session_setting();
+  if (!setting.empty()) build.insert(build.begin(), setting);
+  runner.run_all(build, build.size() > 1);
 
   DiffCounts counts;
   InvalidRows invalid;
-  std::uint64_t null_rows = 0, duplicate_rows = 0;
+  std::map<std::string, std::uint64_t> per_op;
   Row row;
   {
-    odbc::ResultReader reader = runner.query(sql.count_current());
-    if (reader.next(row)) {
-      counts.rows_read = as_count(row[0]);
-      null_rows = as_count(row[1]);
-      duplicate_rows = as_count(row[2]);
-    }
+    odbc::ResultReader reader = runner.query(sql.count_run());
+    while (reader.next(row)) per_op[row[0].as_text()] = as_count(row[1]);
   }
-  {
-    odbc::ResultReader reader = runner.query(sql.count_diff());
-    while (reader.next(row)) {
-      const std::string op = row[0].as_text();
-      std::uint64_t n = as_count(row[1]);
-      if (op == "a") counts.added = n;
-      else if (op == "c") counts.changed = n;
-      else if (op == "r") counts.removed = n;
-    }
-  }
+  const std::uint64_t null_rows = per_op["n"], duplicate_rows = per_op["d"];
+  counts.added = per_op["a"];
+  counts.changed = per_op["c"];
+  counts.removed = per_op["r"];
+  // The diff holds only changed and invalid rows; the unchanged ones are the
+  // committed keys it neither removes nor finds duplicated.
+  counts.rows_read = spec.full_resync
+                         ? counts.added + duplicate_rows + null_rows
+                         : per_op["K"] - counts.removed - per_op["D"] + counts.added + duplicate_rows + null_rows;
   const std::size_t key_count = spec.primary_key.size();
   if (null_rows > 0) {
     odbc::ResultReader reader = runner.query(sql.null_key_sample());
@@ -157,7 +175,7 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec,
   // The samples are partial; the counts are exact.
   counts.invalid = null_rows + duplicate_rows;
   return std::make_unique<WarehousePendingSnapshot>(std::move(runner), std::move(sql), spec, std::move(committed_slots),
-                                                    keys_match, counts, std::move(invalid));
+                                                    keys_match, mode.full_build, counts, std::move(invalid));
 }
 
 std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::resume(const DiffSpec& spec, const DiffCounts& counts) {
@@ -169,8 +187,8 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::resume(const DiffSpec& spe
   input.mapped_config_names = spec.mapped_columns;
   DiffSql sql(input);
 
-  // The commit drops the diff table together with the swap: no diff table,
-  // nothing to resume. The changes table is checked too (counts).
+  // The commit drops the diff table in its transaction (or with the swap):
+  // no diff table, nothing to resume.
   DiffCounts found;
   try {
     odbc::ResultReader reader = runner.query(sql.count_diff());
@@ -202,8 +220,9 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::resume(const DiffSpec& spe
   }
   std::set<std::string> committed_slots = committed_columns(runner, sql);
   const bool keys_match = has_key_slots(sql, committed_slots);
+  const bool full_build = spec.full_resync || !sql.committed_layout_matches(committed_slots);
   return std::make_unique<WarehousePendingSnapshot>(std::move(runner), std::move(sql), spec, std::move(committed_slots),
-                                                    keys_match, counts, InvalidRows());
+                                                    keys_match, full_build, counts, InvalidRows());
 }
 
 }  // namespace backflow::diff::warehouse

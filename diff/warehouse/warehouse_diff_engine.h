@@ -28,8 +28,9 @@ class WarehouseDiffEngine {
  public:
   WarehouseDiffEngine(odbc::Connection& connection, Dialect dialect, std::string bookkeeping_schema);
 
-  // Drops what an interrupted run left, snapshots the model into the current
-  // table, builds the diff table and reads the counts and invalid samples.
+  // Drops what an interrupted run left, builds the diff table in one pass
+  // over the model joined with the committed table, and reads the counts and
+  // invalid samples.
   // Throws DiffError when the model cannot be read (e.g. dropped: the
   // driver's message included) or lacks a key or mapped column, or when the
   // primary key changed since the committed snapshot (suggesting a full
@@ -37,16 +38,15 @@ class WarehouseDiffEngine {
   // whether to retry). The committed table is never touched before commit.
   std::unique_ptr<PendingSnapshot> diff(const DiffSpec& spec, const WarehouseModel& model);
 
-  // Reopens the current, diff and changes tables of a run whose process
-  // died after diff() returned, without reading the model: for_each_change()
-  // yields the same changes in the same order (by key; diff() copied the
-  // values into the changes table), so a resumed run can skip what it had
-  // delivered. `counts` are those the run recorded; the invalid sample is
-  // not kept. Returns null when there is nothing to resume: the diff table
-  // is gone (the commit drops it with the swap, or someone dropped it).
-  // Throws DiffError when the tables no longer match `counts` (a warehouse
-  // restart emptied them): the run must start over. Call it before diff(),
-  // which drops such leftovers.
+  // Reopens the diff table of a run whose process died after diff()
+  // returned, without reading the model: for_each_change() yields the same
+  // changes in the same order (by key; diff() copied the values into the
+  // diff table), so a resumed run can skip what it had delivered. `counts`
+  // are those the run recorded; the invalid sample is not kept. Returns null
+  // when there is nothing to resume: the diff table is gone (the commit drops
+  // it, or someone dropped it). Throws DiffError when the diff table no
+  // longer matches `counts` (a warehouse restart emptied it): the run must
+  // start over. Call it before diff(), which drops such leftovers.
   std::unique_ptr<PendingSnapshot> resume(const DiffSpec& spec, const DiffCounts& counts);
 
   // Called with every statement before it runs (logging; crash tests).

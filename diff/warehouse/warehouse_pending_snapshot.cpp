@@ -6,13 +6,14 @@
 namespace backflow::diff::warehouse {
 
 WarehousePendingSnapshot::WarehousePendingSnapshot(StatementRunner runner, DiffSql sql, DiffSpec spec,
-                                                   std::set<std::string> committed_hash_slots, bool keep_committed,
-                                                   DiffCounts counts, InvalidRows invalid)
+                                                   std::set<std::string> committed_columns, bool keep_committed,
+                                                   bool full_build, DiffCounts counts, InvalidRows invalid)
     : runner_(std::move(runner)),
       sql_(std::move(sql)),
       spec_(std::move(spec)),
-      committed_hash_slots_(std::move(committed_hash_slots)),
+      committed_columns_(std::move(committed_columns)),
       keep_committed_(keep_committed),
+      full_build_(full_build),
       counts_(counts),
       invalid_(std::move(invalid)) {}
 
@@ -64,13 +65,15 @@ void WarehousePendingSnapshot::commit(const std::vector<Row>& excluded_keys) {
   if (excluded) {
     runner_.load_keys(sql_.create_excluded_keys(), sql_.insert_key(sql_.tables().excluded_keys), excluded_keys);
   }
-  // Without invalid or excluded keys the current table is the next committed one.
-  const bool current_is_next = !excluded && counts_.invalid == 0;
-  if (!current_is_next) {
-    runner_.execute(sql_.create_next(spec_.full_resync, excluded, keep_committed_, committed_hash_slots_));
+  if (sql_.commits_in_place() && !full_build_) {
+    // Only the changed records are written (transactional DDL: the diff
+    // table is dropped in the same transaction).
+    runner_.run_all(sql_.commit_in_place(excluded), true);
+  } else {
+    runner_.execute(sql_.create_next(spec_.full_resync, excluded, keep_committed_, committed_columns_));
+    SwapPlan swap = sql_.swap(sql_.tables().next);
+    runner_.run_all(swap.statements, swap.transactional);
   }
-  SwapPlan swap = sql_.swap(current_is_next ? sql_.tables().current : sql_.tables().next);
-  runner_.run_all(swap.statements, swap.transactional);
   finished_ = true;
   // Best effort: the next run drops leftovers.
   try {

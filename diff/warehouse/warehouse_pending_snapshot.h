@@ -1,5 +1,5 @@
-// PendingSnapshot of the warehouse engine: current and diff tables built,
-// committed table untouched until commit(). See pending_snapshot.h.
+// PendingSnapshot of the warehouse engine: diff table built, committed table
+// untouched until commit(). See pending_snapshot.h.
 #pragma once
 
 #include <functional>
@@ -19,11 +19,14 @@ namespace backflow::diff::warehouse {
 
 class WarehousePendingSnapshot final : public PendingSnapshot {
  public:
-  WarehousePendingSnapshot(StatementRunner runner, DiffSql sql, DiffSpec spec, std::set<std::string> committed_hash_slots,
-                           bool keep_committed, DiffCounts counts, InvalidRows invalid);
+  // `committed_columns`: the committed table's columns (lower case);
+  // `keep_committed`: its key slots are this run's; `full_build`: the diff
+  // holds every valid row (the commit rebuilds the committed table from it).
+  WarehousePendingSnapshot(StatementRunner runner, DiffSql sql, DiffSpec spec, std::set<std::string> committed_columns,
+                           bool keep_committed, bool full_build, DiffCounts counts, InvalidRows invalid);
   ~WarehousePendingSnapshot() override;
 
-  // The current, diff and changes tables stay for WarehouseDiffEngine::resume.
+  // The diff table stays for WarehouseDiffEngine::resume.
   void keep_for_resume() noexcept override { finished_ = true; }
   const DiffCounts& counts() const override { return counts_; }
   const std::vector<InvalidRow>& invalid_sample() const override { return invalid_.sample(); }
@@ -34,8 +37,9 @@ class WarehousePendingSnapshot final : public PendingSnapshot {
   StatementRunner runner_;
   DiffSql sql_;
   DiffSpec spec_;
-  std::set<std::string> committed_hash_slots_;
+  std::set<std::string> committed_columns_;
   bool keep_committed_;
+  bool full_build_;
   DiffCounts counts_;
   InvalidRows invalid_;
   bool finished_ = false;

@@ -28,11 +28,14 @@ DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_rtk`;
 -- probe model
 SELECT * FROM `analytics`.`customers` m WHERE 1 = 0;
 
--- create current
-CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_cur` AS SELECT m.`region` AS `k_e9b84a0d`, m.`customer_id` AS `k_d70d165c`, FARM_FINGERPRINT(TO_JSON_STRING(m.`email`)) AS `h_d07cb3a1`, FARM_FINGERPRINT(TO_JSON_STRING(m.`lifetime value`)) AS `h_342805b4`, COUNT(*) OVER (PARTITION BY m.`region`, m.`customer_id`) AS `bf_n`, CASE WHEN m.`region` IS NULL OR m.`customer_id` IS NULL THEN 1 ELSE 0 END AS `bf_null` FROM `analytics`.`customers` m;
+-- probe server version
+;
+
+-- probe unique key index
+;
 
 -- create committed if missing
-CREATE TABLE IF NOT EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_com` AS SELECT n.`k_e9b84a0d`, n.`k_d70d165c`, n.`h_d07cb3a1`, n.`h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` n WHERE 1 = 0;
+CREATE TABLE IF NOT EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_com` AS SELECT m.`region` AS `k_e9b84a0d`, m.`customer_id` AS `k_d70d165c`, CAST(NULL AS INT64) AS `bf_h`, CAST(NULL AS INT64) AS `h_d07cb3a1`, CAST(NULL AS INT64) AS `h_342805b4` FROM `analytics`.`customers` m WHERE 1 = 0;
 
 -- probe committed
 SELECT * FROM `backflow`.`bf_contacts_____hubspot_95bde77f_com` WHERE 1 = 0;
@@ -43,32 +46,32 @@ CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_rtk` AS SELECT m.`regi
 -- insert retry key
 INSERT INTO `backflow`.`bf_contacts_____hubspot_95bde77f_rtk` (`k_e9b84a0d`, `k_d70d165c`) VALUES (?, ?);
 
--- create diff
-CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_dif` AS SELECT COALESCE(n.`k_e9b84a0d`, c.`k_e9b84a0d`) AS `k_e9b84a0d`, COALESCE(n.`k_d70d165c`, c.`k_d70d165c`) AS `k_d70d165c`, CASE WHEN c.`k_e9b84a0d` IS NULL THEN 'a' WHEN n.`k_e9b84a0d` IS NULL THEN 'r' ELSE 'c' END AS `bf_op`, CASE WHEN n.`k_e9b84a0d` IS NULL THEN '' ELSE CASE WHEN c.`k_e9b84a0d` IS NULL THEN '11' WHEN ((c.`h_d07cb3a1` IS NULL OR c.`h_d07cb3a1` <> n.`h_d07cb3a1`) OR (c.`h_342805b4` IS NULL OR c.`h_342805b4` <> n.`h_342805b4`)) THEN CASE WHEN (c.`h_d07cb3a1` IS NULL OR c.`h_d07cb3a1` <> n.`h_d07cb3a1`) THEN '1' ELSE '0' END || CASE WHEN (c.`h_342805b4` IS NULL OR c.`h_342805b4` <> n.`h_342805b4`) THEN '1' ELSE '0' END ELSE '11' END END AS `bf_mask` FROM (SELECT * FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` WHERE `bf_null` = 0) n FULL OUTER JOIN `backflow`.`bf_contacts_____hubspot_95bde77f_com` c ON n.`k_e9b84a0d` = c.`k_e9b84a0d` AND n.`k_d70d165c` = c.`k_d70d165c` WHERE n.`k_e9b84a0d` IS NULL OR (n.`bf_n` = 1 AND (c.`k_e9b84a0d` IS NULL OR ((c.`h_d07cb3a1` IS NULL OR c.`h_d07cb3a1` <> n.`h_d07cb3a1`) OR (c.`h_342805b4` IS NULL OR c.`h_342805b4` <> n.`h_342805b4`)) OR EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_rtk` r WHERE r.`k_e9b84a0d` = n.`k_e9b84a0d` AND r.`k_d70d165c` = n.`k_d70d165c`)));
+-- diff session setting
+;
 
--- create diff, new mapped column
-CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_dif` AS SELECT COALESCE(n.`k_e9b84a0d`, c.`k_e9b84a0d`) AS `k_e9b84a0d`, COALESCE(n.`k_d70d165c`, c.`k_d70d165c`) AS `k_d70d165c`, CASE WHEN c.`k_e9b84a0d` IS NULL THEN 'a' WHEN n.`k_e9b84a0d` IS NULL THEN 'r' ELSE 'c' END AS `bf_op`, CASE WHEN n.`k_e9b84a0d` IS NULL THEN '' ELSE CASE WHEN c.`k_e9b84a0d` IS NULL THEN '11' WHEN ((c.`h_d07cb3a1` IS NULL OR c.`h_d07cb3a1` <> n.`h_d07cb3a1`) OR 1 = 1) THEN CASE WHEN (c.`h_d07cb3a1` IS NULL OR c.`h_d07cb3a1` <> n.`h_d07cb3a1`) THEN '1' ELSE '0' END || CASE WHEN 1 = 1 THEN '1' ELSE '0' END ELSE '11' END END AS `bf_mask` FROM (SELECT * FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` WHERE `bf_null` = 0) n FULL OUTER JOIN `backflow`.`bf_contacts_____hubspot_95bde77f_com` c ON n.`k_e9b84a0d` = c.`k_e9b84a0d` AND n.`k_d70d165c` = c.`k_d70d165c` WHERE n.`k_e9b84a0d` IS NULL OR (n.`bf_n` = 1 AND (c.`k_e9b84a0d` IS NULL OR ((c.`h_d07cb3a1` IS NULL OR c.`h_d07cb3a1` <> n.`h_d07cb3a1`) OR 1 = 1)));
+-- create diff, with retry keys
+CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_dif` AS SELECT COALESCE(n.`k_e9b84a0d`, c.`k_e9b84a0d`) AS `k_e9b84a0d`, COALESCE(n.`k_d70d165c`, c.`k_d70d165c`) AS `k_d70d165c`, CASE WHEN n.`bf_row` IS NULL THEN 'r' WHEN (n.`k_e9b84a0d` IS NULL OR n.`k_d70d165c` IS NULL) THEN 'n' WHEN n.`bf_n` > 1 THEN 'd' WHEN c.`k_e9b84a0d` IS NULL THEN 'a' WHEN (((c.`bf_h` IS NULL OR c.`bf_h` <> n.`bf_h`) AND ((c.`h_d07cb3a1` IS NULL OR c.`h_d07cb3a1` <> FARM_FINGERPRINT(TO_JSON_STRING(n.`v_d07cb3a1`))) OR (c.`h_342805b4` IS NULL OR c.`h_342805b4` <> FARM_FINGERPRINT(TO_JSON_STRING(n.`v_342805b4`))))) OR EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_rtk` r WHERE r.`k_e9b84a0d` = n.`k_e9b84a0d` AND r.`k_d70d165c` = n.`k_d70d165c`)) THEN 'c' ELSE 'u' END AS `bf_op`, CASE WHEN n.`bf_row` IS NULL THEN '' WHEN (n.`k_e9b84a0d` IS NULL OR n.`k_d70d165c` IS NULL) OR n.`bf_n` > 1 THEN '' WHEN c.`k_e9b84a0d` IS NULL THEN '11' WHEN ((c.`h_d07cb3a1` IS NULL OR c.`h_d07cb3a1` <> FARM_FINGERPRINT(TO_JSON_STRING(n.`v_d07cb3a1`))) OR (c.`h_342805b4` IS NULL OR c.`h_342805b4` <> FARM_FINGERPRINT(TO_JSON_STRING(n.`v_342805b4`)))) THEN CASE WHEN (c.`h_d07cb3a1` IS NULL OR c.`h_d07cb3a1` <> FARM_FINGERPRINT(TO_JSON_STRING(n.`v_d07cb3a1`))) THEN '1' ELSE '0' END || CASE WHEN (c.`h_342805b4` IS NULL OR c.`h_342805b4` <> FARM_FINGERPRINT(TO_JSON_STRING(n.`v_342805b4`))) THEN '1' ELSE '0' END ELSE '11' END AS `bf_mask`, n.`bf_n`, CASE WHEN c.`k_e9b84a0d` IS NULL THEN 0 ELSE 1 END AS `bf_com`, n.`bf_h`, FARM_FINGERPRINT(TO_JSON_STRING(n.`v_d07cb3a1`)) AS `h_d07cb3a1`, FARM_FINGERPRINT(TO_JSON_STRING(n.`v_342805b4`)) AS `h_342805b4`, n.`v_d07cb3a1`, n.`v_342805b4` FROM (SELECT m.`region` AS `k_e9b84a0d`, m.`customer_id` AS `k_d70d165c`, m.`email` AS `v_d07cb3a1`, m.`lifetime value` AS `v_342805b4`, FARM_FINGERPRINT(CONCAT('2952688136790062594', TO_JSON_STRING(STRUCT(m.`email`, m.`lifetime value`)))) AS `bf_h`, COUNT(*) OVER (PARTITION BY m.`region`, m.`customer_id`) AS `bf_n`, 1 AS `bf_row` FROM `analytics`.`customers` m) n FULL OUTER JOIN `backflow`.`bf_contacts_____hubspot_95bde77f_com` c ON n.`k_e9b84a0d` = c.`k_e9b84a0d` AND n.`k_d70d165c` = c.`k_d70d165c` WHERE n.`bf_row` IS NULL OR (n.`k_e9b84a0d` IS NULL OR n.`k_d70d165c` IS NULL) OR n.`bf_n` > 1 OR c.`k_e9b84a0d` IS NULL OR (((c.`bf_h` IS NULL OR c.`bf_h` <> n.`bf_h`) AND ((c.`h_d07cb3a1` IS NULL OR c.`h_d07cb3a1` <> FARM_FINGERPRINT(TO_JSON_STRING(n.`v_d07cb3a1`))) OR (c.`h_342805b4` IS NULL OR c.`h_342805b4` <> FARM_FINGERPRINT(TO_JSON_STRING(n.`v_342805b4`))))) OR EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_rtk` r WHERE r.`k_e9b84a0d` = n.`k_e9b84a0d` AND r.`k_d70d165c` = n.`k_d70d165c`));
+
+-- create diff, new mapped column (full build)
+CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_dif` AS SELECT COALESCE(n.`k_e9b84a0d`, c.`k_e9b84a0d`) AS `k_e9b84a0d`, COALESCE(n.`k_d70d165c`, c.`k_d70d165c`) AS `k_d70d165c`, CASE WHEN n.`bf_row` IS NULL THEN 'r' WHEN (n.`k_e9b84a0d` IS NULL OR n.`k_d70d165c` IS NULL) THEN 'n' WHEN n.`bf_n` > 1 THEN 'd' WHEN c.`k_e9b84a0d` IS NULL THEN 'a' WHEN ((c.`bf_h` IS NULL OR c.`bf_h` <> n.`bf_h`) AND ((c.`h_d07cb3a1` IS NULL OR c.`h_d07cb3a1` <> FARM_FINGERPRINT(TO_JSON_STRING(n.`v_d07cb3a1`))) OR 1 = 1)) THEN 'c' ELSE 'u' END AS `bf_op`, CASE WHEN n.`bf_row` IS NULL THEN '' WHEN (n.`k_e9b84a0d` IS NULL OR n.`k_d70d165c` IS NULL) OR n.`bf_n` > 1 THEN '' WHEN c.`k_e9b84a0d` IS NULL THEN '11' WHEN ((c.`h_d07cb3a1` IS NULL OR c.`h_d07cb3a1` <> FARM_FINGERPRINT(TO_JSON_STRING(n.`v_d07cb3a1`))) OR 1 = 1) THEN CASE WHEN (c.`h_d07cb3a1` IS NULL OR c.`h_d07cb3a1` <> FARM_FINGERPRINT(TO_JSON_STRING(n.`v_d07cb3a1`))) THEN '1' ELSE '0' END || CASE WHEN 1 = 1 THEN '1' ELSE '0' END ELSE '11' END AS `bf_mask`, n.`bf_n`, CASE WHEN c.`k_e9b84a0d` IS NULL THEN 0 ELSE 1 END AS `bf_com`, n.`bf_h`, FARM_FINGERPRINT(TO_JSON_STRING(n.`v_d07cb3a1`)) AS `h_d07cb3a1`, FARM_FINGERPRINT(TO_JSON_STRING(n.`v_342805b4`)) AS `h_342805b4`, n.`v_d07cb3a1`, n.`v_342805b4` FROM (SELECT m.`region` AS `k_e9b84a0d`, m.`customer_id` AS `k_d70d165c`, m.`email` AS `v_d07cb3a1`, m.`lifetime value` AS `v_342805b4`, FARM_FINGERPRINT(CONCAT('2952688136790062594', TO_JSON_STRING(STRUCT(m.`email`, m.`lifetime value`)))) AS `bf_h`, COUNT(*) OVER (PARTITION BY m.`region`, m.`customer_id`) AS `bf_n`, 1 AS `bf_row` FROM `analytics`.`customers` m) n FULL OUTER JOIN `backflow`.`bf_contacts_____hubspot_95bde77f_com` c ON n.`k_e9b84a0d` = c.`k_e9b84a0d` AND n.`k_d70d165c` = c.`k_d70d165c`;
 
 -- create diff, full resync
-CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_dif` AS SELECT n.`k_e9b84a0d`, n.`k_d70d165c`, 'a' AS `bf_op`, '11' AS `bf_mask` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` n WHERE n.`bf_null` = 0 AND n.`bf_n` = 1;
+CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_dif` AS SELECT n.`k_e9b84a0d`, n.`k_d70d165c`, CASE WHEN (n.`k_e9b84a0d` IS NULL OR n.`k_d70d165c` IS NULL) THEN 'n' WHEN n.`bf_n` > 1 THEN 'd' ELSE 'a' END AS `bf_op`, CASE WHEN (n.`k_e9b84a0d` IS NULL OR n.`k_d70d165c` IS NULL) OR n.`bf_n` > 1 THEN '' ELSE '11' END AS `bf_mask`, n.`bf_n`, 0 AS `bf_com`, n.`bf_h`, FARM_FINGERPRINT(TO_JSON_STRING(n.`v_d07cb3a1`)) AS `h_d07cb3a1`, FARM_FINGERPRINT(TO_JSON_STRING(n.`v_342805b4`)) AS `h_342805b4`, n.`v_d07cb3a1`, n.`v_342805b4` FROM (SELECT m.`region` AS `k_e9b84a0d`, m.`customer_id` AS `k_d70d165c`, m.`email` AS `v_d07cb3a1`, m.`lifetime value` AS `v_342805b4`, FARM_FINGERPRINT(CONCAT('2952688136790062594', TO_JSON_STRING(STRUCT(m.`email`, m.`lifetime value`)))) AS `bf_h`, COUNT(*) OVER (PARTITION BY m.`region`, m.`customer_id`) AS `bf_n`, 1 AS `bf_row` FROM `analytics`.`customers` m) n;
 
--- create changes
-CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_chg` AS SELECT d.`k_e9b84a0d`, d.`k_d70d165c`, d.`bf_op`, d.`bf_mask`, m.`email` AS `v_d07cb3a1`, m.`lifetime value` AS `v_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d JOIN `analytics`.`customers` m ON m.`region` = d.`k_e9b84a0d` AND m.`customer_id` = d.`k_d70d165c` WHERE d.`bf_op` <> 'r';
-
--- count current
-SELECT COUNT(*), COALESCE(SUM(`bf_null`), 0), COALESCE(SUM(CASE WHEN `bf_null` = 0 AND `bf_n` > 1 THEN 1 ELSE 0 END), 0) FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur`;
+-- count run
+SELECT `bf_op`, COUNT(*) FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` GROUP BY `bf_op` UNION ALL SELECT 'D', COUNT(*) FROM (SELECT d.`k_e9b84a0d`, d.`k_d70d165c` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE d.`bf_op` = 'd' AND d.`bf_com` = 1 GROUP BY d.`k_e9b84a0d`, d.`k_d70d165c`) x UNION ALL SELECT 'K', COUNT(*) FROM `backflow`.`bf_contacts_____hubspot_95bde77f_com`;
 
 -- count diff
-SELECT `bf_op`, COUNT(*) FROM `backflow`.`bf_contacts_____hubspot_95bde77f_chg` GROUP BY `bf_op` UNION ALL SELECT `bf_op`, COUNT(*) FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` WHERE `bf_op` = 'r' GROUP BY `bf_op`;
+SELECT `bf_op`, COUNT(*) FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` GROUP BY `bf_op`;
 
 -- null key sample
-SELECT m.`region`, m.`customer_id`, m.`email`, m.`lifetime value` FROM `analytics`.`customers` m WHERE m.`region` IS NULL OR m.`customer_id` IS NULL LIMIT 100;
+SELECT d.`k_e9b84a0d`, d.`k_d70d165c`, d.`v_d07cb3a1`, d.`v_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE d.`bf_op` = 'n' LIMIT 100;
 
 -- duplicate sample
-SELECT d.`bf_n`, m.`region`, m.`customer_id`, m.`email`, m.`lifetime value` FROM `analytics`.`customers` m JOIN (SELECT DISTINCT n.`k_e9b84a0d`, n.`k_d70d165c`, n.`bf_n` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` n WHERE n.`bf_null` = 0 AND n.`bf_n` > 1) d ON m.`region` = d.`k_e9b84a0d` AND m.`customer_id` = d.`k_d70d165c` LIMIT 100;
+SELECT d.`bf_n`, d.`k_e9b84a0d`, d.`k_d70d165c`, d.`v_d07cb3a1`, d.`v_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE d.`bf_op` = 'd' LIMIT 100;
 
 -- changed rows
-SELECT d.`bf_op`, d.`bf_mask`, d.`k_e9b84a0d`, d.`k_d70d165c`, d.`v_d07cb3a1`, d.`v_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_chg` d ORDER BY d.`k_e9b84a0d`, d.`k_d70d165c`;
+SELECT d.`bf_op`, d.`bf_mask`, d.`k_e9b84a0d`, d.`k_d70d165c`, d.`v_d07cb3a1`, d.`v_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE d.`bf_op` IN ('a', 'c') ORDER BY d.`k_e9b84a0d`, d.`k_d70d165c`;
 
 -- removed keys
 SELECT d.`k_e9b84a0d`, d.`k_d70d165c` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE d.`bf_op` = 'r' ORDER BY d.`k_e9b84a0d`, d.`k_d70d165c`;
@@ -86,19 +89,15 @@ DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_dfo`;
 DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_exk`;
 
 -- create excluded keys
-CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_exk` AS SELECT n.`k_e9b84a0d`, n.`k_d70d165c` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` n WHERE 1 = 0;
+CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_exk` AS SELECT d.`k_e9b84a0d`, d.`k_d70d165c` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE 1 = 0;
 
 -- create next
-CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_nxt` AS SELECT n.`k_e9b84a0d`, n.`k_d70d165c`, n.`h_d07cb3a1`, n.`h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` n WHERE n.`bf_null` = 0 AND n.`bf_n` = 1 AND NOT EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = n.`k_e9b84a0d` AND e.`k_d70d165c` = n.`k_d70d165c`) UNION ALL SELECT c.`k_e9b84a0d`, c.`k_d70d165c`, c.`h_d07cb3a1`, c.`h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_com` c WHERE EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` n WHERE n.`k_e9b84a0d` = c.`k_e9b84a0d` AND n.`k_d70d165c` = c.`k_d70d165c` AND n.`bf_null` = 0 AND n.`bf_n` > 1) OR EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = c.`k_e9b84a0d` AND e.`k_d70d165c` = c.`k_d70d165c`);
+CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_nxt` AS SELECT d.`k_e9b84a0d`, d.`k_d70d165c`, d.`bf_h`, d.`h_d07cb3a1`, d.`h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE d.`bf_op` IN ('a', 'c', 'u') AND NOT EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = d.`k_e9b84a0d` AND e.`k_d70d165c` = d.`k_d70d165c`) UNION ALL SELECT c.`k_e9b84a0d`, c.`k_d70d165c`, c.`bf_h`, c.`h_d07cb3a1`, c.`h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_com` c WHERE NOT EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE d.`k_e9b84a0d` = c.`k_e9b84a0d` AND d.`k_d70d165c` = c.`k_d70d165c` AND d.`bf_op` IN ('c', 'r', 'u')) OR EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = c.`k_e9b84a0d` AND e.`k_d70d165c` = c.`k_d70d165c`);
 
 -- create next, full resync
-CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_nxt` AS SELECT n.`k_e9b84a0d`, n.`k_d70d165c`, n.`h_d07cb3a1`, n.`h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_cur` n WHERE n.`bf_null` = 0 AND n.`bf_n` = 1 AND NOT EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = n.`k_e9b84a0d` AND e.`k_d70d165c` = n.`k_d70d165c`) UNION ALL SELECT c.`k_e9b84a0d`, c.`k_d70d165c`, c.`h_d07cb3a1`, CAST(NULL AS INT64) AS `h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_com` c WHERE EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = c.`k_e9b84a0d` AND e.`k_d70d165c` = c.`k_d70d165c`);
+CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_nxt` AS SELECT d.`k_e9b84a0d`, d.`k_d70d165c`, d.`bf_h`, d.`h_d07cb3a1`, d.`h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE d.`bf_op` IN ('a', 'c', 'u') AND NOT EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = d.`k_e9b84a0d` AND e.`k_d70d165c` = d.`k_d70d165c`) UNION ALL SELECT c.`k_e9b84a0d`, c.`k_d70d165c`, c.`bf_h`, c.`h_d07cb3a1`, CAST(NULL AS INT64) AS `h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_com` c WHERE EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = c.`k_e9b84a0d` AND e.`k_d70d165c` = c.`k_d70d165c`);
 
 -- swap (statement by statement)
 DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_dif`;
 CREATE OR REPLACE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_com` COPY `backflow`.`bf_contacts_____hubspot_95bde77f_nxt`;
 DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_nxt`;
--- swap (statement by statement)
-DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_dif`;
-CREATE OR REPLACE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_com` COPY `backflow`.`bf_contacts_____hubspot_95bde77f_cur`;
-DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_cur`;
