@@ -17,15 +17,6 @@ using namespace backflow::test;
 
 namespace {
 
-std::vector<ColumnInfo> columns() {
-  ColumnInfo id, name;
-  id.name = "id";
-  id.type = ValueType::Int;
-  name.name = "name";
-  name.type = ValueType::Text;
-  return {id, name};
-}
-
 DiffSpec spec() {
   DiffSpec s;
   s.sync_name = "big";
@@ -76,7 +67,7 @@ TEST_CASE("local engine: a model of many row blocks keeps duplicates, NULL keys 
   std::vector<Row> rows;
   for (std::int64_t i = 0; i < 5000; ++i) rows.push_back(row(i, "v" + std::to_string(i)));
   {
-    VectorRowSource source(columns(), rows);
+    VectorRowSource source(id_name_columns(), rows);
     auto pending = engine.diff(spec(), source);
     CHECK(pending->counts().added == 5000);
     pending->commit({});
@@ -87,7 +78,7 @@ TEST_CASE("local engine: a model of many row blocks keeps duplicates, NULL keys 
   rows[4990][0] = Value::integer(10);
   rows[4000][0] = Value::null();
   rows.pop_back();
-  VectorRowSource source(columns(), rows);
+  VectorRowSource source(id_name_columns(), rows);
   auto pending = engine.diff(spec(), source);
   const DiffCounts& counts = pending->counts();
   CHECK(counts.rows_read == 4999);
@@ -110,16 +101,16 @@ TEST_CASE("local engine: a read error after several row blocks leaves the commit
   std::vector<Row> rows;
   for (std::int64_t i = 0; i < 3000; ++i) rows.push_back(row(i, "v"));
   {
-    VectorRowSource source(columns(), rows);
+    VectorRowSource source(id_name_columns(), rows);
     engine.diff(spec(), source)->commit({});
   }
   std::vector<Row> changed = rows;
   for (auto& r : changed) r[1] = Value::text("w");
-  VectorRowSource failing(columns(), changed);
+  VectorRowSource failing(id_name_columns(), changed);
   failing.fail_after = 2500;
   CHECK_THROWS_WITH(engine.diff(spec(), failing), Catch::Contains("connection lost"));
   rows.push_back(row(3000, "new"));
-  VectorRowSource source(columns(), rows);
+  VectorRowSource source(id_name_columns(), rows);
   auto pending = engine.diff(spec(), source);
   CHECK(pending->counts().added == 1);
   CHECK(pending->counts().changed == 0);

@@ -15,15 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<ColumnInfo> id_name_columns() {
-  ColumnInfo id, name;
-  id.name = "id";
-  id.type = ValueType::Int;
-  name.name = "name";
-  name.type = ValueType::Text;
-  return {id, name};
-}
-
 DiffSpec spec_for(const std::string& sync_name) {
   DiffSpec spec;
   spec.sync_name = sync_name;

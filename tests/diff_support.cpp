@@ -26,6 +26,15 @@ std::ostream& operator<<(std::ostream& os, const ChangeRecord& c) {
   return os;
 }
 
+std::vector<ColumnInfo> id_name_columns() {
+  ColumnInfo id, name;
+  id.name = "id";
+  id.type = ValueType::Int;
+  name.name = "name";
+  name.type = ValueType::Text;
+  return {id, name};
+}
+
 std::vector<ChangeRecord> collect_changes(PendingSnapshot& pending) {
   std::vector<ChangeRecord> out;
   pending.for_each_change([&](const Change& c) {

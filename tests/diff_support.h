@@ -33,6 +33,9 @@ class VectorRowSource : public RowSource {
   std::size_t position_ = 0;
 };
 
+// Columns of the smallest keyed model: id (Int, the key), name (Text).
+std::vector<ColumnInfo> id_name_columns();
+
 // One change in comparable form.
 struct ChangeRecord {
   diff::ChangeOp op;
