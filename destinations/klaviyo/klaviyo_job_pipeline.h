@@ -6,9 +6,11 @@
 // sharing a key with an earlier unfinished chunk waits for it, so per-key
 // changes reach Klaviyo in feed order).
 //
-// A job is polled first after the turnaround recent jobs needed (learnt: the
+// A job is polled first after the turnaround an earlier job was seen to need
+// (learnt from jobs whose first poll came too early, and from every 16th job,
+// polled first a quarter sooner to find out whether Klaviyo got faster): the
 // poll budget is as small as the create budget, so a job should cost about
-// one poll), then every poll_interval. Outcomes are reported as each job
+// one poll. Later polls come every poll_interval. Outcomes are reported as each job
 // finishes, in any order; BatchAck is reported for a chunk only once it and
 // every earlier chunk are finished, so settled_through only covers a prefix.
 // A chunk's journal entries are forgotten after its ack: a run resumed after
@@ -42,9 +44,11 @@ class KlaviyoJobPipeline {
                      const KlaviyoLimiters& limiters, KlaviyoRequester& requester, const DeliveryRun& run,
                      const DeliveryCallbacks& callbacks, DeliverySummary& summary);
 
-  // True when the next chunk may be handed over: none is waiting to be
-  // created, so at most one chunk is read ahead of the jobs.
-  bool ready_for_chunk() const { return to_create_.empty(); }
+  // True when the next chunk should be handed over: none is waiting to be
+  // created, or one is and a job was just created (the create budget is
+  // empty for a while: the time to prepare, so the next creation does not
+  // wait for a chunk to be built). At most two chunks are read ahead.
+  bool ready_for_chunk() const { return to_create_.empty() || (to_create_.size() == 1 && just_created_); }
 
   // Takes `chunk`: its unsendable records are rejected now, the rest queued
   // as one job.
@@ -74,17 +78,20 @@ class KlaviyoJobPipeline {
     std::vector<const KlaviyoJobEntry*> entries;
     std::string key;  // in the journal: "<run id>.<sequence>[.0|.1 for halves]"
     std::string label;
+    std::string body;  // the create request's, until sent
     bool may_reupload = true;  // a journaled job Klaviyo no longer knows is uploaded again once
     std::string id;
     Clock::time_point created_at{};
     Clock::time_point next_poll_at{};
     int polls = 0;
+    bool probe = false;  // polled first at 3/4 of the learnt delay
     std::string errors_page;  // set: reading import errors from here
     std::unordered_map<std::string, std::string> failures;  // identity -> Klaviyo's message
   };
 
   HttpRequest request(std::string method, std::string path, std::string body = {}) const;
   bool may_create(const Job& job) const;
+  std::string body_of(const Job& job) const;
   void create(Job job, bool token_taken);
   void poll(std::size_t index);
   void read_errors(std::size_t index);
@@ -111,7 +118,9 @@ class KlaviyoJobPipeline {
   std::deque<Job> to_create_;                  // halves of a refused job first, then the next chunk
   std::vector<Job> open_;                      // created: polled, or reading import errors
   std::unordered_map<std::string, std::uint64_t> unfinished_keys_;  // key -> last unfinished chunk holding it
-  Clock::duration first_poll_delay_;
+  Clock::duration first_poll_delay_;  // learnt: the turnaround of the last job whose first poll was early
+  std::uint64_t jobs_created_ = 0;
+  bool just_created_ = false;  // the last step created a job
 };
 
 }  // namespace backflow::destinations
