@@ -149,7 +149,7 @@ TEST_CASE("klaviyo bulk import requests match Klaviyo's published contract", "[c
     for (int size : {1, 200}) {
       MemoryKlaviyoJobJournal journal;
       options.list_id = list;
-      KlaviyoBulkDelivery delivery(settings, options, journal, std::make_shared<RateLimiter>(RateLimit{}),
+      KlaviyoBulkDelivery delivery(settings, options, journal, KlaviyoLimiters::unlimited(),
                                    std::make_shared<RequestLog>(1000));
       auto records = people(size);
       VectorFeed feed(records);

@@ -1,19 +1,26 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <unistd.h>
 
 #include "destinations/destination_error.h"
+#include "destinations/http_client.h"
 #include "destinations/klaviyo/klaviyo_bulk_delivery.h"
 #include "destinations/klaviyo/klaviyo_profiles.h"
 #include "tests/support/emulators/klaviyo_emulator.h"
 
 using namespace backflow::destinations;
 using backflow::test::KlaviyoEmulator;
+using backflow::test::KlaviyoEndpoint;
+using backflow::test::KlaviyoWindow;
 using namespace std::chrono_literals;
 
 namespace {
@@ -239,4 +246,217 @@ TEST_CASE("klaviyo refuses modes other than upsert and a missing key", "[klaviyo
   CHECK_THROWS_AS(delivery.deliver({"s", "r", SyncMode::Mirror, 0, {}}, feed, {}), DestinationError);
   settings.secret.clear();
   CHECK_THROWS_AS(KlaviyoBulkDelivery(settings, fast_options(), journal), DestinationError);
+}
+
+namespace {
+
+// One request to the emulator, to completion.
+HttpResponse exchange(const KlaviyoEmulator& emulator, const std::string& method, const std::string& path,
+                      const std::string& body = {}) {
+  HttpClient client(HttpClientOptions{});
+  HttpRequest request;
+  request.method = method;
+  request.url = emulator.base_url() + path;
+  request.body = body;
+  request.headers = {{"Authorization", "Klaviyo-API-Key " + kKey}, {"revision", "2025-01-15"},
+                     {"Accept", "application/vnd.api+json"}, {"Content-Type", "application/vnd.api+json"}};
+  const std::uint64_t id = client.start(request);
+  for (;;) {
+    for (auto& [finished, response] : client.poll(100ms)) {
+      if (finished == id) return std::move(response);
+    }
+  }
+}
+
+std::string one_profile_job(const std::string& email) {
+  return klaviyo::job_body({klaviyo::profile(person(email, {{"email", email}}))}, "");
+}
+
+std::string response_header(const HttpResponse& response, const std::string& name) {
+  for (const auto& [key, value] : response.headers) {
+    if (key.size() == name.size() &&
+        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+      return value;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("klaviyo emulator counts rate limits per endpoint: a burst on one leaves the others answering",
+          "[klaviyo]") {
+  KlaviyoEmulator emulator(kKey);
+  emulator.set_documented_rate_limits();
+  REQUIRE(exchange(emulator, "POST", "/api/profile-bulk-import-jobs", one_profile_job("a@x.com")).status == 202);
+  for (int i = 0; i < 10; ++i) REQUIRE(exchange(emulator, "GET", "/api/profile-bulk-import-jobs/job-1").status == 200);
+  auto throttled = exchange(emulator, "GET", "/api/profile-bulk-import-jobs/job-1");
+  CHECK(throttled.status == 429);  // the 11th poll within a second: over the 10/s burst
+  CHECK(response_header(throttled, "Retry-After") == "1");
+  CHECK(emulator.throttled(KlaviyoEndpoint::GetJob) >= 1);
+  // Creating jobs and reading import errors have budgets of their own.
+  CHECK(exchange(emulator, "POST", "/api/profile-bulk-import-jobs", one_profile_job("b@x.com")).status == 202);
+  CHECK(exchange(emulator, "GET", "/api/profile-bulk-import-jobs/job-1/import-errors").status == 200);
+  CHECK(emulator.throttled(KlaviyoEndpoint::CreateJob) == 0);
+  CHECK(emulator.throttled(KlaviyoEndpoint::ImportErrors) == 0);
+}
+
+TEST_CASE("klaviyo emulator enforces the steady window beside the burst window", "[klaviyo]") {
+  KlaviyoEmulator emulator(kKey);
+  emulator.set_rate_limit(KlaviyoEndpoint::CreateJob, {KlaviyoWindow{2, 150ms}, KlaviyoWindow{3, 60s}});
+  auto create = [&](const std::string& email) {
+    return exchange(emulator, "POST", "/api/profile-bulk-import-jobs", one_profile_job(email));
+  };
+  CHECK(create("a@x.com").status == 202);
+  CHECK(create("b@x.com").status == 202);
+  CHECK(create("c@x.com").status == 429);  // burst
+  std::this_thread::sleep_for(200ms);
+  CHECK(create("d@x.com").status == 202);
+  std::this_thread::sleep_for(200ms);
+  auto steady = create("e@x.com");
+  CHECK(steady.status == 429);  // three in the minute already
+  CHECK(std::stoi(response_header(steady, "Retry-After")) >= 59);
+  CHECK(emulator.jobs_created() == 3);
+}
+
+TEST_CASE("klaviyo keeps several jobs in flight: job N+1 is created while job N processes", "[klaviyo]") {
+  KlaviyoEmulator emulator(kKey);
+  emulator.set_polls_until_complete(0);
+  emulator.set_processing_time(150ms);
+  auto settings = klaviyo_settings(emulator, "klaviyo-in-flight");
+  settings.batch_size = 10;
+  MemoryKlaviyoJobJournal journal;
+  auto options = fast_options();
+  options.max_jobs_in_flight = 3;
+  KlaviyoBulkDelivery delivery(settings, options, journal);
+  std::vector<DeliveryRecord> records;
+  for (int i = 0; i < 60; ++i) records.push_back(person("f" + std::to_string(i), {{"n", i}}));
+  auto delivered = deliver(delivery, records);
+  CHECK(delivered.summary.accepted == 60);
+  CHECK(emulator.max_open_jobs() == 3);  // never more than max_jobs_in_flight, and not one at a time
+  REQUIRE(delivered.acks.size() == 6);
+  for (std::size_t i = 0; i < delivered.acks.size(); ++i) {
+    CHECK(delivered.acks[i].batch_id == std::to_string(i));
+    CHECK(delivered.acks[i].settled_through == 10 * (i + 1));
+  }
+  CHECK(emulator.profiles().size() == 60);
+}
+
+TEST_CASE("klaviyo jobs finishing out of order: outcomes as they finish, acks in order", "[klaviyo]") {
+  KlaviyoEmulator emulator(kKey);
+  emulator.set_polls_until_complete(0);
+  emulator.set_processing_time(0ms, 5ms);  // the full job takes 200 ms, the one-profile job 5 ms
+  auto settings = klaviyo_settings(emulator, "klaviyo-out-of-order");
+  settings.batch_size = 40;
+  MemoryKlaviyoJobJournal journal;
+  KlaviyoBulkDelivery delivery(settings, fast_options(), journal);
+  std::vector<DeliveryRecord> records;
+  for (int i = 0; i < 40; ++i) records.push_back(person("o" + std::to_string(i), {{"n", i}}));
+  records.push_back(person("late", {{"n", 41}}));  // a job of its own: the next record repeats its key
+  records.push_back(person("late", {{"n", 42}}));
+  records.push_back(person("o0", {{"n", 1000}}));  // the same keys again: must land after the earlier jobs
+  VectorFeed feed(records);
+  std::vector<std::string> finished;  // keys, in outcome order
+  std::vector<BatchAck> acks;
+  DeliveryCallbacks callbacks;
+  callbacks.on_outcome = [&](const RecordOutcome& outcome) { finished.push_back(outcome.key); };
+  callbacks.on_acknowledged = [&](const BatchAck& ack) {
+    CHECK(finished.size() >= ack.settled_through);  // nothing acknowledged before its outcome
+    acks.push_back(ack);
+  };
+  auto summary = delivery.deliver({"people_to_klaviyo", "run-ooo", SyncMode::Upsert, 0, {}}, feed, callbacks);
+  CHECK(summary.accepted == 43);
+  REQUIRE(acks.size() == 3);
+  CHECK(acks[0].settled_through == 40);
+  CHECK(acks[1].settled_through == 41);
+  CHECK(acks[2].settled_through == 43);
+  // "late" (second job, one profile) finished before the first job of 40.
+  auto position = [&](const std::string& key) { return std::find(finished.begin(), finished.end(), key) - finished.begin(); };
+  CHECK(position("late") < position("o39"));
+  auto profiles = emulator.profiles();
+  CHECK(profiles.size() == 41);
+  CHECK(profiles.at("o0")["properties"]["n"] == 1000);  // per-key order held across jobs
+  CHECK(profiles.at("late")["properties"]["n"] == 42);
+  CHECK(emulator.max_open_jobs() > 1);
+}
+
+TEST_CASE("klaviyo crash while an earlier job processes: a later finished job is not uploaded again",
+          "[klaviyo]") {
+  KlaviyoEmulator emulator(kKey);
+  emulator.set_polls_until_complete(0);
+  emulator.set_processing_time(0ms, 40ms);  // first job: 40 x 40 ms = 1.6 s; second: 40 ms
+  auto settings = klaviyo_settings(emulator, "klaviyo-crash-in-flight");
+  settings.batch_size = 40;
+  MemoryKlaviyoJobJournal journal;  // outlives the "crashed" delivery, as the state database does
+  std::vector<DeliveryRecord> records;
+  for (int i = 0; i < 41; ++i) records.push_back(person("x" + std::to_string(i), {{"n", i}}));
+  {
+    KlaviyoBulkDelivery delivery(settings, fast_options(), journal);
+    std::stop_source crash;
+    std::atomic<bool> second_finished{false};
+    std::vector<BatchAck> acks;
+    std::thread runner([&] {
+      VectorFeed feed(records);
+      DeliveryCallbacks callbacks;
+      callbacks.on_outcome = [&](const RecordOutcome& outcome) {
+        if (outcome.key == "x40") second_finished = true;
+      };
+      callbacks.on_acknowledged = [&](const BatchAck& ack) { acks.push_back(ack); };
+      delivery.deliver({"people_to_klaviyo", "run-x", SyncMode::Upsert, 0, crash.get_token()}, feed, callbacks);
+    });
+    while (!second_finished) std::this_thread::sleep_for(2ms);
+    crash.request_stop();
+    runner.join();
+    CHECK(acks.empty());  // the first job is unfinished: nothing may be acknowledged
+  }
+  CHECK(journal.find("run-x.0").has_value());
+  CHECK(journal.find("run-x.1").has_value());  // finished but not acknowledged: kept for the resumed run
+  KlaviyoBulkDelivery resumed(settings, fast_options(), journal);
+  auto delivered = deliver(resumed, records, "run-x");
+  CHECK(delivered.summary.accepted == 41);
+  CHECK(emulator.jobs_created() == 2);  // neither job uploaded twice
+  CHECK(emulator.profiles().size() == 41);
+  REQUIRE(delivered.acks.size() == 2);
+  CHECK(delivered.acks.back().settled_through == 41);
+  CHECK_FALSE(journal.find("run-x.0").has_value());
+  CHECK_FALSE(journal.find("run-x.1").has_value());
+}
+
+TEST_CASE("klaviyo registers one process-wide limiter per endpoint for the account", "[klaviyo]") {
+  KlaviyoEmulator emulator(kKey);
+  auto settings = klaviyo_settings(emulator, "klaviyo-endpoints");
+  MemoryKlaviyoJobJournal journal;
+  KlaviyoBulkDelivery delivery(settings, fast_options(), journal);
+  auto delivered = deliver(delivery, {person("e1", {{"n", 1}})});
+  CHECK(delivered.summary.accepted == 1);
+  std::set<std::string> names;
+  for (const auto& [name, stats] : RateLimiterRegistry::global().stats()) names.insert(name);
+  CHECK(names.count("klaviyo-endpoints") == 1);  // creating jobs: the account's own name
+  CHECK(names.count("klaviyo-endpoints/get-job") == 1);
+  CHECK(names.count("klaviyo-endpoints/import-errors") == 1);
+}
+
+TEST_CASE("klaviyo paced per endpoint against per-endpoint limits: polls do not spend the create budget",
+          "[klaviyo]") {
+  KlaviyoEmulator emulator(kKey);
+  emulator.set_rate_limit(KlaviyoEndpoint::CreateJob, {KlaviyoWindow{4, 1000ms}});
+  emulator.set_rate_limit(KlaviyoEndpoint::GetJob, {KlaviyoWindow{20, 1000ms}});
+  emulator.set_polls_until_complete(3);
+  auto settings = klaviyo_settings(emulator, "klaviyo-paced");
+  settings.rate_limit = RateLimit{20, 1000ms};  // every endpoint: what GET allows...
+  settings.batch_size = 5;
+  settings.retry.max_attempts = 30;
+  MemoryKlaviyoJobJournal journal;
+  KlaviyoLimiters limiters{std::make_shared<RateLimiter>(RateLimit{4, 1000ms}),  // ...but creating jobs: 4/s
+                           std::make_shared<RateLimiter>(RateLimit{20, 1000ms}),
+                           std::make_shared<RateLimiter>(RateLimit{20, 1000ms})};
+  KlaviyoBulkDelivery delivery(settings, fast_options(), journal, limiters, std::make_shared<RequestLog>(100));
+  std::vector<DeliveryRecord> records;
+  for (int i = 0; i < 20; ++i) records.push_back(person("q" + std::to_string(i), {{"n", i}}));
+  auto delivered = deliver(delivery, records);
+  CHECK(delivered.summary.accepted == 20);
+  CHECK(delivered.summary.throttled == 0);
+  CHECK(emulator.throttled() == 0);
+  CHECK(emulator.requests_to(KlaviyoEndpoint::GetJob) >= 4 * 4);  // 3 polls answer processing, one complete
+  CHECK(emulator.max_open_jobs() > 1);
 }

@@ -14,9 +14,12 @@
 // first_batch_sequence finds its started jobs in the journal and polls them:
 // the profiles are not uploaded twice.
 //
-// Jobs run one after another; the account's rate limiter (default 150
-// requests/min, Klaviyo's steady limit for the endpoint) paces every request.
-// One deliver() at a time per object.
+// Several jobs are in flight at once (KlaviyoJobPipeline): creating job N+1
+// does not wait for job N to complete. Klaviyo limits each endpoint
+// separately, so each has its own limiter (KlaviyoLimiters: creating jobs,
+// getting a job, reading import errors; default 150 requests/min each,
+// Klaviyo's documented steady limit). BatchAck only ever covers a prefix of
+// finished jobs. One deliver() at a time per object.
 #pragma once
 
 #include <chrono>
@@ -26,33 +29,41 @@
 #include "destinations/delivery_engine.h"
 #include "destinations/destination_settings.h"
 #include "destinations/klaviyo/klaviyo_job_journal.h"
+#include "destinations/klaviyo/klaviyo_rate_limits.h"
 
 namespace backflow::destinations {
 
 struct KlaviyoOptions {
   std::string revision = "2025-01-15";  // the `revision` header: Klaviyo's API version
   std::string list_id;                  // add every imported profile to this list
+  // The first poll of a job comes after the turnaround recent jobs needed
+  // (never sooner than this), the following ones this far apart.
   std::chrono::milliseconds poll_interval{2000};
   std::chrono::milliseconds max_job_wait{std::chrono::minutes(30)};  // then the job's records are retried next run
+  // Jobs created and not yet finished, at most. Klaviyo documents no cap;
+  // 10 covers a 4 s job turnaround at the full create rate (2.5 jobs/s).
+  std::size_t max_jobs_in_flight = 10;
 };
 
 class KlaviyoBulkDelivery {
  public:
   static constexpr const char* kDefaultUrl = "https://a.klaviyo.com";
 
-  // The documented steady limit of the bulk import endpoints (burst: 10/s).
-  static RateLimit default_rate_limit() { return RateLimit{150, std::chrono::minutes(1)}; }
+  // The documented steady limit of each bulk import endpoint (burst: 10/s).
+  static RateLimit default_rate_limit() { return KlaviyoLimiters::documented_limit(); }
 
-  // Uses the process-wide rate limiter and request log of `settings.name`.
-  // `journal` must outlive this object. Throws DestinationError when the
+  // Uses the process-wide limiters of `settings.name` (KlaviyoLimiters::
+  // for_account with settings.rate_limit, else the default) and its request
+  // log. `journal` must outlive this object. Throws DestinationError when the
   // api key (settings.secret) is missing.
   KlaviyoBulkDelivery(DestinationSettings settings, KlaviyoOptions options, KlaviyoJobJournal& journal);
   KlaviyoBulkDelivery(DestinationSettings settings, KlaviyoOptions options, KlaviyoJobJournal& journal,
-                      std::shared_ptr<RateLimiter> limiter, std::shared_ptr<RequestLog> log);
+                      KlaviyoLimiters limiters, std::shared_ptr<RequestLog> log);
 
   // As DeliveryEngine::deliver. Only upsert mode; delete records are rejected
   // (a bulk import cannot remove profiles). BatchAck::batch_id is the job's
-  // sequence number; settled_through advances job by job.
+  // sequence number; settled_through advances over the prefix of finished
+  // jobs, in order even when jobs finish out of order.
   DeliverySummary deliver(const DeliveryRun& run, RecordFeed& feed, const DeliveryCallbacks& callbacks);
 
   const std::shared_ptr<RequestLog>& request_log() const { return log_; }
@@ -61,7 +72,7 @@ class KlaviyoBulkDelivery {
   DestinationSettings settings_;
   KlaviyoOptions options_;
   KlaviyoJobJournal& journal_;
-  std::shared_ptr<RateLimiter> limiter_;
+  KlaviyoLimiters limiters_;
   std::shared_ptr<RequestLog> log_;
 };
 

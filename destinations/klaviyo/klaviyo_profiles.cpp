@@ -50,10 +50,17 @@ nlohmann::json profile(const DeliveryRecord& record) {
 }
 
 std::string job_body(const std::vector<nlohmann::json>& profiles, const std::string& list_id) {
+  std::vector<const nlohmann::json*> pointers;
+  pointers.reserve(profiles.size());
+  for (const auto& profile : profiles) pointers.push_back(&profile);
+  return job_body_from(pointers, list_id);
+}
+
+std::string job_body_from(const std::vector<const nlohmann::json*>& profiles, const std::string& list_id) {
   std::string body = "{\"data\":{\"type\":\"profile-bulk-import-job\",\"attributes\":{\"profiles\":{\"data\":[";
   for (std::size_t i = 0; i < profiles.size(); ++i) {
     if (i != 0) body += ',';
-    mappers::write_json(profiles[i], body);
+    mappers::write_json(*profiles[i], body);
   }
   body += "]}}";
   if (!list_id.empty()) {

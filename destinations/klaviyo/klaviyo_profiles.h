@@ -25,6 +25,8 @@ nlohmann::json profile(const DeliveryRecord& record);
 // The body of POST /api/profile-bulk-import-jobs for `profiles`, adding them
 // to `list_id` when it is not empty.
 std::string job_body(const std::vector<nlohmann::json>& profiles, const std::string& list_id);
+// The same from profiles the caller keeps (no copies).
+std::string job_body_from(const std::vector<const nlohmann::json*>& profiles, const std::string& list_id);
 
 // The identifiers a profile (as sent, or an error's original_payload) carries,
 // as "email:...", "phone_number:...", "external_id:..." strings.

@@ -16,10 +16,9 @@ std::vector<std::string> secrets_of(const DestinationSettings& settings) {
 
 }  // namespace
 
-KlaviyoRequester::KlaviyoRequester(const DestinationSettings& settings, std::shared_ptr<RateLimiter> limiter,
-                                   std::shared_ptr<RequestLog> log, std::string sync, std::stop_token stop)
+KlaviyoRequester::KlaviyoRequester(const DestinationSettings& settings, std::shared_ptr<RequestLog> log,
+                                   std::string sync, std::stop_token stop)
     : settings_(settings),
-      limiter_(std::move(limiter)),
       log_(std::move(log)),
       sync_(std::move(sync)),
       stop_(std::move(stop)),
@@ -38,10 +37,10 @@ bool KlaviyoRequester::sleep(std::chrono::milliseconds duration) const {
 }
 
 std::optional<HttpResponse> KlaviyoRequester::exchange(const HttpRequest& request, const std::string& label,
-                                                       int attempt) {
-  for (;;) {
+                                                       int attempt, RateLimiter& limiter, bool token_taken) {
+  while (!token_taken) {
     if (stop_.stop_requested()) return std::nullopt;
-    auto wait = limiter_->try_acquire();
+    auto wait = limiter.try_acquire();
     if (wait == RateLimiter::Clock::duration::zero()) break;
     if (!sleep(std::chrono::duration_cast<std::chrono::milliseconds>(wait) + std::chrono::milliseconds(1))) {
       return std::nullopt;
@@ -76,10 +75,11 @@ std::optional<HttpResponse> KlaviyoRequester::exchange(const HttpRequest& reques
   }
 }
 
-RequestResult KlaviyoRequester::send(const HttpRequest& request, const std::string& label) {
+RequestResult KlaviyoRequester::send(const HttpRequest& request, const std::string& label, RateLimiter& limiter,
+                                    bool token_taken) {
   RequestResult result;
   for (int attempt = 1;; ++attempt) {
-    auto response = exchange(request, label, attempt);
+    auto response = exchange(request, label, attempt, limiter, token_taken && attempt == 1);
     if (!response) {
       result.stopped = true;
       result.failure = "stopped";
@@ -99,14 +99,14 @@ RequestResult KlaviyoRequester::send(const HttpRequest& request, const std::stri
                                  response->status);
     } else if (response->status == 429) {
       ++counters_.throttled;
-      limiter_->on_throttled();
+      limiter.on_throttled();
       server_wait = retry_after(*response);
-      if (server_wait) limiter_->pause_until(RateLimiter::Clock::now() + *server_wait);
+      if (server_wait) limiter.pause_until(RateLimiter::Clock::now() + *server_wait);
       result.failure = "HTTP 429 (rate limited)";
     } else if (response->status == 408 || response->status >= 500) {
       result.failure = "HTTP " + std::to_string(response->status) + ": " + redactor_.redact_text(response->body.substr(0, 300));
     } else {
-      limiter_->on_success();
+      limiter.on_success();
       result.response = std::move(*response);
       return result;
     }

@@ -1,7 +1,8 @@
-// One Klaviyo request at a time, to completion: waits for the account's rate
-// limiter, retries 429 (honouring Retry-After), 408, 5xx and dropped
-// connections with the configured backoff, and logs every exchange (redacted)
-// in the account's request log. The Klaviyo job delivery's transport.
+// One Klaviyo request at a time, to completion: waits for the endpoint's rate
+// limiter (the caller names it: Klaviyo counts limits per endpoint), retries
+// 429 (honouring Retry-After), 408, 5xx and dropped connections with the
+// configured backoff, and logs every exchange (redacted) in the account's
+// request log. The Klaviyo job delivery's transport.
 // Not thread-safe: one requester per delivering thread.
 #pragma once
 
@@ -35,12 +36,17 @@ struct RequestResult {
 
 class KlaviyoRequester {
  public:
-  KlaviyoRequester(const DestinationSettings& settings, std::shared_ptr<RateLimiter> limiter,
-                   std::shared_ptr<RequestLog> log, std::string sync, std::stop_token stop);
+  // `settings` must outlive the requester.
+  KlaviyoRequester(const DestinationSettings& settings, std::shared_ptr<RequestLog> log, std::string sync,
+                   std::stop_token stop);
 
-  // Sends `request` until it gets a final answer. Throws DestinationAuthError
-  // on 401/403 and DestinationError on a fatal transport error (bad URL, TLS).
-  RequestResult send(const HttpRequest& request, const std::string& label);
+  // Sends `request` until it gets a final answer, every attempt paced by
+  // `limiter` (its endpoint's) and a 429 reported to it. `token_taken`: the
+  // caller already holds the first attempt's token (try_acquire() returned
+  // zero). Throws DestinationAuthError on 401/403 and DestinationError on a
+  // fatal transport error (bad URL, TLS).
+  RequestResult send(const HttpRequest& request, const std::string& label, RateLimiter& limiter,
+                     bool token_taken = false);
 
   // Sleeps `duration` unless stop is requested first; false when stopped.
   bool sleep(std::chrono::milliseconds duration) const;
@@ -48,10 +54,10 @@ class KlaviyoRequester {
   const RequesterCounters& counters() const { return counters_; }
 
  private:
-  std::optional<HttpResponse> exchange(const HttpRequest& request, const std::string& label, int attempt);
+  std::optional<HttpResponse> exchange(const HttpRequest& request, const std::string& label, int attempt,
+                                       RateLimiter& limiter, bool token_taken);
 
   const DestinationSettings& settings_;
-  std::shared_ptr<RateLimiter> limiter_;
   std::shared_ptr<RequestLog> log_;
   std::string sync_;
   std::stop_token stop_;

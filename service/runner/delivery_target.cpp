@@ -124,6 +124,8 @@ class KlaviyoTarget final : public DeliveryTarget {
     options.list_id = text_option(sync.destination.options, "list_id");
     if (auto poll = duration_option(account.options, "poll_interval")) options.poll_interval = *poll;
     if (auto wait = duration_option(account.options, "max_job_wait")) options.max_job_wait = *wait;
+    // For Klaviyo, max_concurrency counts import jobs in flight, not requests.
+    if (account.max_concurrency) options.max_jobs_in_flight = *account.max_concurrency;
     delivery_.emplace(settings, std::move(options), *journal_);
   }
 

@@ -1,6 +1,8 @@
 #include "tests/support/emulators/klaviyo_emulator.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace backflow::test {
 
@@ -68,14 +70,33 @@ void KlaviyoEmulator::set_polls_until_complete(int polls) {
   for (auto& [id, job] : jobs_) job.polls_left = std::min(job.polls_left, polls);
 }
 
+void KlaviyoEmulator::set_processing_time(std::chrono::milliseconds base, std::chrono::microseconds per_profile) {
+  std::lock_guard lock(mutex_);
+  processing_base_ = base;
+  processing_per_profile_ = per_profile;
+}
+
 void KlaviyoEmulator::set_error_page_size(std::size_t size) {
   std::lock_guard lock(mutex_);
   error_page_size_ = size;
 }
 
-void KlaviyoEmulator::set_rate_limit(std::size_t requests, std::chrono::milliseconds window) {
+void KlaviyoEmulator::set_rate_limit(KlaviyoEndpoint endpoint, std::vector<KlaviyoWindow> windows) {
   std::lock_guard lock(mutex_);
-  limit_ = std::make_unique<SlidingWindowLimit>(requests, window);
+  limits_[endpoint].windows = std::move(windows);
+}
+
+void KlaviyoEmulator::set_rate_limit(std::size_t requests, std::chrono::milliseconds window) {
+  for (auto endpoint : {KlaviyoEndpoint::CreateJob, KlaviyoEndpoint::GetJob, KlaviyoEndpoint::ImportErrors}) {
+    set_rate_limit(endpoint, {KlaviyoWindow{requests, window}});
+  }
+}
+
+void KlaviyoEmulator::set_documented_rate_limits() {
+  using namespace std::chrono_literals;
+  for (auto endpoint : {KlaviyoEndpoint::CreateJob, KlaviyoEndpoint::GetJob, KlaviyoEndpoint::ImportErrors}) {
+    set_rate_limit(endpoint, {KlaviyoWindow{10, 1s}, KlaviyoWindow{150, 60s}});
+  }
 }
 
 void KlaviyoEmulator::fail_next(int count, int status) {
@@ -101,6 +122,73 @@ std::size_t KlaviyoEmulator::jobs_created() const {
   return jobs_.size();
 }
 
+std::size_t KlaviyoEmulator::max_open_jobs() const {
+  std::lock_guard lock(mutex_);
+  return max_open_jobs_;
+}
+
+std::size_t KlaviyoEmulator::throttled() const {
+  std::lock_guard lock(mutex_);
+  std::size_t total = 0;
+  for (const auto& [endpoint, limit] : limits_) total += limit.throttled;
+  return total;
+}
+
+std::size_t KlaviyoEmulator::throttled(KlaviyoEndpoint endpoint) const {
+  std::lock_guard lock(mutex_);
+  auto it = limits_.find(endpoint);
+  return it == limits_.end() ? 0 : it->second.throttled;
+}
+
+std::size_t KlaviyoEmulator::requests_to(KlaviyoEndpoint endpoint) const {
+  std::lock_guard lock(mutex_);
+  auto it = limits_.find(endpoint);
+  return it == limits_.end() ? 0 : it->second.requests;
+}
+
+long KlaviyoEmulator::admit(EndpointLimit& limit) {
+  const auto now = std::chrono::steady_clock::now();
+  ++limit.requests;
+  std::chrono::milliseconds longest{0};
+  for (const auto& window : limit.windows) longest = std::max(longest, window.window);
+  while (!limit.admitted.empty() && limit.admitted.front() <= now - longest) limit.admitted.pop_front();
+  double wait_seconds = 0;
+  for (const auto& window : limit.windows) {
+    // Requests of this window, oldest first: the first one inside it.
+    auto inside = std::upper_bound(limit.admitted.begin(), limit.admitted.end(), now - window.window);
+    const auto count = static_cast<std::size_t>(limit.admitted.end() - inside);
+    if (count < window.requests) continue;
+    // Room comes when the (count - requests + 1)th oldest leaves the window.
+    auto leaving = inside + static_cast<std::ptrdiff_t>(count - window.requests);
+    std::chrono::duration<double> wait = *leaving + window.window - now;
+    wait_seconds = std::max(wait_seconds, wait.count());
+  }
+  if (wait_seconds > 0 || std::any_of(limit.windows.begin(), limit.windows.end(),
+                                      [](const KlaviyoWindow& window) { return window.requests == 0; })) {
+    ++limit.throttled;
+    return std::max(1L, static_cast<long>(std::ceil(wait_seconds)));
+  }
+  limit.admitted.push_back(now);
+  return 0;
+}
+
+void KlaviyoEmulator::settle() {
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<Job*> due;
+  std::size_t open = 0;
+  for (auto& [id, job] : jobs_) {
+    if (job.complete) continue;
+    if (job.polls_left <= 0 && now >= job.ready_at) due.push_back(&job);
+    else ++open;
+  }
+  // Jobs apply in the order they finished processing, ties in creation order.
+  std::sort(due.begin(), due.end(), [](const Job* a, const Job* b) {
+    return a->ready_at != b->ready_at ? a->ready_at < b->ready_at : a->number < b->number;
+  });
+  for (Job* job : due) complete(*job);
+  max_open_jobs_ = std::max(max_open_jobs_, open);
+}
+
 ServerReply KlaviyoEmulator::handle(const ReceivedRequest& request) {
   if (hangs_.load() > 0 && hangs_.fetch_sub(1) > 0) return ServerReply::hang();
   if (request.header("authorization") != "Klaviyo-API-Key " + api_key_) {
@@ -109,33 +197,45 @@ ServerReply KlaviyoEmulator::handle(const ReceivedRequest& request) {
   if (request.header("revision").empty()) {
     return klaviyo_error(400, "invalid", "Invalid input.", "The revision header is required.");
   }
-  std::lock_guard lock(mutex_);
-  if (limit_ && !limit_->admit()) {
-    ++throttled_;
-    ServerReply reply = klaviyo_error(429, "throttled", "Request was throttled.", "Request was throttled.");
-    reply.headers.emplace_back("Retry-After", std::to_string(static_cast<long>(std::ceil(limit_->seconds_until_free()))));
-    return reply;
-  }
-  if (failures_.load() > 0 && failures_.fetch_sub(1) > 0) {
-    return klaviyo_error(failure_status_.load(), "error", "A server error occurred.", "Try again later.");
-  }
   std::string path = request.target;
   std::string query;
   if (auto mark = path.find('?'); mark != std::string::npos) {
     query = path.substr(mark + 1);
     path.resize(mark);
   }
-  if (request.method == "POST" && path == kJobs) return create_job(request);
-  if (request.method == "GET" && path.rfind(kJobs + "/", 0) == 0) {
-    std::string rest = path.substr(kJobs.size() + 1);
-    const std::string errors_suffix = "/import-errors";
-    if (rest.size() > errors_suffix.size() &&
-        rest.compare(rest.size() - errors_suffix.size(), errors_suffix.size(), errors_suffix) == 0) {
-      return job_errors(rest.substr(0, rest.size() - errors_suffix.size()), query);
+  const std::string errors_suffix = "/import-errors";
+  std::optional<KlaviyoEndpoint> endpoint;
+  std::string job_id;
+  if (request.method == "POST" && path == kJobs) {
+    endpoint = KlaviyoEndpoint::CreateJob;
+  } else if (request.method == "GET" && path.rfind(kJobs + "/", 0) == 0) {
+    job_id = path.substr(kJobs.size() + 1);
+    endpoint = KlaviyoEndpoint::GetJob;
+    if (job_id.size() > errors_suffix.size() &&
+        job_id.compare(job_id.size() - errors_suffix.size(), errors_suffix.size(), errors_suffix) == 0) {
+      job_id.resize(job_id.size() - errors_suffix.size());
+      endpoint = KlaviyoEndpoint::ImportErrors;
     }
-    return job_status(rest);
   }
-  return klaviyo_error(404, "not_found", "Not found.", "No route " + request.method + " " + path);
+  if (!endpoint) return klaviyo_error(404, "not_found", "Not found.", "No route " + request.method + " " + path);
+
+  std::lock_guard lock(mutex_);
+  if (long wait = admit(limits_[*endpoint]); wait > 0) {
+    ServerReply reply = klaviyo_error(429, "throttled", "Request was throttled.",
+                                      "Request was throttled. Expected available in " + std::to_string(wait) + " second(s).");
+    reply.headers.emplace_back("Retry-After", std::to_string(wait));
+    return reply;
+  }
+  if (failures_.load() > 0 && failures_.fetch_sub(1) > 0) {
+    return klaviyo_error(failure_status_.load(), "error", "A server error occurred.", "Try again later.");
+  }
+  settle();
+  switch (*endpoint) {
+    case KlaviyoEndpoint::CreateJob: return create_job(request);
+    case KlaviyoEndpoint::GetJob: return job_status(job_id);
+    case KlaviyoEndpoint::ImportErrors: return job_errors(job_id, query);
+  }
+  return klaviyo_error(500, "error", "A server error occurred.", "unknown endpoint");
 }
 
 ServerReply KlaviyoEmulator::create_job(const ReceivedRequest& request) {
@@ -179,8 +279,12 @@ ServerReply KlaviyoEmulator::create_job(const ReceivedRequest& request) {
     }
   }
   job.polls_left = polls_until_complete_;
-  std::string id = "job-" + std::to_string(jobs_.size() + 1);
+  job.ready_at = std::chrono::steady_clock::now() + processing_base_ +
+                 processing_per_profile_ * static_cast<long>(job.profiles.size());
+  job.number = jobs_.size() + 1;
+  std::string id = "job-" + std::to_string(job.number);
   auto& stored = jobs_.emplace(id, std::move(job)).first->second;
+  settle();  // counts the new job as open
   return api_json(202, {{"data", job_resource(id, stored)}});
 }
 
@@ -219,7 +323,7 @@ nlohmann::json KlaviyoEmulator::job_resource(const std::string& id, const Job& j
   return {{"type", "profile-bulk-import-job"},
           {"id", id},
           {"attributes",
-           {{"status", job.complete ? "complete" : (job.polls_left == polls_until_complete_ ? "queued" : "processing")},
+           {{"status", job.complete ? "complete" : (job.polled ? "processing" : "queued")},
             {"created_at", "2026-11-22T00:00:00+00:00"},
             {"total_count", total},
             {"completed_count", job.complete ? total - job.errors.size() : 0},
@@ -235,11 +339,8 @@ ServerReply KlaviyoEmulator::job_status(const std::string& id) {
   if (it == jobs_.end()) return klaviyo_error(404, "not_found", "Not found.", "No job " + id);
   Job& job = it->second;
   if (!job.complete) {
-    if (job.polls_left <= 0) {
-      complete(job);
-    } else {
-      --job.polls_left;
-    }
+    job.polled = true;
+    if (job.polls_left > 0) --job.polls_left;  // this poll still answers processing (settle() completes it later)
   }
   return api_json(200, {{"data", job_resource(id, job)}});
 }
