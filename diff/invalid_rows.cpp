@@ -15,6 +15,13 @@ void InvalidRows::add_duplicates(const RecordKey& key, std::uint64_t occurrences
   count_ += occurrences;
 }
 
+void InvalidRows::absorb(const InvalidRows& other) {
+  count_ += other.count_;
+  for (const InvalidRow& row : other.sample_) {
+    if (sample_.size() < kInvalidSampleLimit) sample_.push_back(row);
+  }
+}
+
 void InvalidRows::add(InvalidRow row) {
   ++count_;
   if (sample_.size() < kInvalidSampleLimit) sample_.push_back(std::move(row));

@@ -20,6 +20,9 @@ class InvalidRows {
   // most room() of them.
   void add_duplicates(const RecordKey& key, std::uint64_t occurrences, const std::vector<Row>& sampled_rows);
 
+  // Adds what `other` counted, and as much of its sample as there is room for.
+  void absorb(const InvalidRows& other);
+
   // How many more rows the sample can keep.
   std::size_t room() const { return kInvalidSampleLimit - sample_.size(); }
 

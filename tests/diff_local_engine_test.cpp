@@ -128,6 +128,25 @@ TEST_CASE("local engine: the invalid sample keeps at most 100 rows", "[diff][loc
   CHECK(run.pending->invalid_sample().size() == 100);
 }
 
+TEST_CASE("local engine: the invalid sample keeps at most 100 rows when ranges are merged in parallel",
+          "[diff][local]") {
+  local::LocalDiffOptions options;
+  options.merge_ranges = 4;
+  options.min_rows_per_range = 1;
+  local::LocalDiffEngine engine(local::SnapshotStore::open(make_temp_dir("diff-local-sample-split")), options);
+  // 60 keys twice each: every range finds duplicates, together 120 rows.
+  std::vector<Row> rows;
+  for (int id = 1; id <= 60; ++id) {
+    rows.push_back(person(id, "a", "1"));
+    rows.push_back(person(id, "b", "1"));
+  }
+  auto run = run_local(engine, people_spec(), rows);
+  CHECK(run.pending->counts().invalid == 120);
+  REQUIRE(run.pending->invalid_sample().size() == 100);
+  CHECK(run.pending->invalid_sample().front().key_id == "1");
+  CHECK(run.pending->invalid_sample().back().key_id == "50");
+}
+
 TEST_CASE("local engine: keys excluded from a commit come back even when unchanged", "[diff][local]") {
   local::LocalDiffEngine engine(local::SnapshotStore::open(make_temp_dir("diff-local-retention")));
   run_local(engine, people_spec(), {person(1, "a", "1"), person(2, "b", "2"), person(3, "c", "3")})
@@ -241,12 +260,14 @@ TEST_CASE("local engine: a new mapped column makes rows changed in that column o
   CHECK(run_local(engine, people_spec(), {person(1, "a", "1")}).changes.empty());
 }
 
-TEST_CASE("local engine matches the reference over random rounds", "[diff][local][property]") {
+namespace {
+
+void check_matches_reference(const local::LocalDiffOptions& options, const std::string& dir_name) {
   const std::uint64_t seed = Catch::rngSeed() ? Catch::rngSeed() : 20261122;
   INFO("seed " << seed);
   RandomModel model(seed);
   ReferenceDiff reference(RandomModel::key_columns(), RandomModel::mapped_columns());
-  local::LocalDiffEngine engine(local::SnapshotStore::open(make_temp_dir("diff-local-property")));
+  local::LocalDiffEngine engine(local::SnapshotStore::open(make_temp_dir(dir_name)), options);
   for (int round = 0; round < 30; ++round) {
     INFO("round " << round);
     model.mutate(round == 0 ? 300 : 40);
@@ -257,12 +278,74 @@ TEST_CASE("local engine matches the reference over random rounds", "[diff][local
     VectorRowSource source(RandomModel::columns(), model.rows());
     auto pending = engine.diff(spec, source);
     CHECK(pending->counts() == expected.counts);
+    CHECK(pending->invalid_sample().size() == std::min<std::uint64_t>(expected.counts.invalid, 100));
     auto changes = collect_changes(*pending);
     REQUIRE(changes == expected.changes);
     std::vector<Row> excluded = model.random_keys(6);
     pending->commit(excluded);
     reference.commit(excluded);
   }
+}
+
+// Every model, however small, merged as several key ranges on threads.
+local::LocalDiffOptions split_merge() {
+  local::LocalDiffOptions options;
+  options.merge_ranges = 4;
+  options.min_rows_per_range = 1;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("local engine matches the reference over random rounds", "[diff][local][property]") {
+  check_matches_reference({}, "diff-local-property");
+}
+
+TEST_CASE("local engine merging four key ranges in parallel matches the reference over random rounds",
+          "[diff][local][property]") {
+  check_matches_reference(split_merge(), "diff-local-property-split");
+}
+
+TEST_CASE("local engine: a merge split into key ranges keeps duplicates whole and the sample in key order",
+          "[diff][local]") {
+  local::LocalDiffEngine engine(local::SnapshotStore::open(make_temp_dir("diff-local-split")), split_merge());
+  // Keys 1..400, each of 1, 100, 200, 300 and 400 three times: every range
+  // cut falls on or next to a duplicated key.
+  std::vector<Row> rows;
+  for (int id = 1; id <= 400; ++id) {
+    const int copies = id == 1 || id % 100 == 0 ? 3 : 1;
+    for (int copy = 0; copy < copies; ++copy) rows.push_back(person(id, ("p" + std::to_string(id)).c_str(), "1"));
+  }
+  auto first = run_local(engine, people_spec(), rows);
+  CHECK(first.pending->counts().added == 395);
+  CHECK(first.pending->counts().invalid == 15);
+  std::vector<std::string> sampled_keys;
+  for (const auto& invalid : first.pending->invalid_sample()) sampled_keys.push_back(invalid.key_id);
+  CHECK(sampled_keys == std::vector<std::string>{"1", "1", "1", "100", "100", "100", "200", "200", "200", "300", "300",
+                                                 "300", "400", "400", "400"});
+  first.pending->commit({});
+
+  // Next run: the duplicates resolved; 250 changed, 2 removed, one added at the end.
+  rows.clear();
+  for (int id = 1; id <= 400; ++id) {
+    if (id == 7 || id == 333) continue;
+    rows.push_back(person(id, ("p" + std::to_string(id)).c_str(), id == 250 ? "2" : "1"));
+  }
+  rows.push_back(person(401, "new", "1"));
+  auto second = run_local(engine, people_spec(), rows);
+  CHECK(ops_by_key(second.changes) == std::map<std::string, ChangeOp>{{"1", ChangeOp::Added},
+                                                                       {"100", ChangeOp::Added},
+                                                                       {"200", ChangeOp::Added},
+                                                                       {"250", ChangeOp::Changed},
+                                                                       {"300", ChangeOp::Added},
+                                                                       {"333", ChangeOp::Removed},
+                                                                       {"400", ChangeOp::Added},
+                                                                       {"401", ChangeOp::Added},
+                                                                       {"7", ChangeOp::Removed}});
+  // Changes stream in key order across the ranges.
+  std::vector<std::string> order;
+  second.pending->for_each_change([&](const Change& c) { order.push_back(c.key.id); });
+  CHECK(order == std::vector<std::string>{"1", "7", "100", "200", "250", "300", "333", "400", "401"});
 }
 
 TEST_CASE("local engine: a lost committed generation is an error that a full resync repairs", "[diff][local]") {

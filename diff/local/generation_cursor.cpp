@@ -6,8 +6,13 @@
 
 namespace backflow::diff::local {
 
-GenerationCursor::GenerationCursor(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* generation)
-    : upper_bound_(kEntriesEnd.data(), kEntriesEnd.size()) {
+GenerationCursor::GenerationCursor(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* generation, const std::string* from,
+                                   const std::string* to)
+    // Every entry of a key sorts at or after entry_key(key, 0): a key's
+    // duplicates stay in one range.
+    : lower_key_(from ? entry_key(*from, 0) : std::string(kEntriesBegin)),
+      upper_key_(to ? entry_key(*to, 0) : std::string(kEntriesEnd)),
+      upper_bound_(upper_key_) {
   if (!generation) return;
   rocksdb::ReadOptions options;
   options.iterate_upper_bound = &upper_bound_;
@@ -16,7 +21,7 @@ GenerationCursor::GenerationCursor(rocksdb::DB& db, rocksdb::ColumnFamilyHandle*
   // once, so a fixed per-file buffer would grow memory with the model.
   // RocksDB's automatic readahead grows from 8 KiB to 256 KiB per file.
   iterator_.reset(db.NewIterator(options, generation));
-  iterator_->Seek(rocksdb::Slice(kEntriesBegin.data(), kEntriesBegin.size()));
+  iterator_->Seek(lower_key_);
 }
 
 std::string_view GenerationCursor::encoded_key() const {

@@ -22,13 +22,14 @@ constexpr std::size_t kRowsPerBlock = 1024;
 class EntryWriter {
  public:
   EntryWriter(SyncSnapshotDb& store, rocksdb::ColumnFamilyHandle* generation, RowSpillFile& rows,
-              const DiffSpec& spec, const ModelColumns& columns, InvalidRows& invalid)
+              const DiffSpec& spec, const ModelColumns& columns, InvalidRows& invalid, KeySampler& keys)
       : store_(store),
         generation_(generation),
         rows_file_(rows),
         spec_(spec),
         columns_(columns),
         invalid_(invalid),
+        keys_(keys),
         key_(columns.key.size()),
         mapped_(columns.mapped.size()) {}
 
@@ -47,6 +48,7 @@ class EntryWriter {
     RowHashes hashes = hash_row(mapped_, encoded_row_);
     encoded_key_.clear();
     encode_row(key_, encoded_key_);
+    keys_.add(encoded_key_);
     row_ref_.clear();
     RowSpillFile::encode_ref(rows_file_.append(encoded_row_), row_ref_);
     encode_snapshot_entry(hashes, row_ref_, entry_);
@@ -70,6 +72,7 @@ class EntryWriter {
   const DiffSpec& spec_;
   const ModelColumns& columns_;
   InvalidRows& invalid_;
+  KeySampler& keys_;
   Row key_, mapped_;
   std::string encoded_key_, encoded_row_, row_ref_, entry_, entry_key_;
   rocksdb::WriteBatch batch_;
@@ -95,9 +98,9 @@ class JoinOnExit {
 
 std::uint64_t write_generation(SyncSnapshotDb& store, rocksdb::ColumnFamilyHandle* generation, RowSpillFile& rows,
                                const DiffSpec& spec, const ModelColumns& columns, RowSource& model,
-                               InvalidRows& invalid) {
+                               InvalidRows& invalid, KeySampler& keys) {
   RowBlockQueue queue(kBlocks, kRowsPerBlock);
-  EntryWriter writer(store, generation, rows, spec, columns, invalid);
+  EntryWriter writer(store, generation, rows, spec, columns, invalid, keys);
   std::exception_ptr write_error;
   std::thread writing([&] {
     try {

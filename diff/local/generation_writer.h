@@ -1,7 +1,8 @@
 // Streams a model into a new snapshot generation: per row with a non-NULL
 // key, `entry_key(key, seq)` -> snapshot entry, where seq is the row's
 // 1-based position in the model, and the encoded row to `rows`, which the
-// entry refers to; rows with a NULL key column go to `invalid`. Writes skip the WAL (SyncSnapshotDb::bulk_write_options).
+// entry refers to; rows with a NULL key column go to `invalid`; the keys
+// written are offered to `keys`. Writes skip the WAL (SyncSnapshotDb::bulk_write_options).
 //
 // Reading the model (the ODBC driver's parsing, one core) and hashing plus
 // writing to RocksDB (the other) run on two threads joined by a bounded
@@ -16,6 +17,7 @@
 
 #include "diff/diff_spec.h"
 #include "diff/invalid_rows.h"
+#include "diff/local/key_sampler.h"
 #include "diff/local/row_spill_file.h"
 #include "diff/local/sync_snapshot_db.h"
 #include "diff/model_columns.h"
@@ -28,6 +30,6 @@ namespace backflow::diff::local {
 // error); the generation is then incomplete and the caller drops it.
 std::uint64_t write_generation(SyncSnapshotDb& store, rocksdb::ColumnFamilyHandle* generation, RowSpillFile& rows,
                                const DiffSpec& spec, const ModelColumns& columns, RowSource& model,
-                               InvalidRows& invalid);
+                               InvalidRows& invalid, KeySampler& keys);
 
 }  // namespace backflow::diff::local

@@ -1,10 +1,12 @@
 #include "diff/local/local_diff_engine.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "diff/diff_error.h"
 #include "diff/invalid_rows.h"
 #include "diff/local/generation_writer.h"
+#include "diff/local/key_sampler.h"
 #include "diff/local/local_pending_snapshot.h"
 #include "diff/local/snapshot_keys.h"
 #include "diff/local/sync_meta.h"
@@ -54,9 +56,10 @@ std::unique_ptr<PendingSnapshot> LocalDiffEngine::diff(const DiffSpec& spec, Row
   auto rows = std::make_unique<RowSpillFile>(spill_dir / ("rows-" + std::to_string(generation)));
   rocksdb::ColumnFamilyHandle* family = store->create_generation(generation);
   InvalidRows invalid;
+  KeySampler keys;
   std::uint64_t rows_read = 0;
   try {
-    rows_read = write_generation(*store, family, *rows, spec, columns, model, invalid);
+    rows_read = write_generation(*store, family, *rows, spec, columns, model, invalid, keys);
   } catch (...) {
     try {
       store->drop_generation(generation);
@@ -65,8 +68,11 @@ std::unique_ptr<PendingSnapshot> LocalDiffEngine::diff(const DiffSpec& spec, Row
     }
     throw;
   }
+  const std::uint64_t per_range = std::max<std::uint64_t>(options_.min_rows_per_range, 1);
+  const std::size_t ranges = static_cast<std::size_t>(
+      std::clamp<std::uint64_t>(rows_read / per_range, 1, std::max<std::size_t>(options_.merge_ranges, 1)));
   return std::make_unique<LocalPendingSnapshot>(std::move(store), spec, std::move(committed), generation, rows_read,
-                                                std::move(invalid), std::move(rows));
+                                                std::move(invalid), std::move(rows), keys.boundaries(ranges));
 }
 
 std::unique_ptr<PendingSnapshot> LocalDiffEngine::resume(const DiffSpec& spec, const DiffCounts& counts) {

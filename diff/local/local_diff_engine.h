@@ -7,6 +7,7 @@
 // sync must not have two runs at the same time.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "diff/diff_spec.h"
@@ -16,9 +17,20 @@
 
 namespace backflow::diff::local {
 
+// How a run's merge is split: the key space is cut into up to
+// `merge_ranges` ranges of about equal size (from a sample of the keys
+// read), merged by as many threads, one range per thread. A model of fewer
+// than `min_rows_per_range` rows per range uses fewer ranges, since a
+// thread costs more than it saves on a small merge.
+struct LocalDiffOptions {
+  std::size_t merge_ranges = 2;
+  std::uint64_t min_rows_per_range = 1 << 16;
+};
+
 class LocalDiffEngine {
  public:
-  explicit LocalDiffEngine(std::shared_ptr<SnapshotStore> store) : store_(std::move(store)) {}
+  explicit LocalDiffEngine(std::shared_ptr<SnapshotStore> store, LocalDiffOptions options = {})
+      : store_(std::move(store)), options_(options) {}
 
   // Cleans what an interrupted earlier run of this sync left, reads `model`
   // to its end into a new snapshot and compares it with the committed one.
@@ -39,6 +51,7 @@ class LocalDiffEngine {
 
  private:
   std::shared_ptr<SnapshotStore> store_;
+  LocalDiffOptions options_;
 };
 
 }  // namespace backflow::diff::local

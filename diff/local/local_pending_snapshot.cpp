@@ -1,7 +1,9 @@
 #include "diff/local/local_pending_snapshot.h"
 
 #include <algorithm>
+#include <exception>
 #include <filesystem>
+#include <thread>
 
 #include <rocksdb/sst_file_writer.h>
 
@@ -28,7 +30,8 @@ std::vector<std::size_t> all_columns(std::size_t n) {
 
 LocalPendingSnapshot::LocalPendingSnapshot(std::shared_ptr<SyncSnapshotDb> store, DiffSpec spec, SyncMeta committed,
                                            std::uint64_t current_generation, std::uint64_t rows_read,
-                                           InvalidRows invalid, std::unique_ptr<RowSpillFile> rows)
+                                           InvalidRows invalid, std::unique_ptr<RowSpillFile> rows,
+                                           std::vector<std::string> merge_boundaries)
     : store_(std::move(store)),
       spec_(std::move(spec)),
       committed_(std::move(committed)),
@@ -48,7 +51,7 @@ LocalPendingSnapshot::LocalPendingSnapshot(std::shared_ptr<SyncSnapshotDb> store
   resolve_layout();
   counts_.rows_read = rows_read;
   try {
-    merge(*rows);
+    merge(*rows, merge_boundaries);
   } catch (...) {
     discard();
     throw;
@@ -120,10 +123,55 @@ std::string LocalPendingSnapshot::carry_over(std::string_view committed_entry) c
   return out;
 }
 
-void LocalPendingSnapshot::merge(const RowSpillFile& rows) {
+void LocalPendingSnapshot::merge(const RowSpillFile& rows, const std::vector<std::string>& boundaries) {
   rocksdb::DB& db = store_->db();
-  GenerationCursor current(db, current_);
-  GenerationCursor committed(db, spec_.full_resync ? nullptr : committed_family_);
+  // The last entries written are still in a memtable: seal it now so that
+  // its flush, which the commit needs anyway, runs beside the merge.
+  rocksdb::FlushOptions in_background;
+  in_background.wait = false;
+  store_->check(db.Flush(in_background, current_), "flushing snapshot");
+
+  const std::size_t range_count = boundaries.size() + 1;
+  std::vector<RangeMerge> ranges(range_count);
+  std::vector<std::exception_ptr> errors(range_count);
+  auto merge_one = [&](std::size_t i) {
+    try {
+      merge_range(rows, i == 0 ? nullptr : &boundaries[i - 1], i + 1 < range_count ? &boundaries[i] : nullptr, i,
+                  ranges[i]);
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  };
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t i = 1; i < range_count; ++i) threads.emplace_back(merge_one, i);
+    merge_one(0);
+  }
+  for (const auto& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+
+  std::vector<std::filesystem::path> change_files;
+  for (RangeMerge& range : ranges) {
+    counts_.added += range.added;
+    counts_.changed += range.changed;
+    counts_.removed += range.removed;
+    invalid_.absorb(range.invalid);  // in key order, as one merge would have found them
+    if (!range.change_file.empty()) change_files.push_back(range.change_file);
+  }
+  counts_.invalid = invalid_.count();
+  // The change records and the entries must survive a crash so that a
+  // resumed run can stream them again instead of re-reading the model
+  // (LocalDiffEngine::resume): ingestion is durable, entries are flushed.
+  if (!change_files.empty()) store_->ingest_tables(current_, change_files);
+  store_->check(db.Flush(rocksdb::FlushOptions(), current_), "flushing snapshot");
+}
+
+void LocalPendingSnapshot::merge_range(const RowSpillFile& rows, const std::string* from, const std::string* to,
+                                       std::size_t index, RangeMerge& out) const {
+  rocksdb::DB& db = store_->db();
+  GenerationCursor current(db, current_, from, to);
+  GenerationCursor committed(db, spec_.full_resync ? nullptr : committed_family_, from, to);
   const std::size_t key_count = spec_.primary_key.size();
   const std::size_t column_count = spec_.mapped_columns.size();
   const bool layout_unchanged = same_layout();
@@ -134,8 +182,8 @@ void LocalPendingSnapshot::merge(const RowSpillFile& rows) {
   // number of changes. Duplicate fix-ups are rare and go through a batch.
   rocksdb::SstFileWriter change_file(rocksdb::EnvOptions(), store_->table_file_options(), current_);
   const std::filesystem::path change_path =
-      rows.path().parent_path() / ("changes-" + std::to_string(current_generation_) + ".sst");
-  bool change_file_open = false;
+      rows.path().parent_path() /
+      ("changes-" + std::to_string(current_generation_) + "-" + std::to_string(index) + ".sst");
   rocksdb::WriteBatch batch;
   std::string group_key, group_value, committed_value, record, row;
   // The encoded row an entry of the current generation refers to.
@@ -145,7 +193,7 @@ void LocalPendingSnapshot::merge(const RowSpillFile& rows) {
   };
   std::vector<std::size_t> changed_columns;
   std::vector<Row> duplicate_rows;
-  auto retry = retry_keys_.begin();
+  auto retry = from ? std::lower_bound(retry_keys_.begin(), retry_keys_.end(), *from) : retry_keys_.begin();
   auto flush = [&](bool force) {
     if (batch.Count() == 0 || (!force && batch.GetDataSize() < kBatchBytes)) return;
     store_->check(db.Write(SyncSnapshotDb::bulk_write_options(), &batch), "writing snapshot");
@@ -154,9 +202,9 @@ void LocalPendingSnapshot::merge(const RowSpillFile& rows) {
   auto record_change = [&](ChangeOp op, std::string_view key, const std::vector<std::size_t>& columns,
                            std::string_view encoded_row) {
     encode_change_record(op, column_count, columns, encoded_row, record);
-    if (!change_file_open) {
+    if (out.change_file.empty()) {
       store_->check(change_file.Open(change_path.string()), "creating " + change_path.string());
-      change_file_open = true;
+      out.change_file = change_path;
     }
     store_->check(change_file.Put(change_key(key), record), "writing " + change_path.string());
   };
@@ -166,7 +214,7 @@ void LocalPendingSnapshot::merge(const RowSpillFile& rows) {
                 : !committed.valid() ? -1
                                      : current.encoded_key().compare(committed.encoded_key());
     if (order > 0) {
-      ++counts_.removed;
+      ++out.removed;
       record_change(ChangeOp::Removed, committed.encoded_key(), {}, {});
       committed.next();
       continue;
@@ -178,10 +226,10 @@ void LocalPendingSnapshot::merge(const RowSpillFile& rows) {
     duplicate_rows.clear();
     current.next();
     while (current.valid() && current.encoded_key() == group_key) {
-      if (occurrences == 1 && invalid_.room() > 0) {
+      if (occurrences == 1 && out.invalid.room() > 0) {
         duplicate_rows.push_back(decode_row(row_of(group_value)));
       }
-      if (duplicate_rows.size() < invalid_.room()) {
+      if (duplicate_rows.size() < out.invalid.room()) {
         duplicate_rows.push_back(decode_row(row_of(current.value())));
       }
       ++occurrences;
@@ -196,7 +244,7 @@ void LocalPendingSnapshot::merge(const RowSpillFile& rows) {
     if (occurrences > 1) {
       // Every occurrence is invalid; the key keeps its committed state.
       std::string_view key_bytes = group_key;
-      invalid_.add_duplicates(make_record_key(decode_row(key_bytes, key_count)), occurrences, duplicate_rows);
+      out.invalid.add_duplicates(make_record_key(decode_row(key_bytes, key_count)), occurrences, duplicate_rows);
       batch.DeleteRange(current_, entry_key(group_key, 0), entry_key_end(group_key));
       if (was_committed) batch.Put(current_, entry_key(group_key, 0), carry_over(committed_value));
       flush(false);
@@ -207,7 +255,7 @@ void LocalPendingSnapshot::merge(const RowSpillFile& rows) {
     const bool retried = retry != retry_keys_.end() && *retry == group_key;
 
     if (!was_committed) {
-      ++counts_.added;
+      ++out.added;
       record_change(ChangeOp::Added, group_key, every_column, row_of(group_value));
       continue;
     }
@@ -235,21 +283,13 @@ void LocalPendingSnapshot::merge(const RowSpillFile& rows) {
       if (!retried) continue;
       changed_columns = every_column;
     }
-    ++counts_.changed;
+    ++out.changed;
     record_change(ChangeOp::Changed, group_key, changed_columns, row_of(group_value));
   }
   current.check_status();
   committed.check_status();
   flush(true);
-  counts_.invalid = invalid_.count();
-  // The change records and the entries must survive a crash so that a
-  // resumed run can stream them again instead of re-reading the model
-  // (LocalDiffEngine::resume): ingestion is durable, entries are flushed.
-  if (change_file_open) {
-    store_->check(change_file.Finish(), "finishing " + change_path.string());
-    store_->ingest_table(current_, change_path);
-  }
-  store_->check(db.Flush(rocksdb::FlushOptions(), current_), "flushing snapshot");
+  if (!out.change_file.empty()) store_->check(change_file.Finish(), "finishing " + change_path.string());
 }
 
 void LocalPendingSnapshot::for_each_change(const ChangeSink& sink) {

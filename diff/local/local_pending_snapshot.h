@@ -3,6 +3,7 @@
 // and snapshot_keys.h for the layout.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,11 +23,13 @@ class LocalPendingSnapshot final : public PendingSnapshot {
   // model row, whose entries refer to the rows in `rows`. `invalid` holds
   // the NULL-key rows found while writing it. Runs the merge: counts, stores
   // the change records (rows included), records duplicates as invalid and
-  // replaces them by their committed state, then removes `rows`. On a throw
+  // replaces them by their committed state, then removes `rows`. The key
+  // ranges cut at `merge_boundaries` (encoded keys, ascending) are merged
+  // on threads of their own, the first on the calling thread. On a throw
   // the generation is dropped.
   LocalPendingSnapshot(std::shared_ptr<SyncSnapshotDb> store, DiffSpec spec, SyncMeta committed,
                        std::uint64_t current_generation, std::uint64_t rows_read, InvalidRows invalid,
-                       std::unique_ptr<RowSpillFile> rows);
+                       std::unique_ptr<RowSpillFile> rows, std::vector<std::string> merge_boundaries = {});
   // Reopens generation `current_generation` as left by a run whose process
   // died after diff() returned: its change records are complete (merge()
   // flushes them), so nothing is re-read or re-merged. `counts` are the ones
@@ -44,7 +47,17 @@ class LocalPendingSnapshot final : public PendingSnapshot {
 
  private:
   void resolve_layout();
-  void merge(const RowSpillFile& rows);
+  // What merging one key range found; its change records are in
+  // `change_file` (empty path: none).
+  struct RangeMerge {
+    std::uint64_t added = 0, changed = 0, removed = 0;
+    InvalidRows invalid;
+    std::filesystem::path change_file;
+  };
+  void merge(const RowSpillFile& rows, const std::vector<std::string>& boundaries);
+  // Merges the keys in [from, to) (a null bound is open) into `out`.
+  void merge_range(const RowSpillFile& rows, const std::string* from, const std::string* to, std::size_t index,
+                   RangeMerge& out) const;
   // Drops the uncommitted generation (best effort: the next run retries).
   void discard() noexcept;
   // A committed entry rewritten for the current column layout.

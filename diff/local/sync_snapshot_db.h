@@ -54,10 +54,11 @@ class SyncSnapshotDb {
   std::vector<std::uint64_t> generations();
 
   // Table files written outside the database (rocksdb::SstFileWriter) with
-  // these options have a generation's format; ingest_table() moves such a
-  // finished file into `generation`, durably, bypassing the memtables.
+  // these options have a generation's format; ingest_tables() moves such
+  // finished files, whose key ranges must not overlap, into `generation` in
+  // one atomic step, durably, bypassing the memtables.
   rocksdb::Options table_file_options() const;
-  void ingest_table(rocksdb::ColumnFamilyHandle* generation, const std::filesystem::path& file);
+  void ingest_tables(rocksdb::ColumnFamilyHandle* generation, const std::vector<std::filesystem::path>& files);
 
   // For writes into an uncommitted generation: no WAL, since such a
   // generation is worthless after a crash; the commit flushes the
