@@ -26,4 +26,9 @@ std::uint64_t hash_value(const Value& value);
 // its content) because callers store it next to the hashes.
 RowHashes hash_row(const Row& row, std::string& encoded);
 
+// The same for the values row[columns[0]], row[columns[1]], ...: what
+// hash_row would give for a row of those values, without copying them.
+// Fills `hashes`, reusing its storage (for the per-row loop of a snapshot).
+void hash_columns(const Row& row, const std::vector<std::size_t>& columns, std::string& encoded, RowHashes& hashes);
+
 }  // namespace backflow::diff

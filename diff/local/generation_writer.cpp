@@ -29,29 +29,26 @@ class EntryWriter {
         spec_(spec),
         columns_(columns),
         invalid_(invalid),
-        keys_(keys),
-        key_(columns.key.size()),
-        mapped_(columns.mapped.size()) {}
+        keys_(keys) {}
 
   void add(const Row& row) {
     ++rows_;
-    for (std::size_t i = 0; i < columns_.mapped.size(); ++i) mapped_[i] = row[columns_.mapped[i]];
-    const std::string* null_column = nullptr;
-    for (std::size_t i = 0; i < columns_.key.size(); ++i) {
-      key_[i] = row[columns_.key[i]];
-      if (key_[i].is_null() && !null_column) null_column = &spec_.primary_key[i];
-    }
-    if (null_column) {
-      invalid_.add_null_key(*null_column, mapped_);
-      return;
-    }
-    RowHashes hashes = hash_row(mapped_, encoded_row_);
     encoded_key_.clear();
-    encode_row(key_, encoded_key_);
+    for (std::size_t i = 0; i < columns_.key.size(); ++i) {
+      const Value& key_value = row[columns_.key[i]];
+      if (key_value.is_null()) {
+        Row mapped;
+        for (std::size_t column : columns_.mapped) mapped.push_back(row[column]);
+        invalid_.add_null_key(spec_.primary_key[i], mapped);
+        return;
+      }
+      encode_value(key_value, encoded_key_);
+    }
+    hash_columns(row, columns_.mapped, encoded_row_, hashes_);
     keys_.add(encoded_key_);
     row_ref_.clear();
     RowSpillFile::encode_ref(rows_file_.append(encoded_row_), row_ref_);
-    encode_snapshot_entry(hashes, row_ref_, entry_);
+    encode_snapshot_entry(hashes_, row_ref_, entry_);
     // The row's position as sequence: duplicates stay distinct and adjacent.
     assign_entry_key(encoded_key_, rows_, entry_key_);
     batch_.Put(generation_, entry_key_, entry_);
@@ -73,7 +70,7 @@ class EntryWriter {
   const ModelColumns& columns_;
   InvalidRows& invalid_;
   KeySampler& keys_;
-  Row key_, mapped_;
+  RowHashes hashes_;
   std::string encoded_key_, encoded_row_, row_ref_, entry_, entry_key_;
   rocksdb::WriteBatch batch_;
   std::uint64_t rows_ = 0;
