@@ -6,6 +6,7 @@
 #include "diff/local/row_block_queue.h"
 #include "diff/local/snapshot_entry.h"
 #include "diff/local/snapshot_keys.h"
+#include "diff/local/sorted_run_writer.h"
 #include "diff/row_codec.h"
 #include "diff/row_hash.h"
 
@@ -13,7 +14,6 @@ namespace backflow::diff::local {
 
 namespace {
 
-constexpr std::size_t kBatchBytes = 4 << 20;
 // Three blocks: one being read, one being written, one ready in between.
 constexpr std::size_t kBlocks = 3;
 constexpr std::size_t kRowsPerBlock = 1024;
@@ -23,8 +23,7 @@ class EntryWriter {
  public:
   EntryWriter(SyncSnapshotDb& store, rocksdb::ColumnFamilyHandle* generation, RowSpillFile& rows,
               const DiffSpec& spec, const ModelColumns& columns, InvalidRows& invalid, KeySampler& keys)
-      : store_(store),
-        generation_(generation),
+      : runs_(store, generation, rows.path().parent_path(), rows.path().filename().string() + "-entries"),
         rows_file_(rows),
         spec_(spec),
         columns_(columns),
@@ -51,20 +50,15 @@ class EntryWriter {
     encode_snapshot_entry(hashes_, row_ref_, entry_);
     // The row's position as sequence: duplicates stay distinct and adjacent.
     assign_entry_key(encoded_key_, rows_, entry_key_);
-    batch_.Put(generation_, entry_key_, entry_);
-    if (batch_.GetDataSize() > kBatchBytes) write();
+    runs_.add(entry_key_, entry_);
   }
 
-  void write() {
-    store_.check(store_.db().Write(SyncSnapshotDb::bulk_write_options(), &batch_), "writing snapshot");
-    batch_.Clear();
-  }
+  void finish() { runs_.finish(); }
 
   std::uint64_t rows() const { return rows_; }
 
  private:
-  SyncSnapshotDb& store_;
-  rocksdb::ColumnFamilyHandle* generation_;
+  SortedRunWriter runs_;
   RowSpillFile& rows_file_;
   const DiffSpec& spec_;
   const ModelColumns& columns_;
@@ -72,7 +66,6 @@ class EntryWriter {
   KeySampler& keys_;
   RowHashes hashes_;
   std::string encoded_key_, encoded_row_, row_ref_, entry_, entry_key_;
-  rocksdb::WriteBatch batch_;
   std::uint64_t rows_ = 0;
 };
 
@@ -105,7 +98,7 @@ std::uint64_t write_generation(SyncSnapshotDb& store, rocksdb::ColumnFamilyHandl
         for (std::size_t i = 0; i < block->size; ++i) writer.add(block->rows[i]);
         queue.release(block);
       }
-      writer.write();
+      writer.finish();
       rows.finish_writing();
     } catch (...) {
       write_error = std::current_exception();

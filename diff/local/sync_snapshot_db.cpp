@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 
-#include <rocksdb/memtablerep.h>
 #include <rocksdb/table.h>
 
 namespace backflow::diff::local {
@@ -45,10 +44,6 @@ rocksdb::ColumnFamilyOptions SyncSnapshotDb::generation_options() const {
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   options.compression = rocksdb::kNoCompression;
   options.write_buffer_size = 16 << 20;
-  // Entries arrive in model order and nobody reads a generation while it is
-  // written: appending them to a vector, sorted once when the memtable is
-  // sealed, costs the writing thread far less than a skiplist insert each.
-  options.memtable_factory.reset(new rocksdb::VectorRepFactory());
   options.disable_auto_compactions = true;
   options.level0_slowdown_writes_trigger = 1 << 30;
   options.level0_stop_writes_trigger = 1 << 30;
@@ -66,7 +61,6 @@ std::unique_ptr<SyncSnapshotDb> SyncSnapshotDb::open(const std::filesystem::path
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.write_buffer_manager = resources.write_buffers;
-  options.allow_concurrent_memtable_write = false;  // the vector memtable of generations needs it
   // A sync's files are few unless its model is large; a scan pins the files
   // it reads whatever this bound, so it only limits idle table readers.
   options.max_open_files = 256;
