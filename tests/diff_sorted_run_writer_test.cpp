@@ -2,7 +2,9 @@
 // ingested into a generation.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <memory>
+#include <vector>
 #include <string>
 
 #include "diff/local/snapshot_store.h"
@@ -76,4 +78,26 @@ TEST_CASE("sorted run writer: abandoned before finish, it stops without writing 
   std::unique_ptr<rocksdb::Iterator> it(db->db().NewIterator(rocksdb::ReadOptions(), generation));
   it->SeekToFirst();
   CHECK_FALSE(it->Valid());
+}
+
+TEST_CASE("sorted run writer: keys alike in their first 16 bytes, or prefixes of each other, sort bytewise",
+          "[diff][local]") {
+  auto store = SnapshotStore::open(make_temp_dir("sorted-runs-prefix"));
+  auto db = store->sync("runs");
+  rocksdb::ColumnFamilyHandle* generation = db->create_generation(1);
+  const std::string common = "e-twenty-bytes-alike";  // 20 bytes
+  const std::vector<std::string> keys{"e",          "e\x01",       std::string("e\0", 2), "ea",
+                                        common,       common + "\x01", common + "a",        common + "b\xff",
+                                        common + "c"};
+  std::vector<std::string> expected = keys;
+  std::sort(expected.begin(), expected.end());
+  {
+    SortedRunWriter writer(*db, generation, db->path() / "spill", "prefix", 1 << 20);
+    for (auto it = keys.rbegin(); it != keys.rend(); ++it) writer.add(*it, "v");
+    writer.finish();
+  }
+  std::vector<std::string> read;
+  std::unique_ptr<rocksdb::Iterator> it(db->db().NewIterator(rocksdb::ReadOptions(), generation));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) read.push_back(it->key().ToString());
+  CHECK(read == expected);
 }

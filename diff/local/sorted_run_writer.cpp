@@ -10,13 +10,12 @@ namespace backflow::diff::local {
 
 namespace {
 
-std::uint64_t prefix_of(std::string_view key) {
-  std::uint64_t prefix = 0;
-  const std::size_t n = std::min<std::size_t>(key.size(), 8);
-  for (std::size_t i = 0; i < 8; ++i) {
-    prefix = (prefix << 8) | (i < n ? static_cast<unsigned char>(key[i]) : 0u);
-  }
-  return prefix;
+// Bytes [from, from + 8) of `key` as a big-endian integer, zero-padded: the
+// integers order like the bytes, and a shorter key sorts first anyway.
+std::uint64_t word_at(std::string_view key, std::size_t from) {
+  std::uint64_t word = 0;
+  for (std::size_t i = from; i < from + 8; ++i) word = (word << 8) | (i < key.size() ? static_cast<unsigned char>(key[i]) : 0u);
+  return word;
 }
 
 }  // namespace
@@ -48,7 +47,7 @@ void SortedRunWriter::add(std::string_view key, std::string_view value) {
     throw std::runtime_error("sorted run writer: entry of " + std::to_string(key.size() + value.size()) +
                              " bytes does not fit a run");
   }
-  filling_.entries.push_back(Buffer::Entry{prefix_of(key), static_cast<std::uint32_t>(filling_.bytes.size()),
+  filling_.entries.push_back(Buffer::Entry{word_at(key, 0), word_at(key, 8), static_cast<std::uint32_t>(filling_.bytes.size()),
                                            static_cast<std::uint32_t>(key.size()),
                                            static_cast<std::uint32_t>(value.size())});
   filling_.bytes.append(key);
@@ -106,7 +105,8 @@ void SortedRunWriter::write_loop() {
 void SortedRunWriter::write_run(Buffer& buffer, std::size_t number) {
   const char* bytes = buffer.bytes.data();
   std::sort(buffer.entries.begin(), buffer.entries.end(), [bytes](const Buffer::Entry& a, const Buffer::Entry& b) {
-    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    if (a.high != b.high) return a.high < b.high;
+    if (a.low != b.low) return a.low < b.low;
     return std::string_view(bytes + a.offset, a.key_size) < std::string_view(bytes + b.offset, b.key_size);
   });
   const std::filesystem::path path = directory_ / (file_prefix_ + "-" + std::to_string(number) + ".sst");

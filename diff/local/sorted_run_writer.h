@@ -1,12 +1,12 @@
 // Writes a generation's snapshot entries, which arrive in model order, as
 // sorted table files ingested into the generation's column family, instead
 // of through RocksDB's memtables. Entries collect in a buffer; a full buffer
-// is handed to a thread of its own that sorts it (on a fixed 8-byte key
-// prefix, then the bytes) and writes and ingests it as one level-0 file,
+// is handed to a thread of its own that sorts it (on the key's first 16
+// bytes as two integers, then the rest) and writes and ingests it as one level-0 file,
 // while the next buffer fills. Memory: at most three buffers of
 // `buffer_bytes` (one filling, one handed over, one being written; two in
 // practice, since writing a run takes a fraction of the time filling one
-// does), plus 24 bytes per entry for the sort.
+// does), plus 32 bytes per entry for the sort.
 //
 // Why not memtables: a memtable keeps its entries sorted by RocksDB's
 // internal-key comparator, a skiplist insert or a sort of the sealed
@@ -58,7 +58,9 @@ class SortedRunWriter {
  private:
   struct Buffer {
     struct Entry {
-      std::uint64_t prefix;  // the key's first 8 bytes, big-endian, zero-padded
+      // The key's first 16 bytes, big-endian, zero-padded: for an integer
+      // key (prefix, type tag, 8 bytes) they decide nearly every comparison.
+      std::uint64_t high, low;
       std::uint32_t offset;  // of the key in `bytes`; the value follows it
       std::uint32_t key_size;
       std::uint32_t value_size;
