@@ -2,7 +2,8 @@
 // key, `entry_key(key, seq)` -> snapshot entry, where seq is the row's
 // 1-based position in the model, and the encoded row to `rows`, which the
 // entry refers to; rows with a NULL key column go to `invalid`; the keys
-// written are offered to `keys`. Writes skip the WAL (SyncSnapshotDb::bulk_write_options).
+// written are offered to `keys`. Entries go into the generation as sorted,
+// ingested table files (SortedRunWriter), never through the WAL.
 //
 // Reading the model (the ODBC driver's parsing, one core) and hashing plus
 // writing to RocksDB (the other) run on two threads joined by a bounded

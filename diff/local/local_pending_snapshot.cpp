@@ -124,13 +124,6 @@ std::string LocalPendingSnapshot::carry_over(std::string_view committed_entry) c
 }
 
 void LocalPendingSnapshot::merge(const RowSpillFile& rows, const std::vector<std::string>& boundaries) {
-  rocksdb::DB& db = store_->db();
-  // The last entries written are still in a memtable: seal it now so that
-  // its flush, which the commit needs anyway, runs beside the merge.
-  rocksdb::FlushOptions in_background;
-  in_background.wait = false;
-  store_->check(db.Flush(in_background, current_), "flushing snapshot");
-
   const std::size_t range_count = boundaries.size() + 1;
   std::vector<RangeMerge> ranges(range_count);
   std::vector<std::exception_ptr> errors(range_count);
@@ -162,9 +155,10 @@ void LocalPendingSnapshot::merge(const RowSpillFile& rows, const std::vector<std
   counts_.invalid = invalid_.count();
   // The change records and the entries must survive a crash so that a
   // resumed run can stream them again instead of re-reading the model
-  // (LocalDiffEngine::resume): ingestion is durable, entries are flushed.
+  // (LocalDiffEngine::resume): ingestion is durable, and the duplicates'
+  // fix-ups, the only writes that go through a memtable, are flushed.
   if (!change_files.empty()) store_->ingest_tables(current_, change_files);
-  store_->check(db.Flush(rocksdb::FlushOptions(), current_), "flushing snapshot");
+  store_->check(store_->db().Flush(rocksdb::FlushOptions(), current_), "flushing snapshot");
 }
 
 void LocalPendingSnapshot::merge_range(const RowSpillFile& rows, const std::string* from, const std::string* to,

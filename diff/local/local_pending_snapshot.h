@@ -29,7 +29,7 @@ class LocalPendingSnapshot final : public PendingSnapshot {
   // the generation is dropped.
   LocalPendingSnapshot(std::shared_ptr<SyncSnapshotDb> store, DiffSpec spec, SyncMeta committed,
                        std::uint64_t current_generation, std::uint64_t rows_read, InvalidRows invalid,
-                       std::unique_ptr<RowSpillFile> rows, std::vector<std::string> merge_boundaries = {});
+                       std::unique_ptr<RowSpillFile> rows, std::vector<std::string> merge_boundaries);
   // Reopens generation `current_generation` as left by a run whose process
   // died after diff() returned: its change records are complete (merge()
   // flushes them), so nothing is re-read or re-merged. `counts` are the ones

@@ -1,7 +1,6 @@
 #include "diff/local/sorted_run_writer.h"
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 
 #include <rocksdb/sst_file_writer.h>
@@ -14,7 +13,9 @@ namespace {
 // integers order like the bytes, and a shorter key sorts first anyway.
 std::uint64_t word_at(std::string_view key, std::size_t from) {
   std::uint64_t word = 0;
-  for (std::size_t i = from; i < from + 8; ++i) word = (word << 8) | (i < key.size() ? static_cast<unsigned char>(key[i]) : 0u);
+  for (std::size_t i = from; i < from + 8; ++i) {
+    word = (word << 8) | (i < key.size() ? static_cast<unsigned char>(key[i]) : 0u);
+  }
   return word;
 }
 
@@ -47,7 +48,8 @@ void SortedRunWriter::add(std::string_view key, std::string_view value) {
     throw std::runtime_error("sorted run writer: entry of " + std::to_string(key.size() + value.size()) +
                              " bytes does not fit a run");
   }
-  filling_.entries.push_back(Buffer::Entry{word_at(key, 0), word_at(key, 8), static_cast<std::uint32_t>(filling_.bytes.size()),
+  filling_.entries.push_back(Buffer::Entry{word_at(key, 0), word_at(key, 8),
+                                           static_cast<std::uint32_t>(filling_.bytes.size()),
                                            static_cast<std::uint32_t>(key.size()),
                                            static_cast<std::uint32_t>(value.size())});
   filling_.bytes.append(key);

@@ -52,7 +52,7 @@ class SortedRunWriter {
   // ingested; rethrows the writing thread's error.
   void finish();
 
-  // Files ingested so far.
+  // Files ingested; read it after finish().
   std::size_t files() const { return files_; }
 
  private:

@@ -135,7 +135,9 @@ void SyncSnapshotDb::ingest_tables(rocksdb::ColumnFamilyHandle* generation,
   options.move_files = true;
   std::vector<std::string> names;
   for (const auto& file : files) names.push_back(file.string());
-  check(db_->IngestExternalFile(generation, names, options), "ingesting " + names.front() + (names.size() > 1 ? " and " + std::to_string(names.size() - 1) + " more" : ""));
+  const std::string what =
+      "ingesting " + names.front() + (names.size() > 1 ? " and " + std::to_string(names.size() - 1) + " more" : "");
+  check(db_->IngestExternalFile(generation, names, options), what);
 }
 
 rocksdb::WriteOptions SyncSnapshotDb::bulk_write_options() {
