@@ -9,10 +9,116 @@
 #include <stdexcept>
 
 #include "mappers/digest.h"
+#include "mappers/exact_number.h"
+#include "mappers/json_writer.h"
 
 namespace backflow {
 
 namespace {
+
+// Builds the body's DOM like nlohmann::json::parse(), except that a number
+// which is not an exact 64-bit integer (a decimal, or an integer beyond
+// 2^64) is held as its original token text (mappers::exact_number) instead of
+// the double nlohmann would round it to: backflow sends 38-digit NUMERICs
+// exactly, and the receiver is the reference the model is compared against.
+// The token is JSON number grammar, which is all write_json() needs to emit
+// it verbatim. No string sent can pass for an exact number: the parser
+// rejects ill-formed UTF-8, so none starts with exact_number()'s 0xFF tag.
+class ExactNumberDomBuilder : public nlohmann::json::json_sax_t {
+ public:
+  bool null() override { return add(nullptr); }
+  bool boolean(bool value) override { return add(value); }
+  bool number_integer(number_integer_t value) override { return add(value); }
+  bool number_unsigned(number_unsigned_t value) override { return add(value); }
+  bool number_float(number_float_t, const string_t& text) override { return add(mappers::exact_number(text)); }
+  bool string(string_t& value) override { return add(std::move(value)); }
+  bool binary(binary_t&) override { return false; }  // not produced by the JSON parser
+  bool start_object(std::size_t) override { return open(nlohmann::json::object()); }
+  bool key(string_t& name) override {
+    key_ = std::move(name);
+    return true;
+  }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(nlohmann::json::array()); }
+  bool end_array() override { return close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::json::exception&) override {
+    failed_ = true;
+    return false;
+  }
+
+  // The parsed document, or a discarded value when the body was not JSON.
+  nlohmann::json result() && {
+    return failed_ ? nlohmann::json(nlohmann::json::value_t::discarded) : std::move(root_);
+  }
+
+ private:
+  // Places `value` in the innermost open container (under the last key read
+  // when that is an object) and returns where it now lives. Pointers into
+  // the tree stay valid: only the innermost container grows.
+  nlohmann::json* place(nlohmann::json value) {
+    if (open_.empty()) {
+      root_ = std::move(value);
+      return &root_;
+    }
+    nlohmann::json& parent = *open_.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(value));
+      return &parent.back();
+    }
+    nlohmann::json& slot = parent[key_];  // a repeated key keeps the last value, as parse() does
+    slot = std::move(value);
+    return &slot;
+  }
+  bool add(nlohmann::json value) {
+    place(std::move(value));
+    return true;
+  }
+  bool open(nlohmann::json container) {
+    open_.push_back(place(std::move(container)));
+    return true;
+  }
+  bool close() {
+    open_.pop_back();
+    return true;
+  }
+
+  nlohmann::json root_;
+  std::vector<nlohmann::json*> open_;
+  std::string key_;
+  bool failed_ = false;
+};
+
+nlohmann::json parse_keeping_numbers(const std::string& body) {
+  ExactNumberDomBuilder builder;
+  nlohmann::json::sax_parse(body, &builder);
+  return std::move(builder).result();
+}
+
+// nlohmann's dump(2) layout (what the store file has always looked like, and
+// what scripts/demo.sh greps), with scalars written by write_json() so that
+// exact numbers come out as the bare numbers they were sent as.
+void write_indented(const nlohmann::json& value, std::size_t indent, std::string& out) {
+  const bool object = value.is_object();
+  if ((!object && !value.is_array()) || value.empty()) {
+    mappers::write_json(value, out);
+    return;
+  }
+  out += object ? "{\n" : "[\n";
+  bool first = true;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    if (!first) out += ",\n";
+    first = false;
+    out.append(indent + 2, ' ');
+    if (object) {
+      mappers::write_json(nlohmann::json(it.key()), out);
+      out += ": ";
+    }
+    write_indented(it.value(), indent + 2, out);
+  }
+  out += '\n';
+  out.append(indent, ' ');
+  out += object ? '}' : ']';
+}
 
 // The first of `required` that `record` (an upsert) lacks or holds as null or "".
 std::optional<std::string> missing_required_field(const nlohmann::json& record,
@@ -96,7 +202,7 @@ std::pair<int, nlohmann::json> WebhookReceiver::handle(const std::string& body, 
     ++stats_.duplicate_batches;
     return {200, {{"duplicate", true}}};
   }
-  nlohmann::json batch = nlohmann::json::parse(body, nullptr, false);
+  nlohmann::json batch = parse_keeping_numbers(body);
   if (batch.is_discarded() || !batch.is_object() || !batch.contains("records") || !batch["records"].is_array()) {
     ++stats_.refused;
     return {400, {{"message", "body must be a JSON object with a \"records\" array"}}};
@@ -107,12 +213,12 @@ std::pair<int, nlohmann::json> WebhookReceiver::handle(const std::string& body, 
     if (!record.is_object() || !record.contains("key") || !record.contains("op")) {
       errors.push_back({{"index", index}, {"message", "record needs \"op\" and \"key\""}});
     } else if (record["op"] == "delete") {
-      records_.erase(record["key"].dump());
+      records_.erase(mappers::to_json_text(record["key"]));
       ++stats_.deletes;
     } else if (auto missing = missing_required_field(record, options_.required_fields)) {
       errors.push_back({{"index", index}, {"message", "field '" + *missing + "' is required"}});
     } else {
-      nlohmann::json& held = records_[record["key"].dump()];
+      nlohmann::json& held = records_[mappers::to_json_text(record["key"])];
       if (!held.is_object()) held = nlohmann::json::object();
       if (record.contains("fields") && record["fields"].is_object()) held.update(record["fields"]);
       ++stats_.upserts;
@@ -130,11 +236,14 @@ void WebhookReceiver::write_store_locked() const {
   if (!options_.store_file) return;
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [key, fields] : records_) out[key] = fields;
+  std::string text;
+  write_indented(out, 0, text);
+  text += '\n';
   auto tmp = *options_.store_file;
   tmp += ".tmp";
   {
     std::ofstream file(tmp, std::ios::trunc);
-    file << out.dump(2) << "\n";
+    file << text;
   }
   std::filesystem::rename(tmp, *options_.store_file);
 }

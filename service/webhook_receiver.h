@@ -25,7 +25,9 @@ class WebhookReceiver {
   struct Options {
     std::string listen = "127.0.0.1:8099";  // host:port (port 0 is not supported by the listener)
     std::string secret;                      // empty: signatures are not checked
-    std::optional<std::filesystem::path> store_file;  // rewritten (atomically) after every batch
+    // Rewritten (atomically) after every batch: an object of records() in
+    // nlohmann's dump(2) layout, numbers written as they were sent.
+    std::optional<std::filesystem::path> store_file;
     // Field paths ("email", "company.domain") an upsert must carry with a
     // non-null, non-empty value; a record without one is rejected with a
     // per-record error naming the field, as a CRM with required properties
@@ -44,7 +46,13 @@ class WebhookReceiver {
   WebhookReceiver(const WebhookReceiver&) = delete;
   WebhookReceiver& operator=(const WebhookReceiver&) = delete;
 
-  // The records held, keyed by the JSON text of each record's key. Thread-safe.
+  // The records held, keyed by the JSON text of each record's key (as
+  // mappers::write_json() writes it). Numbers are kept exactly as sent: an
+  // integer that fits 64 bits is a JSON integer, any other number (decimals,
+  // integers beyond 2^64) a mappers::exact_number() holding the number's text,
+  // so compare with exact_number_text() or serialise with write_json(), not
+  // dump(). The store file holds the same, written as bare numbers.
+  // Thread-safe.
   std::map<std::string, nlohmann::json> records() const;
   Stats stats() const;
 

@@ -4,10 +4,13 @@
 
 #include <atomic>
 #include <fstream>
+#include <iterator>
 #include <thread>
 #include <vector>
 
 #include "mappers/digest.h"
+#include "mappers/exact_number.h"
+#include "mappers/json_writer.h"
 #include "service/webhook_receiver.h"
 #include "tests/support/test_env.h"
 
@@ -150,4 +153,81 @@ TEST_CASE("the receiver keeps answering 48 concurrent keep-alive clients", "[rec
   for (auto& t : clients) t.join();
   CHECK(ok == kClients * kRequestsEach);
   CHECK(receiver.records().size() == static_cast<size_t>(kClients * kRequestsEach));
+}
+
+TEST_CASE("the receiver holds and stores numbers exactly as they were sent", "[receiver]") {
+  WebhookReceiver::Options options;
+  auto dir = backflow::test::make_temp_dir("receiver-exact");
+  options.store_file = dir / "records.json";
+  options.listen = "127.0.0.1:" + std::to_string(backflow::test::free_tcp_port());
+  WebhookReceiver receiver(options);
+
+  // What backflow's webhook sends for a NUMERIC(38,10) and a NUMERIC(30,0)
+  // (beyond 2^64): nlohmann would round both to doubles.
+  const std::string body =
+      R"({"sync":"s","run_id":"run-1","records":[)"
+      R"({"op":"upsert","key":{"id":1},"fields":{"balance":1234567890123456789012345679.1234567890,)"
+      R"("big":123456789012345678901234567890,"count":42,"ratio":0.10,"negative":-18446744073709551617}},)"
+      R"({"op":"upsert","key":{"account":98765432109876543210987.5},"fields":{"name":"Zoë"}}]})";
+  auto [status, reply] = receiver.handle(body, "", "exact-1");
+  CHECK(status == 200);
+  CHECK(reply == json::object());
+
+  auto records = receiver.records();
+  REQUIRE(records.size() == 2);
+  const json& held = records.at(R"({"id":1})");
+  CHECK(backflow::mappers::exact_number_text(held["balance"]) == "1234567890123456789012345679.1234567890");
+  CHECK(backflow::mappers::exact_number_text(held["big"]) == "123456789012345678901234567890");
+  CHECK(backflow::mappers::exact_number_text(held["ratio"]) == "0.10");
+  CHECK(backflow::mappers::exact_number_text(held["negative"]) == "-18446744073709551617");
+  CHECK(held["count"] == 42);  // a 64-bit integer stays a JSON integer
+  CHECK(records.count(R"({"account":98765432109876543210987.5})") == 1);
+
+  std::ifstream in(*options.store_file);
+  const std::string stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(stored ==
+        "{\n"
+        "  \"{\\\"account\\\":98765432109876543210987.5}\": {\n"
+        "    \"name\": \"Zoë\"\n"
+        "  },\n"
+        "  \"{\\\"id\\\":1}\": {\n"
+        "    \"balance\": 1234567890123456789012345679.1234567890,\n"
+        "    \"big\": 123456789012345678901234567890,\n"
+        "    \"count\": 42,\n"
+        "    \"negative\": -18446744073709551617,\n"
+        "    \"ratio\": 0.10\n"
+        "  }\n"
+        "}\n");
+
+  // A later upsert of other fields merges and keeps the exact ones; a delete
+  // by a decimal key finds the record.
+  const std::string change =
+      R"({"sync":"s","run_id":"run-1","records":[{"op":"upsert","key":{"id":1},"fields":{"count":43,"tags":[],"meta":{}}},)"
+      R"({"op":"delete","key":{"account":98765432109876543210987.5}}]})";
+  CHECK(receiver.handle(change, "", "exact-2").first == 200);
+  records = receiver.records();
+  REQUIRE(records.size() == 1);
+  CHECK(backflow::mappers::to_json_text(records.at(R"({"id":1})")) ==
+        R"({"balance":1234567890123456789012345679.1234567890,"big":123456789012345678901234567890,"count":43,)"
+        R"("meta":{},"negative":-18446744073709551617,"ratio":0.10,"tags":[]})");
+}
+
+TEST_CASE("the receiver's store file keeps nlohmann's indented layout for ordinary values", "[receiver]") {
+  // scripts/demo.sh greps the store file line by line.
+  WebhookReceiver::Options options;
+  options.store_file = backflow::test::make_temp_dir("receiver-layout") / "records.json";
+  options.listen = "127.0.0.1:" + std::to_string(backflow::test::free_tcp_port());
+  WebhookReceiver receiver(options);
+  const json fields = {{"email", "a@x.io"},
+                       {"quote", "say \"hi\"\n"},
+                       {"active", true},
+                       {"none", nullptr},
+                       {"n", -7},
+                       {"list", {1, "two", json::object()}},
+                       {"company", {{"name", "Ünïcode"}}}};
+  const std::string body = batch({{{"op", "upsert"}, {"key", {{"customer_id", 1}}}, {"fields", fields}}}).dump();
+  REQUIRE(receiver.handle(body, "", "layout-1").first == 200);
+  std::ifstream in(*options.store_file);
+  const std::string stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(stored == json({{json({{"customer_id", 1}}).dump(), fields}}).dump(2) + "\n");
 }
