@@ -72,8 +72,10 @@ TEST_CASE("webhook payload: sync, run id and records with op, key and fields, HM
   // A receiver verifies the signature over the raw body with the shared secret.
   CHECK(first.header("x-backflow-signature") ==
         "sha256=" + backflow::mappers::hmac_sha256_hex("s3cr3t-signing-key", first.body));
-  CHECK(first.header("idempotency-key") == "run-2024-05-01.0");
-  CHECK(requests[1].header("idempotency-key") == "run-2024-05-01.1");
+  CHECK(first.header("idempotency-key") ==
+        "run-2024-05-01.0." + backflow::mappers::sha256_hex(first.body).substr(0, 32));
+  CHECK(requests[1].header("idempotency-key") ==
+        "run-2024-05-01.1." + backflow::mappers::sha256_hex(requests[1].body).substr(0, 32));
   CHECK(first.header("x-backflow-sync") == "contacts_to_hook");
   CHECK(first.header("accept-encoding").find("gzip") != std::string::npos);
 }
@@ -97,6 +99,40 @@ TEST_CASE("webhook idempotency keys repeat when a run resumes from its checkpoin
   CHECK(requests[3].body == requests[1].body);
   CHECK(requests[3].header("x-backflow-signature") == requests[1].header("x-backflow-signature"));
   CHECK(requests[4].header("idempotency-key") == requests[2].header("idempotency-key"));
+}
+
+TEST_CASE("webhook idempotency keys differ between installations whose run and batch ids coincide", "[webhook]") {
+  // Two state directories number their runs alike: both send "run-00000001"
+  // batch "0" of sync "s". Only the content tells their batches apart.
+  HttpTestServer server;
+  auto settings = settings_for(server, "webhook-installations");
+  settings.batch_size = 1;
+  WebhookDestination webhook(settings);
+  DeliveryEngine engine(webhook, settings);
+  auto records = sample_records();
+  std::vector<DeliveryRecord> first_installation = {records[0]};
+  std::vector<DeliveryRecord> second_installation = {records[2]};  // another key, same fields
+  VectorFeed first_feed(first_installation), second_feed(second_installation), retried_feed(first_installation);
+  const DeliveryRun run{"s", "run-00000001", SyncMode::Upsert, 0, {}};
+  engine.deliver(run, first_feed, {});
+  engine.deliver(run, second_feed, {});
+  engine.deliver(run, retried_feed, {});  // the first installation resends its batch (resumed run)
+  auto requests = server.requests();
+  REQUIRE(requests.size() == 3);
+  for (const auto& request : requests) CHECK(request.header("x-backflow-batch") == "0");
+  CHECK(requests[0].header("idempotency-key") != requests[1].header("idempotency-key"));
+  CHECK(requests[2].header("idempotency-key") == requests[0].header("idempotency-key"));
+
+  // The key is a pure function of the batch's identity and its exact body.
+  BatchContext context{"s", "run-00000001", "0", SyncMode::Upsert, 1};
+  const std::string key = WebhookDestination::idempotency_key(context, R"({"records":[]})");
+  CHECK(key.rfind("run-00000001.0.", 0) == 0);
+  CHECK(key.size() == std::string("run-00000001.0.").size() + 32);
+  context.attempt = 2;  // a retry of the same request
+  CHECK(WebhookDestination::idempotency_key(context, R"({"records":[]})") == key);
+  CHECK(WebhookDestination::idempotency_key(context, R"({"records":[1]})") != key);
+  context.batch_id = "1";
+  CHECK(WebhookDestination::idempotency_key(context, R"({"records":[]})") != key);
 }
 
 TEST_CASE("webhook without a secret sends no signature - without a url it is refused", "[webhook]") {
@@ -167,5 +203,5 @@ TEST_CASE("records a receiver asks to retry are resent alone", "[webhook]") {
   auto resent = nlohmann::json::parse(requests[1].body);
   CHECK(resent["records"].size() == 1);
   CHECK(resent["records"][0]["key"]["customer_id"] == 43);
-  CHECK(requests[1].header("idempotency-key") == "r.0.r1");
+  CHECK(requests[1].header("idempotency-key") == "r.0.r1." + backflow::mappers::sha256_hex(requests[1].body).substr(0, 32));
 }

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "mappers/exact_number.h"
 #include "mappers/json_writer.h"
 #include "service/webhook_receiver.h"
+#include "tests/runner_support.h"
 #include "tests/support/test_env.h"
 
 using backflow::WebhookReceiver;
@@ -230,4 +232,42 @@ TEST_CASE("the receiver's store file keeps nlohmann's indented layout for ordina
   std::ifstream in(*options.store_file);
   const std::string stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   CHECK(stored == json({{json({{"customer_id", 1}}).dump(), fields}}).dump(2) + "\n");
+}
+
+TEST_CASE("batches of two state directories posting to one receiver both land", "[receiver][runner]") {
+  // Each state directory numbers its runs from the same start, so both
+  // installations send sync people_sync, the same run id and batch "0";
+  // only their contents differ.
+  WebhookReceiver::Options options;
+  options.listen = "127.0.0.1:" + std::to_string(backflow::test::free_tcp_port());
+  WebhookReceiver receiver(options);
+  const std::string url = "http://" + options.listen + "/hook";
+  auto dir = backflow::test::make_temp_dir("receiver-two-installations");
+
+  const std::string first_db = backflow::test::sqlite_connection_string(dir / "first.db");
+  const std::string second_db = backflow::test::sqlite_connection_string(dir / "second.db");
+  backflow::test::PeopleModel first_model(backflow::odbc::Connection::open(first_db, "first"), 25);
+  backflow::test::PeopleModel second_model(backflow::odbc::Connection::open(second_db, "second"), 25);
+  second_model.execute("update people set id = id + 1000, name = 'other ' || name");
+
+  backflow::test::SyncSettings first_settings, second_settings;
+  first_settings.destination = "first_hook";
+  second_settings.destination = "second_hook";
+  backflow::test::RunnerHarness first("receiver-first-installation", first_db, "sqlite", url, first_settings);
+  backflow::test::RunnerHarness second("receiver-second-installation", second_db, "sqlite", url, second_settings);
+  REQUIRE(first.state_dir() != second.state_dir());
+
+  auto first_report = first.run();
+  auto second_report = second.run();
+  INFO(first_report.record.error << " / " << second_report.record.error);
+  REQUIRE(first_report.record.phase == backflow::state::RunPhase::Succeeded);
+  REQUIRE(second_report.record.phase == backflow::state::RunPhase::Succeeded);
+  REQUIRE(first_report.record.id == second_report.record.id);  // the premise: run ids coincide
+  CHECK(second_report.record.counts.accepted == 25);
+
+  std::map<std::string, json> expected = first_model.expected();
+  for (auto& [key, fields] : second_model.expected()) expected.emplace(key, fields);
+  CHECK(receiver.records() == expected);
+  CHECK(receiver.stats().duplicate_batches == 0);
+  CHECK(receiver.stats().batches == 6);  // 3 batches of at most 10 records each
 }

@@ -57,8 +57,10 @@ std::vector<std::string> WebhookDestination::secrets() const {
   return secrets;
 }
 
-std::string WebhookDestination::idempotency_key(const BatchContext& context) {
-  return context.run_id + "." + context.batch_id;
+std::string WebhookDestination::idempotency_key(const BatchContext& context, std::string_view body) {
+  // 128 bits of the digest make an accidental collision negligible while
+  // keeping the key well under the 255 characters receivers commonly allow.
+  return context.run_id + "." + context.batch_id + "." + mappers::sha256_hex(body).substr(0, 32);
 }
 
 HttpRequest WebhookDestination::build_request(const BatchContext& context, RecordBatch batch) const {
@@ -88,7 +90,7 @@ HttpRequest WebhookDestination::build_request(const BatchContext& context, Recor
   body += "]}";
 
   request.headers.emplace_back("Content-Type", "application/json");
-  request.headers.emplace_back("Idempotency-Key", idempotency_key(context));
+  request.headers.emplace_back("Idempotency-Key", idempotency_key(context, body));
   request.headers.emplace_back("X-Backflow-Sync", context.sync);
   request.headers.emplace_back("X-Backflow-Run-Id", context.run_id);
   request.headers.emplace_back("X-Backflow-Batch", context.batch_id);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "destinations/destination_module.h"
@@ -29,8 +30,13 @@ class WebhookDestination : public DestinationModule {
   HttpRequest build_request(const BatchContext& context, RecordBatch batch) const override;
   BatchVerdict parse_response(const HttpResponse& response, RecordBatch batch) const override;
 
-  // "<run_id>.<batch_id>": the same batch of the same run always has the same key.
-  static std::string idempotency_key(const BatchContext& context);
+  // "<run_id>.<batch_id>.<digest>", digest being the first 32 hex digits of
+  // SHA-256(body), the exact request body. Run ids and batch ids are only
+  // unique within one state directory, so two installations posting to one
+  // receiver would otherwise send the same key for different batches and the
+  // second would be dropped as a repeat. A batch resent (retry, resumed run)
+  // has the same run id, batch id and body, hence the same key.
+  static std::string idempotency_key(const BatchContext& context, std::string_view body);
 
  private:
   DestinationSettings settings_;
