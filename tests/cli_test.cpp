@@ -1,5 +1,14 @@
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/utf8.h"
+#include "diff/odbc/connection.h"
 #include "tests/support/test_env.h"
 
 using namespace backflow::test;
@@ -23,4 +32,53 @@ TEST_CASE("unknown commands and commands not built yet exit 2", "[cli]") {
 
   auto none = run_command(shell_quote(backflow_binary().string()));
   CHECK(none.exit_code == 2);
+}
+
+TEST_CASE("backflow preview cuts long text on a code point boundary and aligns by code points", "[cli]") {
+  auto dir = make_temp_dir("cli-preview-utf8");
+  const std::string connection = sqlite_connection_string(dir / "model.db");
+  std::string accents;
+  for (int i = 0; i < 50; ++i) accents += "\xC3\xA9";  // "é", 2 bytes: a cut by bytes splits one
+  {
+    auto db = backflow::odbc::Connection::open(connection, "preview-model");
+    db.execute("create table notes (id integer primary key, body text, tag text)");
+    db.execute("insert into notes values (?, ?, ?)",
+               {backflow::Value::integer(1), backflow::Value::text(accents), backflow::Value::text("x")});
+    db.execute("insert into notes values (?, ?, ?)",
+               {backflow::Value::integer(2), backflow::Value::text("short"), backflow::Value::text("y")});
+  }
+  const auto config = dir / "backflow.yaml";
+  std::ofstream(config) << "version: 1\nstate_dir: " << (dir / "state").string() << "\n"
+                        << "warehouses:\n  model: { connection: " << nlohmann::json(connection).dump()
+                        << ", dialect: sqlite }\n"
+                        << "destinations:\n  hook: { type: webhook, url: \"http://127.0.0.1:1/hook\" }\n"
+                        << "syncs:\n  notes_sync:\n"
+                        << "    source: { warehouse: model, table: notes, primary_key: id }\n"
+                        << "    destination: { name: hook, mode: upsert }\n"
+                        << "    mapping: { body: body, tag: tag }\n";
+
+  auto preview = run_command(shell_quote(backflow_binary().string()) + " preview -c " + shell_quote(config.string()) +
+                             " notes_sync");
+  INFO(preview.output);
+  REQUIRE(preview.exit_code == 0);
+  CHECK(backflow::text::is_valid_utf8(preview.output));
+
+  // 37 whole characters and "...", 40 columns wide like an ASCII cell, and
+  // the next column starts at the same column on every line.
+  std::string cut;
+  for (int i = 0; i < 37; ++i) cut += "\xC3\xA9";
+  const std::vector<std::string> table = {
+      "  id body" + std::string(36, ' ') + " tag",
+      "  -- " + std::string(40, '-') + " ---",
+      "  1  " + cut + "... x",
+      "  2  short" + std::string(35, ' ') + " y",
+  };
+  std::istringstream lines(preview.output);
+  std::string line;
+  while (std::getline(lines, line) && line.rfind("first ", 0) != 0) {
+  }
+  for (const std::string& expected : table) {
+    REQUIRE(std::getline(lines, line));
+    CHECK(line == expected);
+  }
 }

@@ -1,9 +1,10 @@
 // `backflow preview -c FILE SYNC [--limit N]`: the model's columns with their
 // types, then its first N rows (default 10) as an aligned table.
 #include <algorithm>
-#include <iomanip>
-#include <sstream>
+#include <string>
+#include <string_view>
 
+#include "common/utf8.h"
 #include "diff/odbc/error.h"
 #include "mappers/value_rendering.h"
 #include "service/commands/commands.h"
@@ -15,7 +16,23 @@ namespace backflow::cli {
 
 namespace {
 
+// Cells are measured and cut in code points, not bytes: a cut by bytes can
+// split a multi-byte character (the terminal shows a replacement mark) and
+// byte counts misalign columns holding non-ASCII text. Every code point counts
+// as one column (East Asian wide characters and emoji take two on most
+// terminals; the table is approximate there); an ill-formed byte counts as one.
 constexpr std::size_t kMaxCellWidth = 40;
+
+std::size_t next_code_point(std::string_view text, std::size_t at) {
+  const std::size_t length = text::valid_utf8_sequence_length(text, at);
+  return at + (length == 0 ? 1 : length);
+}
+
+std::size_t code_points(std::string_view text) {
+  std::size_t count = 0;
+  for (std::size_t at = 0; at < text.size(); at = next_code_point(text, at)) ++count;
+  return count;
+}
 
 std::string cell(const Value& value) {
   if (value.is_null()) return "NULL";
@@ -23,7 +40,12 @@ std::string cell(const Value& value) {
   for (char& c : text) {
     if (c == '\n' || c == '\t' || c == '\r') c = ' ';
   }
-  if (text.size() > kMaxCellWidth) text = text.substr(0, kMaxCellWidth - 3) + "...";
+  if (code_points(text) > kMaxCellWidth) {
+    std::size_t end = 0;
+    for (std::size_t kept = 0; kept < kMaxCellWidth - 3; ++kept) end = next_code_point(text, end);
+    text.erase(end);
+    text += "...";
+  }
   return text;
 }
 
@@ -69,24 +91,27 @@ int command_preview(const Args& args, std::ostream& out, std::ostream& err) {
     out << "model of sync " << sync->name << " (warehouse " << warehouse.name << "): " << columns.size()
         << " columns\n";
     std::size_t name_width = 0;
-    for (const auto& c : columns) name_width = std::max(name_width, c.name.size());
+    for (const auto& c : columns) name_width = std::max(name_width, code_points(c.name));
     for (const auto& c : columns) {
-      out << "  " << std::left << std::setw(static_cast<int>(name_width)) << c.name << "  " << c.type_name << " ("
+      out << "  " << c.name << std::string(name_width - code_points(c.name), ' ') << "  " << c.type_name << " ("
           << to_string(c.type) << (c.nullable ? ", nullable" : "") << ")\n";
     }
     out << "\nfirst " << rows.size() << " rows:\n";
     std::vector<std::size_t> widths;
-    for (const auto& c : columns) widths.push_back(std::min(kMaxCellWidth, c.name.size()));
+    for (const auto& c : columns) widths.push_back(std::min(kMaxCellWidth, code_points(c.name)));
     for (const auto& cells : rows) {
-      for (std::size_t i = 0; i < cells.size(); ++i) widths[i] = std::max(widths[i], cells[i].size());
+      for (std::size_t i = 0; i < cells.size(); ++i) widths[i] = std::max(widths[i], code_points(cells[i]));
     }
     auto print_line = [&](const std::vector<std::string>& cells) {
-      std::ostringstream line;
-      line << " ";
+      std::string text = " ";
       for (std::size_t i = 0; i < cells.size(); ++i) {
-        line << " " << std::left << std::setw(static_cast<int>(widths[i])) << cells[i];
+        // Padded by hand: setw() counts bytes. A column name longer than
+        // kMaxCellWidth is printed whole, unpadded.
+        const std::size_t used = code_points(cells[i]);
+        text += ' ';
+        text += cells[i];
+        if (used < widths[i]) text.append(widths[i] - used, ' ');
       }
-      std::string text = line.str();
       text.erase(text.find_last_not_of(' ') + 1);
       out << text << "\n";
     };
