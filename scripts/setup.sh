@@ -13,6 +13,8 @@ PACKAGES=(
   libspdlog-dev catch2 libyaml-cpp-dev libxxhash-dev libssl-dev
   # embedded sample warehouse, test and benchmark servers
   sqlite3 postgresql-15 postgresql-client-15 procps
+  # MariaDB as a warehouse and a `sql` destination (a throwaway server per test run)
+  mariadb-server mariadb-client odbc-mariadb
   # time zones for cron schedules (/usr/share/zoneinfo)
   tzdata
   # benchmarks (bench/run_odbc_read.sh times readers with /usr/bin/time)

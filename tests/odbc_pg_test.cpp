@@ -26,7 +26,7 @@ odbc::Connection open_pg(const odbc::ConnectionOptions& options = {}) {
 TEST_CASE("PostgreSQL: column metadata and typed values of every type", "[pg][odbc]") {
   auto conn = open_pg();
   CHECK(conn.dialect() == Dialect::postgres);
-  CHECK(conn.block_fetch());
+  CHECK(conn.block_fetch() == odbc::BlockFetch::positioned);
   auto reader = conn.query(
       "select 42::int4 as i4, true as b, 1.5::float8 as f8, 12.50::numeric(10,2) as n, 'hé'::text as t, "
       "'abc'::varchar(7) as v, '\\x00ff10'::bytea as by, '2024-02-29'::date as d, "

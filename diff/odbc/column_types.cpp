@@ -93,9 +93,7 @@ ColumnInfo describe_column(SQLHSTMT stmt, SQLUSMALLINT index, const std::string&
 
 ColumnFetchPlan plan_fetch(const ColumnInfo& column, std::size_t max_bound_bytes, TextFetch text_fetch) {
   const std::size_t cap = std::max<std::size_t>(max_bound_bytes, 64);
-  // Declared sizes are characters; UTF-8 may need four bytes each, plus NUL.
-  const std::size_t declared_text_bytes =
-      column.size == 0 || column.size > cap ? cap : static_cast<std::size_t>(column.size) * 4 + 1;
+  const bool size_known = column.size > 0 && column.size <= cap;
   switch (column.type) {
     case ValueType::Bool: return {SQL_C_BIT, sizeof(unsigned char)};
     case ValueType::Int: return {SQL_C_SBIGINT, sizeof(std::int64_t)};
@@ -104,12 +102,14 @@ ColumnFetchPlan plan_fetch(const ColumnInfo& column, std::size_t max_bound_bytes
     case ValueType::Timestamp:
     case ValueType::TimestampTz: return {SQL_C_TYPE_TIMESTAMP, sizeof(SQL_TIMESTAMP_STRUCT)};
     case ValueType::Time: return {SQL_C_CHAR, 40};  // text keeps the fraction SQL_TIME_STRUCT drops
-    case ValueType::Decimal:
+    case ValueType::Decimal: {
       // Sign, point and NUL beyond the precision; unconstrained numerics
       // (size 0 or a nominal 28) may be longer and are then re-read.
-      return {SQL_C_CHAR, std::min(cap, std::max<std::size_t>(static_cast<std::size_t>(column.size) + 3, 64))};
+      const std::size_t bytes = std::min(cap, std::max<std::size_t>(static_cast<std::size_t>(column.size) + 3, 64));
+      return {SQL_C_CHAR, bytes, !size_known || static_cast<std::size_t>(column.size) + 3 > bytes};
+    }
     case ValueType::Binary:
-      return {SQL_C_BINARY, column.size == 0 || column.size > cap ? cap : static_cast<std::size_t>(column.size)};
+      return {SQL_C_BINARY, size_known ? static_cast<std::size_t>(column.size) : cap, !size_known};
     case ValueType::Null:
     case ValueType::Text:
       break;
@@ -117,13 +117,12 @@ ColumnFetchPlan plan_fetch(const ColumnInfo& column, std::size_t max_bound_bytes
   const bool driver_says_wide =
       column.sql_type == SQL_WCHAR || column.sql_type == SQL_WVARCHAR || column.sql_type == SQL_WLONGVARCHAR;
   const bool wide = text_fetch == TextFetch::wide || (text_fetch == TextFetch::automatic && driver_says_wide);
-  if (wide) {
-    // UTF-16 needs up to two units (four bytes) per character, plus a NUL unit.
-    const std::size_t declared_wide_bytes =
-        column.size == 0 || column.size > cap ? cap : static_cast<std::size_t>(column.size) * 4 + 2;
-    return {SQL_C_WCHAR, std::min(declared_wide_bytes, cap & ~std::size_t{1})};
-  }
-  return {SQL_C_CHAR, std::min(declared_text_bytes, cap)};
+  // Declared sizes are characters: UTF-8 may need four bytes each, plus NUL;
+  // UTF-16 up to two units (four bytes) each, plus a NUL unit.
+  const std::size_t needed = static_cast<std::size_t>(column.size) * 4 + (wide ? 2 : 1);
+  const std::size_t limit = wide ? cap & ~std::size_t{1} : cap;
+  const bool fits = column.size > 0 && needed <= limit;
+  return {wide ? SQLSMALLINT{SQL_C_WCHAR} : SQLSMALLINT{SQL_C_CHAR}, fits ? needed : limit, !fits};
 }
 
 }  // namespace backflow::odbc

@@ -33,6 +33,9 @@ enum class TextFetch {
 struct ColumnFetchPlan {
   SQLSMALLINT c_type = SQL_C_CHAR;
   std::size_t bound_bytes = 0;  // per row; longer values are re-read in pieces
+  // A value may be longer than bound_bytes: the declared size is unknown or
+  // above the cap. False means the driver cannot truncate it.
+  bool may_overflow = false;
 };
 
 // The fetch plan of a column; text and binary buffers are capped at

@@ -36,13 +36,21 @@ struct QueryOptions {
   std::chrono::seconds timeout{0};  // 0: no statement timeout
 };
 
+// The dialect a connection string's Driver attribute names (psqlODBC,
+// sqliteodbc, MariaDB/MySQL Connector/ODBC by file or registered name);
+// nullopt when it names none of them (or is a DSN).
+std::optional<Dialect> guess_dialect(const std::string& connection_string);
+
 class Connection {
  public:
   // Connects with `connection_string`. `label` (the warehouse name) appears
-  // in every error. For postgres the driver is told to stream through a
-  // server-side cursor (UseDeclareFetch=1, Fetch=N), to report booleans as
-  // SQL_BIT (BoolsAsChar=0), and the session time zone is set to UTC, each
-  // unless the connection string already says otherwise.
+  // in every error. The dialect is options.dialect, else guessed from the
+  // Driver attribute, else from the server's SQL_DBMS_NAME. For postgres the
+  // driver is told to stream through a server-side cursor (UseDeclareFetch=1,
+  // Fetch=N), to report booleans as SQL_BIT (BoolsAsChar=0), and the session
+  // time zone is set to UTC, each unless the connection string already says
+  // otherwise. For mysql the OPTION bits FOUND_ROWS (affected rows count
+  // matched rows) and NO_CACHE (results stream) are added to the user's.
   // Throws odbc::Error (transient() for refused connections / timeouts).
   static Connection open(const std::string& connection_string, std::string label,
                          const ConnectionOptions& options = {});
@@ -52,8 +60,11 @@ class Connection {
 
   const std::string& label() const { return label_; }
   std::optional<Dialect> dialect() const { return dialect_; }
-  // True when results stream in blocks (see ResultReader).
-  bool block_fetch() const { return block_fetch_; }
+  // How results may be fetched in blocks with this driver (see BlockFetch).
+  BlockFetch block_fetch() const { return block_fetch_; }
+  // The driver's file name as it reports it (SQL_DRIVER_NAME), e.g.
+  // "psqlodbcw.so", "libmaodbc.so"; "" when it does not say.
+  const std::string& driver() const { return driver_; }
 
   void set_autocommit(bool on);
   bool autocommit() const { return autocommit_; }
@@ -83,7 +94,8 @@ class Connection {
   std::string label_;
   std::optional<Dialect> dialect_;
   bool autocommit_ = true;
-  bool block_fetch_ = false;
+  BlockFetch block_fetch_ = BlockFetch::none;
+  std::string driver_;
 };
 
 }  // namespace backflow::odbc

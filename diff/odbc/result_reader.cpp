@@ -73,11 +73,21 @@ void assign_scalar(Value& cell, const Payload& payload, Make make) {
 
 }  // namespace
 
-ResultReader::ResultReader(StatementHandle stmt, BoundParameters params, std::string context, bool block_fetch,
+const char* to_string(BlockFetch mode) {
+  switch (mode) {
+    case BlockFetch::none: return "none";
+    case BlockFetch::positioned: return "positioned";
+    case BlockFetch::whole_values: return "whole_values";
+  }
+  return "?";
+}
+
+ResultReader::ResultReader(StatementHandle stmt, BoundParameters params, std::string context, BlockFetch block_fetch,
                            const ReadOptions& options)
     : stmt_(std::move(stmt)),
       params_(std::move(params)),
       context_(std::move(context)),
+      block_fetch_(block_fetch),
       rows_fetched_(std::make_unique<SQLULEN>(0)) {
   SQLSMALLINT column_count = 0;
   if (!SQL_SUCCEEDED(SQLNumResultCols(stmt_.get(), &column_count))) {
@@ -87,14 +97,19 @@ ResultReader::ResultReader(StatementHandle stmt, BoundParameters params, std::st
     finished_ = true;
     return;
   }
-  block_rows_ = block_fetch ? std::max<std::size_t>(options.batch_rows, 1) : 1;
   columns_.reserve(static_cast<std::size_t>(column_count));
   buffers_.resize(static_cast<std::size_t>(column_count));
+  bool may_overflow = false;
   for (SQLSMALLINT c = 1; c <= column_count; ++c) {
     columns_.push_back(describe_column(stmt_.get(), static_cast<SQLUSMALLINT>(c), context_));
     ColumnBuffer& buffer = buffers_[static_cast<std::size_t>(c - 1)];
     buffer.plan = plan_fetch(columns_.back(), options.max_bound_bytes, options.text_fetch);
+    may_overflow = may_overflow || buffer.plan.may_overflow;
   }
+  // An unproven driver reads in blocks only what it can never truncate: its
+  // re-read of a long value inside a block is what loses data.
+  const bool blocks = block_fetch == BlockFetch::positioned || (block_fetch == BlockFetch::whole_values && !may_overflow);
+  block_rows_ = blocks ? std::max<std::size_t>(options.batch_rows, 1) : 1;
   SQLHSTMT h = stmt_.get();
   set_statement_attribute(h, SQL_ATTR_ROW_BIND_TYPE, reinterpret_cast<SQLPOINTER>(SQL_BIND_BY_COLUMN), context_,
                           "column-wise binding");
@@ -248,9 +263,19 @@ std::string_view ResultReader::long_value(std::size_t row_in_block, std::size_t 
   SQLHSTMT h = stmt_.get();
   const std::string where = context_ + ": reading the long value of column '" + columns_[column].name +
                             "' in row " + std::to_string(block_first_row_ + row_in_block);
-  if (block_rows_ > 1 &&
-      !SQL_SUCCEEDED(SQLSetPos(h, static_cast<SQLSETPOSIROW>(row_in_block + 1), SQL_POSITION, SQL_LOCK_NO_CHANGE))) {
-    throw error_from_handle(SQL_HANDLE_STMT, h, where);
+  if (block_rows_ > 1) {
+    if (block_fetch_ != BlockFetch::positioned) {
+      // Blocks were chosen because every declared size fits its buffer: the
+      // driver reported a size its values exceed, and re-reading inside the
+      // block is not trusted with this driver.
+      throw Error(where, {{"22001", 0,
+                           "the value is longer than the column's declared size (" +
+                               std::to_string(columns_[column].size) +
+                               ") and this driver cannot re-read it inside a block"}});
+    }
+    if (!SQL_SUCCEEDED(SQLSetPos(h, static_cast<SQLSETPOSIROW>(row_in_block + 1), SQL_POSITION, SQL_LOCK_NO_CHANGE))) {
+      throw error_from_handle(SQL_HANDLE_STMT, h, where);
+    }
   }
   const SQLSMALLINT c_type = buffers_[column].plan.c_type;
   const std::size_t terminator = c_type == SQL_C_CHAR ? 1 : c_type == SQL_C_WCHAR ? sizeof(SQLWCHAR) : 0;
@@ -263,6 +288,13 @@ std::string_view ResultReader::long_value(std::size_t row_in_block, std::size_t 
     const SQLRETURN rc = SQLGetData(h, static_cast<SQLUSMALLINT>(column + 1), c_type, long_scratch_.data() + offset,
                                     static_cast<SQLLEN>(piece + terminator), &indicator);
     if (rc == SQL_NO_DATA) {
+      // The bound buffer said the value is longer than it: no data now means
+      // the driver lost it, which must never pass as an empty value.
+      if (offset == 0) {
+        throw Error(where, {{"HY000", 0, "the driver returned no data (SQL_NO_DATA) for a value it reported as " +
+                                             std::to_string(buffers_[column].indicators[row_in_block]) +
+                                             " bytes long"}});
+      }
       long_scratch_.resize(offset);
       break;
     }

@@ -3,10 +3,11 @@
 // Rows are fetched in blocks (SQL_ATTR_ROW_ARRAY_SIZE rows at a time, one
 // bound buffer per column) so the per-row cost of the ODBC round trip is paid
 // once per block. Buffers have a fixed size per column (text and binary are
-// capped); a value longer than its buffer is re-read whole with SQLGetData,
-// after SQLSetPos to its row when the block holds several rows. Drivers that
-// cannot do SQLGetData inside a block (SQLite's) are read one row at a time.
-// docs/warehouse-access.md explains the choice.
+// capped); a value longer than its buffer is re-read whole with SQLGetData.
+// Whether that re-read may happen inside a block (SQLSetPos to the row first)
+// is the driver's BlockFetch: only drivers the suite proves right do it;
+// others read results that may hold such values one row at a time.
+// docs/warehouse-access.md lists the mode of each driver and why.
 //
 // A ResultReader owns its statement handle but not the connection: it must be
 // destroyed before the Connection that made it. Not thread-safe.
@@ -24,6 +25,24 @@
 
 namespace backflow::odbc {
 
+// How a driver's results may be fetched in blocks.
+enum class BlockFetch {
+  // One row per fetch: the driver cannot SQLGetData inside a block (SQLite's).
+  none,
+  // Blocks; a value longer than its buffer is re-read after SQLSetPos to its
+  // row. Only for drivers whose positioned SQLGetData the suite tests with
+  // long values in several rows of one block (psqlODBC).
+  positioned,
+  // Blocks only for results in which no value can outgrow its buffer (every
+  // column's declared size fits); other results one row per fetch. For
+  // drivers that advertise SQL_GD_BLOCK but are not proven (MariaDB's
+  // Connector/ODBC 3.1 returns another row's value after SQLSetPos).
+  whole_values,
+};
+
+// "none", "positioned", "whole_values".
+const char* to_string(BlockFetch mode);
+
 // How a result is read; the defaults suit any result size.
 struct ReadOptions {
   std::size_t batch_rows = 1000;       // rows per block fetch
@@ -34,11 +53,10 @@ struct ReadOptions {
 class ResultReader final : public RowSource {
  public:
   // Takes over an executed statement (and the parameters it was bound
-  // with). `block_fetch` says the driver supports SQLGetData on a positioned
-  // row of a block (SQL_GD_BLOCK, SQL_GD_BOUND, SQL_POS_POSITION); without it
-  // rows are fetched one at a time. `context` names the warehouse and query
-  // in errors. Throws odbc::Error if the result cannot be described or bound.
-  ResultReader(StatementHandle stmt, BoundParameters params, std::string context, bool block_fetch,
+  // with). `block_fetch` is what the driver can be trusted with (see
+  // BlockFetch). `context` names the warehouse and query in errors. Throws
+  // odbc::Error if the result cannot be described or bound.
+  ResultReader(StatementHandle stmt, BoundParameters params, std::string context, BlockFetch block_fetch,
                const ReadOptions& options);
   ~ResultReader() override;
   ResultReader(ResultReader&&) noexcept;
@@ -50,8 +68,9 @@ class ResultReader final : public RowSource {
   // See RowSource. Cells of `row` are overwritten in place, so text cells keep
   // their capacity across rows (reuse one Row; a huge value's capacity stays
   // until the Row goes). Throws odbc::Error naming the column and row number
-  // when a value cannot be converted, and the driver's error (transient()
-  // true for a lost connection) when a fetch fails.
+  // when a value cannot be converted or the driver has no data for a value
+  // it announced (never an empty value in its place), and the driver's error
+  // (transient() true for a lost connection) when a fetch fails.
   bool next(Row& row) override;
 
   // Lower-level block API: fetches the next block into the bound buffers and
@@ -65,6 +84,8 @@ class ResultReader final : public RowSource {
   std::uint64_t rows_read() const { return rows_read_; }
   // Rows per block actually used (1 when the driver forced row-at-a-time).
   std::size_t block_rows() const { return block_rows_; }
+  // The mode the driver was given (the reader may still read row at a time).
+  BlockFetch block_fetch() const { return block_fetch_; }
 
  private:
   struct ColumnBuffer;
@@ -77,6 +98,7 @@ class ResultReader final : public RowSource {
   std::string context_;
   std::vector<ColumnInfo> columns_;
   std::vector<ColumnBuffer> buffers_;
+  BlockFetch block_fetch_ = BlockFetch::none;
   std::size_t block_rows_ = 1;
   std::unique_ptr<SQLULEN> rows_fetched_;  // heap: the driver keeps its address
   std::vector<SQLUSMALLINT> row_status_;

@@ -27,19 +27,31 @@ std::filesystem::path make_temp_dir(const std::string& label) {
   return dir;
 }
 
-std::string pg_env(const std::string& key) {
-  std::ifstream in(BACKFLOW_TEST_PG_ENV);
+namespace {
+
+std::string env_file_value(const char* file, const char* server, const std::string& key) {
+  std::ifstream in(file);
   if (!in) {
-    throw std::runtime_error(std::string("PostgreSQL test cluster is not running: ") +
-                             BACKFLOW_TEST_PG_ENV +
+    throw std::runtime_error(std::string(server) + " test server is not running: " + file +
                              " is missing (run the suite through ctest, which starts it)");
   }
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind(key + "=", 0) == 0) return line.substr(key.size() + 1);
   }
-  throw std::runtime_error("pg.env has no " + key);
+  throw std::runtime_error(std::string(file) + " has no " + key);
 }
+
+}  // namespace
+
+std::string pg_env(const std::string& key) { return env_file_value(BACKFLOW_TEST_PG_ENV, "PostgreSQL", key); }
+
+#ifdef BACKFLOW_TEST_MARIADB_ENV
+std::string mariadb_env(const std::string& key) {
+  return env_file_value(BACKFLOW_TEST_MARIADB_ENV, "MariaDB", key);
+}
+std::string mariadb_connection_string() { return mariadb_env("BACKFLOW_TEST_MARIADB_CONN"); }
+#endif
 
 std::string pg_connection_string() { return pg_env("BACKFLOW_TEST_PG_CONN"); }
 

@@ -19,6 +19,12 @@ std::string pg_connection_string();
 // A value from the cluster's pg.env (PGPORT, PGBIN, PGHOST, ...).
 std::string pg_env(const std::string& key);
 
+// ODBC connection string for the suite's throwaway MariaDB server (driver by
+// path, TCP, a password user) and a value of its mariadb.env. Throw with an
+// explanation when the server fixture did not run.
+std::string mariadb_connection_string();
+std::string mariadb_env(const std::string& key);
+
 // ODBC connection string for a SQLite database file (driver by path).
 std::string sqlite_connection_string(const std::filesystem::path& db_file);
 
