@@ -456,9 +456,10 @@ TEST_CASE("bad config: klaviyo and sql values: vendor limits, revision, identifi
             "klaviyo_sql_values.yaml:13:17: error: destinations.db.connection: expected an ODBC connection string such as \"Driver={PostgreSQL Unicode};Server=...;Database=...\" or \"DSN=name\" (no '=' found)",
             "klaviyo_sql_values.yaml:14:17: error: destinations.db.batch_size: expected a whole number from 1 to 100000, found 0 (rows per transaction)",
             "klaviyo_sql_values.yaml:19:5: error: destinations.good_db.poll_interval: unknown key 'poll_interval' (valid keys: type, base_url, rate_limit, max_concurrency, retry, timeout, connection, dialect, create_table, batch_size)",
-            "klaviyo_sql_values.yaml:23:54: error: syncs.to_klaviyo.destination.match_on.field: klaviyo identifies records by one of email, phone_number, external_id, found 'emial' (did you mean 'email'?)",
-            "klaviyo_sql_values.yaml:27:51: error: syncs.to_sql.destination.table: expected a table name such as \"scores\" or \"public.scores\" (letters, digits, _ and $; at most catalog.schema.table), found 'public.my table'",
-            "klaviyo_sql_values.yaml:27:80: error: syncs.to_sql.destination.match_on: a sql destination matches rows on the sync's source.primary_key columns; remove match_on",
-            "klaviyo_sql_values.yaml:30:7: error: syncs.to_sql.mapping.address.city: a sql destination writes one column per mapped field; 'address.city' is a nested path (use a column name without dots)",
+            "klaviyo_sql_values.yaml:22:17: error: destinations.odd_db.connection: cannot tell the SQL dialect from this connection's Driver 'Exotic ODBC'; add `dialect:` (postgres, sqlite, mysql, snowflake, bigquery, redshift, databricks)",
+            "klaviyo_sql_values.yaml:26:54: error: syncs.to_klaviyo.destination.match_on.field: klaviyo identifies records by one of email, phone_number, external_id, found 'emial' (did you mean 'email'?)",
+            "klaviyo_sql_values.yaml:30:51: error: syncs.to_sql.destination.table: expected a table name such as \"scores\" or \"public.scores\" (letters, digits, _ and $; at most catalog.schema.table), found 'public.my table'",
+            "klaviyo_sql_values.yaml:30:80: error: syncs.to_sql.destination.match_on: a sql destination matches rows on the sync's source.primary_key columns; remove match_on",
+            "klaviyo_sql_values.yaml:33:7: error: syncs.to_sql.mapping.address.city: a sql destination writes one column per mapped field; 'address.city' is a nested path (use a column name without dots)",
         });
 }

@@ -117,7 +117,13 @@ DeliverySummary SqlDestination::deliver(const DeliveryRun& run, RecordFeed& feed
   connection_options.dialect = options_.dialect;
   auto connection = odbc::Connection::open(options_.connection_string, "destination '" + options_.name + "'",
                                            connection_options);
-  const Dialect dialect = connection.dialect().value_or(Dialect::postgres);
+  if (!connection.dialect()) {
+    // Guessing wrong (double quotes on MySQL) fails every statement; say so once.
+    throw DestinationError("destination '" + options_.name + "' (sql): cannot tell the SQL dialect of driver '" +
+                           connection.driver() +
+                           "'; set `dialect:` (postgres, sqlite, mysql, snowflake, bigquery, redshift, databricks)");
+  }
+  const Dialect dialect = *connection.dialect();
   if (options_.create_table) {
     if (options_.columns.empty()) {
       throw DestinationError("destination '" + options_.name + "' (sql): create_table needs the model's columns");

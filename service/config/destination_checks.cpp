@@ -6,6 +6,8 @@
 #include <regex>
 
 #include "common/suggest.h"
+#include "diff/odbc/connection.h"
+#include "diff/odbc/connection_string.h"
 #include "service/config/section_parsers.h"
 
 namespace backflow::config {
@@ -53,6 +55,13 @@ void check_sql(YamlReader& reader, const MapFields& fields, const std::string& p
       reader.error(*node, join_path(path, "connection"),
                    "expected an ODBC connection string such as \"Driver={PostgreSQL Unicode};Server=...;"
                    "Database=...\" or \"DSN=name\" (no '=' found)");
+    } else if (!destination.options.contains("dialect") && odbc::find_attribute(value, "Driver") &&
+               !odbc::guess_dialect(value)) {
+      // A DSN hides its driver: that case is settled when the run connects.
+      reader.error(*node, join_path(path, "connection"),
+                   "cannot tell the SQL dialect from this connection's Driver " +
+                       quote_for_message(*odbc::find_attribute(value, "Driver")) +
+                       "; add `dialect:` (postgres, sqlite, mysql, snowflake, bigquery, redshift, databricks)");
     }
   }
 }
