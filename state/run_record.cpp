@@ -59,7 +59,7 @@ nlohmann::json to_json(const RunRecord& run) {
       {"ended_at_ms", run.ended_at_ms},
       {"phase_ms", run.phase_ms},
       {"counts",
-       {{"rows_read", c.rows_read}, {"added", c.added}, {"changed", c.changed}, {"removed", c.removed},
+       {{"rows_read", c.rows_read}, {"model_rows", c.model_rows}, {"added", c.added}, {"changed", c.changed}, {"removed", c.removed},
         {"invalid", c.invalid}, {"sent", c.sent}, {"accepted", c.accepted}, {"rejected", c.rejected},
         {"retried", c.retried}, {"skipped", c.skipped}}},
       {"checkpoint",
@@ -88,6 +88,7 @@ RunRecord run_from_json(const nlohmann::json& json) {
   const auto& c = json.at("counts");
   RunCounts& counts = run.counts;
   counts.rows_read = c.at("rows_read");
+  counts.model_rows = c.value("model_rows", std::uint64_t{0});  // absent in records before the parity check
   counts.added = c.at("added");
   counts.changed = c.at("changed");
   counts.removed = c.at("removed");

@@ -28,6 +28,10 @@ std::optional<RunTrigger> parse_run_trigger(std::string_view text);
 
 struct RunCounts {
   std::uint64_t rows_read = 0, added = 0, changed = 0, removed = 0, invalid = 0;
+  // The warehouse's own count of the model's rows, taken in the same snapshot
+  // as the read (local engine) or computed by the warehouse's diff (warehouse
+  // engine); the run commits only when it equals rows_read. 0 until counted.
+  std::uint64_t model_rows = 0;
   std::uint64_t sent = 0, accepted = 0, rejected = 0, retried = 0, skipped = 0;
 };
 

@@ -101,14 +101,23 @@ void ModelReceiver::clear_log() {
   received_ = 0;
 }
 
-PeopleModel::PeopleModel(odbc::Connection connection, std::size_t rows) : connection_(std::move(connection)) {
+std::string PeopleModel::name_of(const std::string& prefix, std::int64_t id) const {
+  std::string name = prefix + " " + std::to_string(id);
+  if (options_.long_name_every == 0 || id % static_cast<std::int64_t>(options_.long_name_every) != 0) return name;
+  name += std::string(static_cast<std::size_t>(4090 - id % 5), '~');
+  for (int i = 0; i < 300; ++i) name += "\xc3\xa9";  // é
+  return name;
+}
+
+PeopleModel::PeopleModel(odbc::Connection connection, std::size_t rows, PeopleOptions options)
+    : connection_(std::move(connection)), options_(options) {
   connection_.execute("drop table if exists people");
   connection_.execute("create table people (id integer primary key, name text, score integer)");
   connection_.set_autocommit(false);
   for (std::size_t i = 0; i < rows; ++i) {
     const std::int64_t id = next_id_++;
     connection_.execute("insert into people values (?, ?, ?)",
-                        {Value::integer(id), Value::text("person " + std::to_string(id)), Value::integer(id % 97)});
+                        {Value::integer(id), Value::text(name_of("person", id)), Value::integer(id % 97)});
   }
   connection_.commit();
   connection_.set_autocommit(true);
@@ -120,14 +129,15 @@ void PeopleModel::random_changes(std::mt19937_64& rng) {
   std::uniform_int_distribution<int> count(1, 6);
   connection_.set_autocommit(false);
   for (int i = count(rng); i > 0; --i) {
-    connection_.execute("update people set score = score + 1, name = name || '!' where id = ?",
+    connection_.execute(options_.mysql ? "update people set score = score + 1, name = concat(name, '!') where id = ?"
+                                       : "update people set score = score + 1, name = name || '!' where id = ?",
                         {Value::integer(pick(rng))});
   }
   for (int i = count(rng) / 2; i > 0; --i) connection_.execute("delete from people where id = ?", {Value::integer(pick(rng))});
   for (int i = count(rng); i > 0; --i) {
     const std::int64_t id = next_id_++;
     connection_.execute("insert into people values (?, ?, ?)",
-                        {Value::integer(id), Value::text("new " + std::to_string(id)), Value::integer(id % 13)});
+                        {Value::integer(id), Value::text(name_of("new", id)), Value::integer(id % 13)});
   }
   connection_.commit();
   connection_.set_autocommit(true);
@@ -152,7 +162,7 @@ RunnerHarness::RunnerHarness(const std::string& label, const std::string& connec
   out << "version: 1\n"
       << "state_dir: " << (dir_ / "state").string() << "\n"
       << "warehouses:\n  model:\n    connection: " << nlohmann::json(connection).dump() << "\n    dialect: " << dialect
-      << "\n    bookkeeping_schema: backflow_test\n"
+      << "\n    bookkeeping_schema: " << s.bookkeeping_schema << "\n"
       << "destinations:\n  " << s.destination << ":\n    type: webhook\n    url: \"" << url << "\"\n    batch_size: " << s.batch_size
       << "\n    max_concurrency: " << s.max_concurrency << "\n    retry: { max_attempts: " << s.delivery_attempts
       << ", base_delay: 10ms, max_delay: 20ms }\n"

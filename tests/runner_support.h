@@ -69,11 +69,21 @@ class ModelReceiver {
   HttpTestServer server_;
 };
 
+// How the people model is written.
+struct PeopleOptions {
+  // MySQL/MariaDB: CONCAT instead of || (which is OR there).
+  bool mysql = false;
+  // Every n-th id (0: none) gets a name of about 4.7 KiB, multi-byte text
+  // across the 4,096-byte fetch buffer's edge, so that several long values
+  // share one fetch block.
+  std::size_t long_name_every = 0;
+};
+
 // The model: people(id integer primary key, name text, score integer).
 class PeopleModel {
  public:
   // Creates the table with `rows` rows (ids 1..rows).
-  PeopleModel(odbc::Connection connection, std::size_t rows);
+  PeopleModel(odbc::Connection connection, std::size_t rows, PeopleOptions options = {});
   odbc::Connection& connection() { return connection_; }
 
   // Updates, deletes and inserts a few random rows.
@@ -85,7 +95,10 @@ class PeopleModel {
   std::map<std::string, nlohmann::json> expected();
 
  private:
+  std::string name_of(const std::string& prefix, std::int64_t id) const;
+
   odbc::Connection connection_;
+  PeopleOptions options_;
   std::int64_t next_id_ = 1;
 };
 
@@ -101,6 +114,9 @@ struct SyncSettings {
   std::uint32_t delivery_attempts = 2;
   std::string destination = "hook";  // its name: rate limiters are per name, process-wide
   std::uint32_t max_concurrency = 1;
+  // MySQL/MariaDB schemas are databases, shared by every test: give each
+  // test its own.
+  std::string bookkeeping_schema = "backflow_test";
 };
 
 // A config in its own directory (state_dir inside it) syncing `people` to a

@@ -22,8 +22,10 @@
 #include "service/runner/counting_row_source.h"
 #include "service/runner/delivery_target.h"
 #include "service/runner/failure_ledger.h"
+#include "service/runner/fault_point.h"
 #include "service/runner/guard_check.h"
 #include "service/runner/kill_point.h"
+#include "service/runner/parity_check.h"
 #include "service/runner/shared_snapshot_store.h"
 #include "service/runner/run_journal.h"
 #include "service/runner/sync_plan.h"
@@ -67,6 +69,18 @@ class ScratchDir {
 
  private:
   std::filesystem::path path_;
+};
+
+// BACKFLOW_TEST_FAULT=short_read:n: a driver that ends the result early.
+class ShortReadSource final : public RowSource {
+ public:
+  ShortReadSource(RowSource& source, std::uint64_t limit) : source_(source), limit_(limit) {}
+  const std::vector<ColumnInfo>& columns() const override { return source_.columns(); }
+  bool next(Row& row) override { return rows_++ < limit_ && source_.next(row); }
+
+ private:
+  RowSource& source_;
+  std::uint64_t limit_, rows_ = 0;
 };
 
 // Everything one run holds; phases are its methods, in order.
@@ -216,23 +230,60 @@ class RunExecution {
   void snapshot() {
     if (local_engine()) {
       open_snapshot_store();
-      odbc::ResultReader reader = connection_->query(model_sql(sync_, dialect_));
-      CountingRowSource counted(
-          reader,
-          [&](std::uint64_t rows) {
-            rows_read_ = rows;
-            progress();
-          },
-          request_.stop);
-      pending_ = local_->diff(spec_, counted);
+      // One transaction, one snapshot: the read and the warehouse's count of
+      // the same rows must agree (the parity check below).
+      connection_->set_autocommit(false);
+      if (const std::string isolation = consistent_read_statement(dialect_); !isolation.empty()) {
+        connection_->execute(isolation);
+      }
+      {
+        odbc::ResultReader reader = connection_->query(model_sql(sync_, dialect_));
+        std::optional<ShortReadSource> short_read;
+        if (auto limit = fault_setting("short_read")) short_read.emplace(reader, *limit);
+        RowSource& source = short_read ? static_cast<RowSource&>(*short_read) : reader;
+        CountingRowSource counted(
+            source,
+            [&](std::uint64_t rows) {
+              rows_read_ = rows;
+              progress();
+            },
+            request_.stop);
+        pending_ = local_->diff(spec_, counted);
+      }
+      model_rows_ = count_model();
+      connection_->rollback();  // the read wrote nothing
+      connection_->set_autocommit(true);
+      if (auto violation = read_parity_violation(sync_.name, pending_->counts().rows_read, model_rows_)) {
+        state::RunCounts& c = journal_.mutable_record().counts;
+        c.rows_read = pending_->counts().rows_read;
+        c.model_rows = model_rows_;
+        throw RunFailure(*violation);
+      }
     } else {
       diff::warehouse::WarehouseDiffEngine engine(*connection_, dialect_, warehouse_.bookkeeping_schema);
       diff::warehouse::WarehouseModel model;
       if (sync_.source.table) model.table = *sync_.source.table;
       else model.query = model_sql(sync_, dialect_);
       pending_ = engine.diff(spec_, model);
+      // The warehouse computed rows_read itself from the model it joined.
+      model_rows_ = pending_->counts().rows_read;
     }
     rows_read_ = pending_->counts().rows_read;
+  }
+
+  std::uint64_t count_model() {
+    odbc::ResultReader reader = connection_->query(count_model_sql(model_sql(sync_, dialect_)));
+    Row row;
+    if (!reader.next(row) || row.empty() || row[0].is_null()) {
+      throw RunFailure("parity check of sync '" + sync_.name + "': the warehouse returned no count of the model");
+    }
+    switch (row[0].type()) {
+      case ValueType::Int: return static_cast<std::uint64_t>(row[0].as_int());
+      case ValueType::Decimal: return std::stoull(row[0].as_decimal());
+      case ValueType::Text: return std::stoull(row[0].as_text());
+      case ValueType::Double: return static_cast<std::uint64_t>(row[0].as_double());
+      default: throw RunFailure("parity check of sync '" + sync_.name + "': the model's count is not a number");
+    }
   }
 
   void open_snapshot_store() {
@@ -274,6 +325,7 @@ class RunExecution {
     c.changed = counts.changed;
     c.removed = counts.removed;
     c.invalid = counts.invalid;
+    c.model_rows = model_rows_;
     for (const diff::InvalidRow& row : pending_->invalid_sample()) ledger_.invalid_row(row.key_id, row.reason);
     journal_.save();
   }
@@ -289,7 +341,19 @@ class RunExecution {
 
   ChangeFeed::Producer producer() {
     if (!append_mode()) {
-      return [this](const diff::ChangeSink& sink) { pending_->for_each_change(sink); };
+      return [this](const diff::ChangeSink& sink) {
+        const std::optional<std::uint64_t> limit = fault_setting("short_changes");
+        struct EndOfStream {};
+        try {
+          pending_->for_each_change([&](const diff::Change& change) {
+            if (limit && changes_streamed_ >= *limit) throw EndOfStream{};
+            ++changes_streamed_;
+            sink(change);
+          });
+        } catch (const EndOfStream&) {
+          // The fault: the stream ends early, as a broken driver's would.
+        }
+      };
     }
     // Append: every model row is an event; no snapshot, no diff.
     return [this](const diff::ChangeSink& sink) {
@@ -363,10 +427,15 @@ class RunExecution {
     state::RunRecord& record = journal_.mutable_record();
     const std::uint64_t skip = record.checkpoint.changes_acked;
     std::unordered_map<std::string, InFlight> in_flight;
+    // Counted on the feed's consumer thread (on_sent) and the engine's
+    // callback thread: atomics, compared once delivery has ended.
+    std::atomic<std::uint64_t> records_handed_over{0}, outcomes{0};
+    const std::optional<std::uint64_t> drop_outcome = fault_setting("drop_outcome");
     const auto& retry_ids = ledger_.retry_ids();
     ChangeFeed feed(
         producer(), translator, skip, [&](const diff::Change& change, const Translation& t) { not_sent(change, t); },
         [&](const diff::Change& change, const destinations::DeliveryRecord& sent) {
+          ++records_handed_over;
           if (retry_ids.count(change.key.id)) ++record.counts.retried;
           if (!append_mode()) in_flight[sent.key] = InFlight{change.key.values, op_name(change.op)};
         });
@@ -376,6 +445,8 @@ class RunExecution {
     std::uint64_t max_batch = record.checkpoint.batches_acked;
     destinations::DeliveryCallbacks callbacks;
     callbacks.on_outcome = [&](const destinations::RecordOutcome& outcome) {
+      if (drop_outcome && ++dropped_outcome_count_ == *drop_outcome) return;
+      ++outcomes;
       InFlight sent;
       if (auto it = in_flight.find(outcome.key); it != in_flight.end()) {
         sent = std::move(it->second);
@@ -439,6 +510,16 @@ class RunExecution {
       journal_.finish(RunPhase::Cancelled, "cancelled during delivery; nothing is committed");
       return;
     }
+    // Delivery ran to its end: before anything is committed, every change
+    // of the diff must have been streamed and every record settled.
+    if (!append_mode()) {
+      if (auto violation = change_parity_violation(sync_.name, pending_->counts(), changes_streamed_.load())) {
+        throw RunFailure(*violation);
+      }
+    }
+    if (auto violation = outcome_parity_violation(sync_.name, records_handed_over.load(), outcomes.load())) {
+      throw RunFailure(*violation);
+    }
     record.checkpoint.changes_acked = feed.changes_passed();
     record.checkpoint.batches_acked = max_batch;
     journal_.save();
@@ -475,6 +556,9 @@ class RunExecution {
   std::unique_ptr<diff::PendingSnapshot> pending_;  // declared after the store and connection it uses
   std::vector<Row> excluded_;
   std::atomic<std::uint64_t> rows_read_{0};
+  std::uint64_t model_rows_ = 0;
+  std::atomic<std::uint64_t> changes_streamed_{0};  // by the feed's producer thread
+  std::uint64_t dropped_outcome_count_ = 0;          // BACKFLOW_TEST_FAULT=drop_outcome
   bool left_for_resume_ = false;  // stopped for shutdown, unfinished on purpose
 };
 
