@@ -1,4 +1,4 @@
-// One diff run of a sync over a PostgreSQL model, as the runner would do it:
+// One diff run of a sync over a PostgreSQL or MariaDB model, as the runner would do it:
 // snapshot, diff, stream every change (discarded), commit. For
 // bench/run_diff.sh.
 //
@@ -27,11 +27,12 @@ int main(int argc, char** argv) {
   try {
     auto start = std::chrono::steady_clock::now();
     auto conn = odbc::Connection::open(argv[2], "bench");
+    const Dialect dialect = conn.dialect().value_or(Dialect::postgres);
     diff::DiffSpec spec;
     spec.sync_name = "bench";
     spec.primary_key = {"id"};
     {
-      auto probe = conn.query("SELECT * FROM " + quote_qualified(Dialect::postgres, table) + " WHERE 1 = 0");
+      auto probe = conn.query("SELECT * FROM " + quote_qualified(dialect, table) + " WHERE 1 = 0");
       for (const auto& c : probe.columns()) {
         if (c.name != "id") spec.mapped_columns.push_back(c.name);
       }
@@ -41,10 +42,10 @@ int main(int argc, char** argv) {
     if (engine_name == "local") {
       store = diff::local::SnapshotStore::open(state_dir);
       diff::local::LocalDiffEngine engine(store);
-      auto model = conn.query("SELECT * FROM " + quote_qualified(Dialect::postgres, table));
+      auto model = conn.query("SELECT * FROM " + quote_qualified(dialect, table));
       pending = engine.diff(spec, model);
     } else {
-      diff::warehouse::WarehouseDiffEngine engine(conn, Dialect::postgres, "backflow_bench");
+      diff::warehouse::WarehouseDiffEngine engine(conn, dialect, "backflow_bench");
       if (std::getenv("BENCH_STATEMENT_TIMES")) {
         // Time between consecutive statements = time of the previous one.
         engine.before_statement = [last = std::chrono::steady_clock::now(),
