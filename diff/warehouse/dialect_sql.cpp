@@ -471,15 +471,19 @@ std::vector<std::string> DiffSql::create_diff(const DiffMode& mode, const std::s
   std::string select = diff_select(mode, joined, committed_columns);
   if (joined && !has_full_outer_join()) {
     // No FULL OUTER JOIN (SQLite before 3.39, MySQL): removed keys come from
-    // an anti-join of the committed table with the model.
+    // an anti-join of the committed table with the model, written as a LEFT
+    // JOIN: SQLite and MariaDB evaluate NOT EXISTS as a correlated scan of
+    // an unindexed model (com x model rows), while for a join SQLite builds
+    // an automatic index and MariaDB keys a derived table. A matched key is
+    // never NULL, so "no match" is a NULL first key column.
     std::vector<std::string> items{slot_list("c", false), "'r'", "''", "NULL", "1", "NULL"};
     for (std::size_t i = 0; i < hash_slots_.size() + value_slots_.size(); ++i) items.push_back("NULL");
     std::vector<std::string> model_join;
     for (std::size_t i = 0; i < key_slots_.size(); ++i) {
       model_join.push_back("m." + q(in_.key_columns[i]) + " = c." + q(key_slots_[i]));
     }
-    select += " UNION ALL SELECT " + join(items, ", ") + " FROM " + t.committed + " c WHERE NOT EXISTS (SELECT 1 FROM " +
-              in_.model_from + " m WHERE " + join(model_join, " AND ") + ")";
+    select += " UNION ALL SELECT " + join(items, ", ") + " FROM " + t.committed + " c LEFT JOIN " + in_.model_from +
+              " m ON " + join(model_join, " AND ") + " WHERE m." + q(in_.key_columns.front()) + " IS NULL";
   }
   if (in_.dialect != Dialect::sqlite) return {create_table(true) + t.diff + " " + key_index() + "AS " + select};
   // SQLite's CREATE TABLE ... AS declares columns by affinity only ("NUM"
@@ -498,8 +502,17 @@ std::vector<std::string> DiffSql::create_diff(const DiffMode& mode, const std::s
   for (std::size_t i = 0; i < value_slots_.size(); ++i) {
     declarations.push_back(q(value_slots_[i]) + " " + declared_type(in_.mapped_type_names, i));
   }
+  // An index on the keys, built after the rows: the in-place commit's
+  // EXISTS (SELECT 1 FROM dif d WHERE <key> = ...) is otherwise a scan of
+  // the diff table for every committed row (SQLite plans it as a correlated
+  // scalar subquery; 4 s at 100,000 x 1,000 rows, quadratic beyond).
+  std::string index_name = t.diff;
+  index_name.insert(index_name.size() - 1, "_key");
+  std::vector<std::string> key_columns;
+  for (const auto& slot : key_slots_) key_columns.push_back(q(slot));
   return {"CREATE TABLE " + t.diff + " (" + join(declarations, ", ") + ")",
-          "INSERT INTO " + t.diff + " (" + diff_columns() + ") " + select};
+          "INSERT INTO " + t.diff + " (" + diff_columns() + ") " + select,
+          "CREATE INDEX " + index_name + " ON " + t.diff + " (" + join(key_columns, ", ") + ")"};
 }
 
 std::string DiffSql::count_run() const {
