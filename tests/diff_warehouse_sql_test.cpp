@@ -148,9 +148,14 @@ TEST_CASE("warehouse SQL uses each dialect's hash and join and commit", "[diff][
     CHECK(sql_for(d, "m").commits_in_place());
     CHECK(sql_for(d, "m").swap("n").transactional);
   }
-  for (Dialect d : {Dialect::mysql, Dialect::snowflake, Dialect::bigquery, Dialect::databricks}) {
+  for (Dialect d : {Dialect::snowflake, Dialect::bigquery, Dialect::databricks}) {
     CHECK_FALSE(sql_for(d, "m").commits_in_place());
   }
+  // MySQL: DML in place (its DDL is not transactional, but the commit is
+  // idempotent: added keys are deleted first too), the delete driven by a join.
+  CHECK(sql_for(Dialect::mysql, "m").commits_in_place());
+  CHECK_THAT(sql_for(Dialect::mysql, "m").commit_in_place(true).front(),
+             Catch::StartsWith("DELETE c FROM ") && Catch::Contains(" IN ('a', 'c', 'r')") && Catch::Contains("NOT EXISTS"));
   CHECK_THAT(sql_for(Dialect::snowflake, "m").swap("n").statements[1], Catch::Contains("SWAP WITH"));
   CHECK_THAT(sql_for(Dialect::mysql, "m").swap("n").statements[0], Catch::StartsWith("RENAME TABLE") && Catch::Contains(", "));
   CHECK_THAT(sql_for(Dialect::bigquery, "m").swap("n").statements[1], Catch::StartsWith("CREATE OR REPLACE TABLE"));

@@ -109,3 +109,33 @@ TEST_CASE("runner MariaDB: warehouse engine runs killed at random points resume 
           "[runner][mariadb][crash]") {
   crash_and_resume("warehouse", "runner_crash_warehouse");
 }
+
+TEST_CASE("runner MariaDB: a rejected record stays out of the commit and is retried on either engine",
+          "[runner][mariadb]") {
+  for (const std::string engine : {"local", "warehouse"}) {
+    INFO("engine " << engine);
+    const std::string database = "runner_rejected_" + engine;
+    const std::string connection = fresh_database(database);
+    PeopleModel model(odbc::Connection::open(connection, "model"), 60, long_names());
+    ModelReceiver receiver;
+    SyncSettings settings;
+    settings.engine = engine;
+    settings.bookkeeping_schema = database + "_bk";
+    RunnerHarness harness("runner-mariadb-rejected-" + engine, connection, "mysql", receiver.url(), settings);
+    const std::string rejected = nlohmann::json({{"id", 34}}).dump();  // a long name (34 = 2 x 17)
+    receiver.set_rejected({rejected});
+    auto first = harness.run();
+    INFO(first.record.error);
+    REQUIRE(first.record.phase == RunPhase::Succeeded);
+    CHECK(first.record.counts.rejected == 1);
+    CHECK(receiver.records().count(rejected) == 0);
+    receiver.set_rejected({});
+    auto second = harness.run();
+    REQUIRE(second.record.phase == RunPhase::Succeeded);
+    CHECK(second.record.counts.retried == 1);
+    CHECK(second.record.counts.accepted == 1);
+    CHECK(receiver.records() == model.expected());
+    auto third = harness.run();
+    CHECK(third.record.counts.sent == 0);
+  }
+}

@@ -51,7 +51,8 @@ bool DiffSql::has_full_outer_join() const {
 }
 
 bool DiffSql::commits_in_place() const {
-  return in_.dialect == Dialect::postgres || in_.dialect == Dialect::redshift || in_.dialect == Dialect::sqlite;
+  return in_.dialect == Dialect::postgres || in_.dialect == Dialect::redshift || in_.dialect == Dialect::sqlite ||
+         in_.dialect == Dialect::mysql;
 }
 
 // A NULL-distinguishing, typed hash of one model value (see docs/diff.md).
@@ -301,7 +302,50 @@ std::string DiffSql::probe_server_version() const {
   return in_.dialect == Dialect::postgres ? "SELECT current_setting('server_version_num')" : "";
 }
 
+namespace {
+
+// `a`.`b` -> {"a", "b"} (doubled backticks unescaped).
+std::vector<std::string> unquote_mysql_parts(const std::string& quoted) {
+  std::vector<std::string> parts(1);
+  bool inside = false;
+  for (std::size_t i = 0; i < quoted.size(); ++i) {
+    const char c = quoted[i];
+    if (c == '`') {
+      if (inside && i + 1 < quoted.size() && quoted[i + 1] == '`') {
+        parts.back() += '`';
+        ++i;
+      } else {
+        inside = !inside;
+      }
+    } else if (c == '.' && !inside) {
+      parts.emplace_back();
+    } else {
+      parts.back() += c;
+    }
+  }
+  return parts;
+}
+
+std::string sql_literal(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : c == '\\' ? std::string("\\\\") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
 std::string DiffSql::probe_unique_key_index(const std::string& model_table) const {
+  if (in_.dialect == Dialect::mysql) {
+    // A unique index (no prefix parts) on key columns only.
+    const std::vector<std::string> parts = unquote_mysql_parts(model_table);
+    std::vector<std::string> names;
+    for (const auto& k : in_.key_columns) names.push_back(sql_literal(k));
+    return "SELECT 1 FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = " +
+           (parts.size() > 1 ? sql_literal(parts[parts.size() - 2]) : std::string("DATABASE()")) +
+           " AND s.TABLE_NAME = " + sql_literal(parts.back()) +
+           " AND s.NON_UNIQUE = 0 GROUP BY s.INDEX_NAME HAVING SUM(s.COLUMN_NAME NOT IN (" + join(names, ", ") +
+           ")) = 0 AND SUM(s.SUB_PART IS NOT NULL) = 0 LIMIT 1";
+  }
   if (in_.dialect != Dialect::postgres) return "";
   std::string literal;
   for (char c : model_table) literal += c == '\'' ? std::string("''") : std::string(1, c);
@@ -567,6 +611,17 @@ std::vector<std::string> DiffSql::commit_in_place(bool with_excluded_keys) const
   // committed table are qualified with its name.
   std::string remove = "DELETE FROM " + t.committed + " WHERE EXISTS (SELECT 1 FROM " + t.diff + " d WHERE " +
                        key_join("d", t.committed.c_str()) + " AND d." + op + " IN ('c', 'r'))";
+  if (in_.dialect == Dialect::mysql) {
+    // A join drives the delete from the (small) diff table into the
+    // committed table's key index; MariaDB 10.11 runs a single-table
+    // DELETE's EXISTS as a subquery per committed row. The DROP of the diff
+    // table commits implicitly, so a crash can leave a committed snapshot
+    // whose diff table still exists: the resumed run commits it again,
+    // which is why added keys are deleted first too (idempotent).
+    remove = "DELETE c FROM " + t.committed + " c JOIN " + t.diff + " d ON " + key_join("d", "c") + " WHERE d." + op +
+             " IN ('a', 'c', 'r')";
+    if (with_excluded_keys) remove += " AND NOT " + excluded("c");
+  }
   std::vector<std::string> columns;
   for (const auto& slot : key_slots_) columns.push_back(q(slot));
   columns.push_back(q("bf_h"));
@@ -574,7 +629,7 @@ std::vector<std::string> DiffSql::commit_in_place(bool with_excluded_keys) const
   std::string insert = "INSERT INTO " + t.committed + " (" + join(columns, ", ") + ") SELECT " + slot_list("d", true) +
                        " FROM " + t.diff + " d WHERE d." + op + " IN ('a', 'c')";
   if (with_excluded_keys) {
-    remove += " AND NOT " + excluded(t.committed.c_str());
+    if (in_.dialect != Dialect::mysql) remove += " AND NOT " + excluded(t.committed.c_str());
     insert += " AND NOT " + excluded("d");
   }
   return {remove, insert, "DROP TABLE " + t.diff};

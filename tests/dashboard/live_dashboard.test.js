@@ -45,6 +45,11 @@ async function main() {
     await waitForText(page.locator('h1'), expected.run, 'run page title');
     await waitForText(page.locator('.count-tile[data-count="rejected"] .count-value'), expected.rejected,
       'rejected count on the run page');
+    // The parity check's two numbers: what the run read, what the warehouse counted.
+    const rowsRead = (await page.locator('.count-tile[data-count="rows_read"] .count-value').textContent()).trim();
+    assert.notEqual(rowsRead, '0', 'rows read on the run page');
+    assert.equal((await page.locator('.count-tile[data-count="model_rows"] .count-value').textContent()).trim(), rowsRead,
+      'the warehouse count equals the rows read');
     const recordRows = page.locator('table.records tbody tr');
     await waitForCount(recordRows, (n) => n > 0, 'rejected records listed');
     await page.getByLabel('Find by key').fill(expected.rejected_key);

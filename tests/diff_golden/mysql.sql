@@ -32,7 +32,7 @@ SELECT * FROM `analytics`.`customers` m WHERE 1 = 0;
 ;
 
 -- probe unique key index
-;
+SELECT 1 FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = 'analytics' AND s.TABLE_NAME = 'customers' AND s.NON_UNIQUE = 0 GROUP BY s.INDEX_NAME HAVING SUM(s.COLUMN_NAME NOT IN ('region', 'customer_id')) = 0 AND SUM(s.SUB_PART IS NOT NULL) = 0 LIMIT 1;
 
 -- create committed if missing
 CREATE TABLE IF NOT EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_com` (INDEX `bf_key` (`k_e9b84a0d`(255), `k_d70d165c`)) AS SELECT m.`region` AS `k_e9b84a0d`, m.`customer_id` AS `k_d70d165c`, CAST(NULL AS char(20)) AS `bf_h`, CAST(NULL AS char(20)) AS `h_d07cb3a1`, CAST(NULL AS char(20)) AS `h_342805b4` FROM `analytics`.`customers` m WHERE 1 = 0;
@@ -90,6 +90,11 @@ DROP TABLE IF EXISTS `backflow`.`bf_contacts_____hubspot_95bde77f_exk`;
 
 -- create excluded keys
 CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_exk` AS SELECT d.`k_e9b84a0d`, d.`k_d70d165c` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE 1 = 0;
+
+-- commit in place (one transaction)
+DELETE c FROM `backflow`.`bf_contacts_____hubspot_95bde77f_com` c JOIN `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d ON d.`k_e9b84a0d` = c.`k_e9b84a0d` AND d.`k_d70d165c` = c.`k_d70d165c` WHERE d.`bf_op` IN ('a', 'c', 'r') AND NOT EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = c.`k_e9b84a0d` AND e.`k_d70d165c` = c.`k_d70d165c`);
+INSERT INTO `backflow`.`bf_contacts_____hubspot_95bde77f_com` (`k_e9b84a0d`, `k_d70d165c`, `bf_h`, `h_d07cb3a1`, `h_342805b4`) SELECT d.`k_e9b84a0d`, d.`k_d70d165c`, d.`bf_h`, d.`h_d07cb3a1`, d.`h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE d.`bf_op` IN ('a', 'c') AND NOT EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = d.`k_e9b84a0d` AND e.`k_d70d165c` = d.`k_d70d165c`);
+DROP TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_dif`;
 
 -- create next
 CREATE TABLE `backflow`.`bf_contacts_____hubspot_95bde77f_nxt` (INDEX `bf_key` (`k_e9b84a0d`(255), `k_d70d165c`)) AS SELECT d.`k_e9b84a0d`, d.`k_d70d165c`, d.`bf_h`, d.`h_d07cb3a1`, d.`h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE d.`bf_op` IN ('a', 'c', 'u') AND NOT EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = d.`k_e9b84a0d` AND e.`k_d70d165c` = d.`k_d70d165c`) UNION ALL SELECT c.`k_e9b84a0d`, c.`k_d70d165c`, c.`bf_h`, c.`h_d07cb3a1`, c.`h_342805b4` FROM `backflow`.`bf_contacts_____hubspot_95bde77f_com` c WHERE NOT EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_dif` d WHERE d.`k_e9b84a0d` = c.`k_e9b84a0d` AND d.`k_d70d165c` = c.`k_d70d165c` AND d.`bf_op` IN ('c', 'r', 'u')) OR EXISTS (SELECT 1 FROM `backflow`.`bf_contacts_____hubspot_95bde77f_exk` e WHERE e.`k_e9b84a0d` = c.`k_e9b84a0d` AND e.`k_d70d165c` = c.`k_d70d165c`);

@@ -8,7 +8,7 @@ import { actionButton, definitionList, phaseBadge } from './widgets.js';
 
 const STATUSES = ['rejected', 'invalid', 'undelivered', 'dead', 'accepted'];
 const COUNT_LABELS = [
-  ['rows_read', 'Rows read'], ['added', 'Added'], ['changed', 'Changed'], ['removed', 'Removed'],
+  ['rows_read', 'Rows read'], ['model_rows', 'Warehouse count'], ['added', 'Added'], ['changed', 'Changed'], ['removed', 'Removed'],
   ['invalid', 'Invalid'], ['sent', 'Sent'], ['accepted', 'Accepted'], ['rejected', 'Rejected'],
   ['retried', 'Retried'], ['skipped', 'Skipped'],
 ];
@@ -16,7 +16,8 @@ const PAGE = 100;
 
 function countsGrid(run) {
   return h('ul', { class: 'counts', 'aria-label': 'Counts' }, COUNT_LABELS.map(([key, label]) =>
-    h('li', { class: `count-tile${(key === 'rejected' || key === 'invalid') && run.counts[key] ? ' alert' : ''}`,
+    h('li', { class: `count-tile${((key === 'rejected' || key === 'invalid') && run.counts[key]) ||
+        (key === 'model_rows' && run.counts.model_rows && run.counts.model_rows !== run.counts.rows_read) ? ' alert' : ''}`,
       dataset: { count: key } },
     h('span', { class: 'count-value' }, count(run.counts[key])),
     h('span', { class: 'count-label' }, label))));
