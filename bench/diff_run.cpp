@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
           auto now = std::chrono::steady_clock::now();
           if (!previous.empty()) {
             std::fprintf(stderr, "%8.3f s  %s\n", std::chrono::duration<double>(now - last).count(),
-                         previous.substr(0, 110).c_str());
+                         (std::getenv("BENCH_STATEMENT_FULL") ? previous : previous.substr(0, 110)).c_str());
           }
           previous = std::string(sql);
           last = now;

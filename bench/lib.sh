@@ -58,3 +58,16 @@ bench_diff_setup() {
   bench_generate_model bench_model "$ROWS"
   query="select $BENCH_MODEL_COLUMNS from bench_model"
 }
+
+# measure NAME CMD...: runs CMD under /usr/bin/time with its output in
+# $tmp/out.NAME (shown, and the script ends, if it fails); sets SECONDS_NAME
+# (wall seconds) and RSS_NAME (peak KiB). Scripts with other needs
+# (run_odbc_read.sh keeps minima over runs) define their own.
+measure() {  # measure NAME CMD...   -> sets SECONDS_<NAME>, RSS_<NAME> (KiB)
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >"$tmp/out.$name" 2>&1 || { cat "$tmp/out.$name" >&2; exit 1; }
+  local s m
+  read -r s m <"$tmp/time"
+  printf -v "SECONDS_$name" '%s' "$s"
+  printf -v "RSS_$name" '%s' "$m"
+}

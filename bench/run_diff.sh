@@ -30,15 +30,6 @@ has_engine() { [[ " $ENGINES " == *" $1 "* ]]; }
 source bench/lib.sh
 bench_diff_setup run_diff
 
-measure() {  # measure NAME CMD...   -> sets SECONDS_<NAME>, RSS_<NAME> (KiB)
-  local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >"$tmp/out.$name" 2>&1 || { cat "$tmp/out.$name" >&2; exit 1; }
-  local s m
-  read -r s m <"$tmp/time"
-  printf -v "SECONDS_$name" '%s' "$s"
-  printf -v "RSS_$name" '%s' "$m"
-}
-
 echo "first runs ..."
 if has_engine local; then
   measure local_first "$BUILD_DIR/bench/bench_diff_run" local "$conn" public.bench_model "$tmp/state"

@@ -13,6 +13,7 @@
 # peak RSS flat in ROWS (the driver streams, NO_CACHE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 BUILD_DIR=${BACKFLOW_BUILD_DIR:-build}
 ROWS=${ROWS:-1000000}
 ENGINES=${ENGINES:-local warehouse}
@@ -42,15 +43,6 @@ FROM seq_1_to_${ROWS};
 ANALYZE TABLE bench_model;
 SQL
 query="SELECT id, account_id, score, name, email, note, amount, created_at, updated_at, active FROM bench_model"
-
-measure() {  # measure NAME CMD...   -> sets SECONDS_<NAME>, RSS_<NAME> (KiB)
-  local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >"$tmp/out.$name" 2>&1 || { cat "$tmp/out.$name" >&2; exit 1; }
-  local s m
-  read -r s m <"$tmp/time"
-  printf -v "SECONDS_$name" '%s' "$s"
-  printf -v "RSS_$name" '%s' "$m"
-}
 
 echo "first runs ..."
 for engine in $ENGINES; do

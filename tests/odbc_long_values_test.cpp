@@ -94,8 +94,9 @@ TEST_CASE("SQLite: long values in several rows are read whole", "[odbc]") {
 
 namespace {
 
-odbc::Connection open_mariadb_with_long_values() {
-  auto conn = odbc::Connection::open(test::mariadb_connection_string(), "mariadb-long");
+// Each test its own database: ctest runs them side by side.
+odbc::Connection open_mariadb_with_long_values(const std::string& database) {
+  auto conn = odbc::Connection::open(test::mariadb_fresh_database(database), "mariadb-long");
   conn.execute("drop table if exists long_values");
   conn.execute("create table long_values (id integer primary key, t text, b blob) character set utf8mb4");
   conn.execute(
@@ -110,7 +111,7 @@ odbc::Connection open_mariadb_with_long_values() {
 }  // namespace
 
 TEST_CASE("MariaDB: long values in several rows of one block are read whole", "[mariadb][odbc]") {
-  auto conn = open_mariadb_with_long_values();
+  auto conn = open_mariadb_with_long_values("odbc_long_blocks");
   CHECK(conn.dialect() == Dialect::mysql);
   // The driver advertises positioned SQLGetData; it is not taken at its word.
   CHECK(conn.block_fetch() == odbc::BlockFetch::whole_values);
@@ -126,7 +127,7 @@ TEST_CASE("MariaDB: long values in several rows of one block are read whole", "[
 }
 
 TEST_CASE("MariaDB: a bigger bound buffer or a small one reads the same values", "[mariadb][odbc]") {
-  auto conn = open_mariadb_with_long_values();
+  auto conn = open_mariadb_with_long_values("odbc_long_buffers");
   for (std::size_t bound : {64, 512, 16384}) {
     INFO("max_bound_bytes " << bound);
     odbc::QueryOptions options;

@@ -20,19 +20,6 @@ using state::RunPhase;
 
 namespace {
 
-// A database (and a bookkeeping database) of its own per test.
-std::string fresh_database(const std::string& name) {
-  auto admin = odbc::Connection::open(test::mariadb_connection_string(), "admin");
-  for (const std::string& db : {name, name + "_bk"}) {
-    admin.execute("DROP DATABASE IF EXISTS " + db);
-  }
-  admin.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4");
-  std::string connection = test::mariadb_connection_string();
-  const std::string from = "Database=backflow_test";
-  connection.replace(connection.find(from), from.size(), "Database=" + name);
-  return connection;
-}
-
 PeopleOptions long_names() {
   PeopleOptions options;
   options.mysql = true;
@@ -44,7 +31,7 @@ void rounds(const std::string& engine, const std::string& database) {
   const auto seed = std::random_device{}();
   INFO("seed " << seed);
   std::mt19937_64 rng(seed);
-  const std::string connection = fresh_database(database);
+  const std::string connection = test::mariadb_fresh_database(database);
   PeopleModel model(odbc::Connection::open(connection, "model"), 2500, long_names());
   ModelReceiver receiver;
   SyncSettings settings;
@@ -71,7 +58,7 @@ void crash_and_resume(const std::string& engine, const std::string& database) {
   std::printf("runner MariaDB crash test (%s engine) seed %u\n", engine.c_str(), seed);
   INFO("seed " << seed);
   std::mt19937_64 rng(seed);
-  const std::string connection = fresh_database(database);
+  const std::string connection = test::mariadb_fresh_database(database);
   PeopleOptions options = long_names();
   options.long_name_every = 7;
   PeopleModel model(odbc::Connection::open(connection, "model"), 120, options);
@@ -115,7 +102,7 @@ TEST_CASE("runner MariaDB: a rejected record stays out of the commit and is retr
   for (const std::string engine : {"local", "warehouse"}) {
     INFO("engine " << engine);
     const std::string database = "runner_rejected_" + engine;
-    const std::string connection = fresh_database(database);
+    const std::string connection = test::mariadb_fresh_database(database);
     PeopleModel model(odbc::Connection::open(connection, "model"), 60, long_names());
     ModelReceiver receiver;
     SyncSettings settings;

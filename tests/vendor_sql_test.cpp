@@ -229,23 +229,9 @@ TEST_CASE("sql destination on SQLite rejects a bad row and commits the rest of i
   rejects_bad_rows_alone(test::sqlite_connection_string(db), Dialect::sqlite);
 }
 
-namespace {
-
-// A MariaDB database of its own per test (tests run in parallel).
-std::string fresh_mariadb_database(const std::string& name) {
-  auto admin = odbc::Connection::open(test::mariadb_connection_string(), "admin");
-  admin.execute("DROP DATABASE IF EXISTS " + name);
-  admin.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4");
-  std::string connection = test::mariadb_connection_string();
-  const std::string from = "Database=backflow_test";
-  connection.replace(connection.find(from), from.size(), "Database=" + name);
-  return connection;
-}
-
-}  // namespace
 
 TEST_CASE("sql destination on MariaDB: the dialect is guessed from the driver, random mirror rounds", "[mariadb][sql]") {
-  const std::string connection = fresh_mariadb_database("sql_rounds");
+  const std::string connection = test::mariadb_fresh_database("sql_rounds");
   CHECK(odbc::guess_dialect(connection) == Dialect::mysql);
   // Not given: guessed (a PostgreSQL guess failed every statement with 42000).
   SqlDestinationOptions options;
@@ -264,11 +250,11 @@ TEST_CASE("sql destination on MariaDB: the dialect is guessed from the driver, r
 }
 
 TEST_CASE("sql destination on MariaDB rejects a bad row and commits the rest of its batch", "[mariadb][sql]") {
-  rejects_bad_rows_alone(fresh_mariadb_database("sql_checked"), Dialect::mysql);
+  rejects_bad_rows_alone(test::mariadb_fresh_database("sql_checked"), Dialect::mysql);
 }
 
 TEST_CASE("sql destination on MariaDB: update mode accepts a row that already holds the values", "[mariadb][sql]") {
-  const std::string connection = fresh_mariadb_database("sql_update_same");
+  const std::string connection = test::mariadb_fresh_database("sql_update_same");
   auto setup = odbc::Connection::open(connection, "setup");
   setup.execute("CREATE TABLE orders_same (order_id BIGINT PRIMARY KEY, status TEXT, amount NUMERIC(12,2), paid BOOLEAN)");
   setup.execute("INSERT INTO orders_same VALUES (1, 'paid', 1.50, TRUE), (2, 'new', 2.00, FALSE)");
@@ -292,7 +278,7 @@ TEST_CASE("sql destination on MariaDB: update mode accepts a row that already ho
 }
 
 TEST_CASE("sql destination on MariaDB: long multi-byte values arrive whole and read back whole", "[mariadb][sql]") {
-  const std::string connection = fresh_mariadb_database("sql_long");
+  const std::string connection = test::mariadb_fresh_database("sql_long");
   SqlDestinationOptions options;
   options.name = "orders-long";
   options.connection_string = connection;

@@ -44,12 +44,13 @@ std::optional<Dialect> dialect_of_dbms(const std::string& dbms_name) {
   return guess_dialect("Driver=" + dbms_name);
 }
 
-// MariaDB Connector/ODBC option bits (its OPTION attribute): report matched,
-// not changed, rows (FOUND_ROWS, 2), so that an UPDATE to the values a row
-// already holds counts it; and stream forward-only results instead of
-// buffering them whole in client memory (NO_CACHE, 1048576).
+// MariaDB Connector/ODBC option bit FOUND_ROWS (its OPTION attribute, 2):
+// report matched, not changed, rows, so that an UPDATE to the values a row
+// already holds counts it. (Its NO_CACHE bit, meant to stream forward-only
+// results, changes nothing in 3.1.15: a 1M-row result is held in client
+// memory either way, docs/warehouse-access.md.)
 std::string with_mysql_options(std::string connection_string) {
-  constexpr unsigned long long kFoundRows = 2, kNoCache = 1048576;
+  constexpr unsigned long long kFoundRows = 2;
   for (const auto& attribute : parse_connection_string(connection_string)) {
     std::string key = attribute.key;
     for (char& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -61,10 +62,10 @@ std::string with_mysql_options(std::string connection_string) {
       return connection_string;  // not a number: the driver judges the user's text
     }
     connection_string.replace(attribute.value_begin, attribute.value_end - attribute.value_begin,
-                              std::to_string(bits | kFoundRows | kNoCache));
+                              std::to_string(bits | kFoundRows));
     return connection_string;
   }
-  return with_default_attribute(std::move(connection_string), "OPTION", std::to_string(kFoundRows | kNoCache));
+  return with_default_attribute(std::move(connection_string), "OPTION", std::to_string(kFoundRows));
 }
 
 }  // namespace

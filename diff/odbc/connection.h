@@ -49,8 +49,8 @@ class Connection {
   // driver is told to stream through a server-side cursor (UseDeclareFetch=1,
   // Fetch=N), to report booleans as SQL_BIT (BoolsAsChar=0), and the session
   // time zone is set to UTC, each unless the connection string already says
-  // otherwise. For mysql the OPTION bits FOUND_ROWS (affected rows count
-  // matched rows) and NO_CACHE (results stream) are added to the user's.
+  // otherwise. For mysql the OPTION bit FOUND_ROWS (affected rows count
+  // matched rows) is added to the user's.
   // Throws odbc::Error (transient() for refused connections / timeouts).
   static Connection open(const std::string& connection_string, std::string label,
                          const ConnectionOptions& options = {});

@@ -135,7 +135,11 @@ std::string DiffSql::row_hash_expression() const {
                         c + "::varchar END");
         break;
       case Dialect::mysql:
-        parts.push_back("COALESCE(CONCAT('V', CHAR_LENGTH(" + c + "), ':', " + c + "), 'N')");
+        // LENGTH (bytes), not CHAR_LENGTH: as injective, and a third cheaper
+        // on MariaDB (2.2 s against 3.2 s for 1M rows x 9 columns, measured).
+        // The change fails every row's prefilter once; the column hashes
+        // then decide, so it sends nothing.
+        parts.push_back("COALESCE(CONCAT('V', LENGTH(" + c + "), ':', " + c + "), 'N')");
         break;
       case Dialect::databricks:
         // xxhash64 skips NULL arguments: the flags keep (NULL, x) and (x, NULL) apart.
@@ -258,15 +262,22 @@ std::string DiffSql::create_table(bool transient) const {
 // prefix (MySQL needs a length there; a prefix index still finds equal
 // values, only less selectively). "" when the key types are unknown (a
 // resumed run does not probe the model): those statements run unindexed.
-std::string DiffSql::key_index() const {
+std::string DiffSql::key_index(bool unique_keys) const {
   if (in_.dialect != Dialect::mysql || in_.key_type_names.size() != key_slots_.size()) return "";
   std::vector<std::string> parts;
+  bool any_prefix = false;
   for (std::size_t i = 0; i < key_slots_.size(); ++i) {
     std::string type = in_.key_type_names[i];
     for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const bool prefix = type.find("text") != std::string::npos || type.find("blob") != std::string::npos;
+    any_prefix = any_prefix || prefix;
     parts.push_back(q(key_slots_[i]) + (prefix ? "(255)" : ""));
   }
+  // Committed and next tables hold each valid key once: a primary key there
+  // is InnoDB's clustered index, one B-tree lookup per model row instead of
+  // a secondary index plus the row (docs/diff.md). A prefix
+  // cannot be a primary key (equal prefixes are not equal keys).
+  if (unique_keys && !any_prefix) return "(PRIMARY KEY (" + join(parts, ", ") + ")) ";
   return "(INDEX " + q("bf_key") + " (" + join(parts, ", ") + ")) ";
 }
 
@@ -378,7 +389,7 @@ std::vector<std::string> DiffSql::create_committed_if_missing() const {
     return {"CREATE TABLE " + t.current + shape, "CREATE TABLE IF NOT EXISTS " + t.committed + " (LIKE " + t.current + ")",
             "DROP TABLE " + t.current};
   }
-  return {"CREATE TABLE IF NOT EXISTS " + t.committed + (key_index().empty() ? shape : " " + key_index() + shape.substr(1))};
+  return {"CREATE TABLE IF NOT EXISTS " + t.committed + (key_index(true).empty() ? shape : " " + key_index(true) + shape.substr(1))};
 }
 
 bool DiffSql::committed_layout_matches(const std::set<std::string>& committed_columns) const {
@@ -529,7 +540,7 @@ std::vector<std::string> DiffSql::create_diff(const DiffMode& mode, const std::s
     select += " UNION ALL SELECT " + join(items, ", ") + " FROM " + t.committed + " c LEFT JOIN " + in_.model_from +
               " m ON " + join(model_join, " AND ") + " WHERE m." + q(in_.key_columns.front()) + " IS NULL";
   }
-  if (in_.dialect != Dialect::sqlite) return {create_table(true) + t.diff + " " + key_index() + "AS " + select};
+  if (in_.dialect != Dialect::sqlite) return {create_table(true) + t.diff + " " + key_index(false) + "AS " + select};
   // SQLite's CREATE TABLE ... AS declares columns by affinity only ("NUM"
   // for a TIMESTAMP column), which would change the type the ODBC driver
   // reports when the values are read back; declare the model's types.
@@ -638,7 +649,7 @@ std::vector<std::string> DiffSql::commit_in_place(bool with_excluded_keys) const
 std::string DiffSql::create_next(bool full_resync, bool with_excluded_keys, bool keep_committed,
                                  const std::set<std::string>& committed_columns) const {
   const auto& t = in_.tables;
-  std::string sql = "CREATE TABLE " + t.next + " " + key_index() + "AS SELECT " + slot_list("d", true) + " FROM " + t.diff + " d WHERE d." +
+  std::string sql = "CREATE TABLE " + t.next + " " + key_index(true) + "AS SELECT " + slot_list("d", true) + " FROM " + t.diff + " d WHERE d." +
                     q("bf_op") + " IN ('a', 'c', 'u')";
   if (with_excluded_keys) sql += " AND NOT " + excluded("d");
   if (!keep_committed || (full_resync && !with_excluded_keys)) return sql;

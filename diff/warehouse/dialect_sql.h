@@ -172,8 +172,10 @@ class DiffSql {
   // "CREATE TABLE" or, for tables that need not survive a warehouse crash,
   // the dialect's cheaper unlogged variant.
   std::string create_table(bool transient) const;
-  // MySQL: "(INDEX bf_key (<key slots>)) " for CREATE TABLE ... AS; "" elsewhere.
-  std::string key_index() const;
+  // MySQL: "(PRIMARY KEY (<key slots>)) " (tables of unique keys, no prefix
+  // needed) or "(INDEX bf_key (<key slots>)) " for CREATE TABLE ... AS; ""
+  // elsewhere.
+  std::string key_index(bool unique_keys) const;
   std::string hash_type() const;
   std::string row_hash_type() const;
   std::string concat(const std::vector<std::string>& parts) const;

@@ -1,5 +1,7 @@
 #include "tests/support/test_env.h"
 
+#include "diff/odbc/connection.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -51,6 +53,17 @@ std::string mariadb_env(const std::string& key) {
   return env_file_value(BACKFLOW_TEST_MARIADB_ENV, "MariaDB", key);
 }
 std::string mariadb_connection_string() { return mariadb_env("BACKFLOW_TEST_MARIADB_CONN"); }
+
+std::string mariadb_fresh_database(const std::string& name) {
+  auto admin = odbc::Connection::open(mariadb_connection_string(), "admin");
+  admin.execute("DROP DATABASE IF EXISTS " + name);
+  admin.execute("DROP DATABASE IF EXISTS " + name + "_bk");
+  admin.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4");
+  std::string connection = mariadb_connection_string();
+  const std::string from = "Database=" + mariadb_env("MARIADB_DATABASE");
+  connection.replace(connection.find(from), from.size(), "Database=" + name);
+  return connection;
+}
 #endif
 
 std::string pg_connection_string() { return pg_env("BACKFLOW_TEST_PG_CONN"); }

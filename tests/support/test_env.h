@@ -24,6 +24,10 @@ std::string pg_env(const std::string& key);
 // explanation when the server fixture did not run.
 std::string mariadb_connection_string();
 std::string mariadb_env(const std::string& key);
+// A database of its own for one test (tests run in parallel and MariaDB's
+// schemas are databases): drops `name` and `name`_bk (a bookkeeping schema),
+// creates `name` (utf8mb4) and returns a connection string to it.
+std::string mariadb_fresh_database(const std::string& name);
 
 // ODBC connection string for a SQLite database file (driver by path).
 std::string sqlite_connection_string(const std::filesystem::path& db_file);
