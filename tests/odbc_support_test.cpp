@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "diff/odbc/column_types.h"
+#include "diff/odbc/connection.h"
 #include "diff/odbc/connection_string.h"
 #include "diff/odbc/error.h"
 #include "diff/odbc/redact.h"
@@ -131,4 +132,43 @@ TEST_CASE("ODBC column types map to value types, driver type names disambiguatin
   text.sql_type = SQL_WVARCHAR;
   CHECK(plan_fetch(text, 4096).c_type == SQL_C_WCHAR);
   CHECK(plan_fetch(text, 4096, TextFetch::narrow).c_type == SQL_C_CHAR);
+}
+
+TEST_CASE("the dialect is guessed from the driver's file or registered name", "[odbc]") {
+  using backflow::Dialect;
+  using backflow::odbc::guess_dialect;
+  CHECK(guess_dialect("Driver=/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so;Server=x") == Dialect::postgres);
+  CHECK(guess_dialect("Driver={PostgreSQL Unicode};Server=x") == Dialect::postgres);
+  CHECK(guess_dialect("Driver=libsqlite3odbc.so;Database=a.db") == Dialect::sqlite);
+  CHECK(guess_dialect("Driver=/usr/lib/x86_64-linux-gnu/odbc/libmaodbc.so;Server=x") == Dialect::mysql);
+  CHECK(guess_dialect("Driver={MariaDB Unicode};Server=x") == Dialect::mysql);
+  CHECK(guess_dialect("Driver={MySQL ODBC 8.0 Unicode Driver};Server=x") == Dialect::mysql);
+  CHECK(guess_dialect("Driver=libmyodbc8w.so") == Dialect::mysql);
+  // A DSN hides the driver; an unknown driver is not guessed as anything.
+  CHECK_FALSE(guess_dialect("DSN=warehouse"));
+  CHECK_FALSE(guess_dialect("Driver={Exotic ODBC};Server=x"));
+}
+
+TEST_CASE("a fetch plan says whether a value can outgrow its buffer", "[odbc]") {
+  using backflow::ColumnInfo;
+  using backflow::ValueType;
+  ColumnInfo text;
+  text.type = ValueType::Text;
+  text.sql_type = SQL_VARCHAR;
+  text.size = 255;  // VARCHAR(255): 4 bytes a character and a NUL fit 4,096
+  CHECK_FALSE(backflow::odbc::plan_fetch(text, 4096).may_overflow);
+  CHECK(backflow::odbc::plan_fetch(text, 4096).bound_bytes == 1021);
+  text.size = 65535;  // TEXT
+  CHECK(backflow::odbc::plan_fetch(text, 4096).may_overflow);
+  text.size = 0;  // unknown
+  CHECK(backflow::odbc::plan_fetch(text, 4096).may_overflow);
+  ColumnInfo number;
+  number.type = ValueType::Int;
+  CHECK_FALSE(backflow::odbc::plan_fetch(number, 4096).may_overflow);
+  ColumnInfo decimal;
+  decimal.type = ValueType::Decimal;
+  decimal.size = 38;
+  CHECK_FALSE(backflow::odbc::plan_fetch(decimal, 4096).may_overflow);
+  decimal.size = 0;
+  CHECK(backflow::odbc::plan_fetch(decimal, 4096).may_overflow);
 }
