@@ -10,6 +10,7 @@
 #   bench/run_e2e.sh                  (env: ROWS=1000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 BUILD_DIR=${BACKFLOW_BUILD_DIR:-build}
 ROWS=${ROWS:-1000000}
 [[ -x /usr/bin/time ]] || { echo "run_e2e: /usr/bin/time missing (scripts/setup.sh installs package 'time')" >&2; exit 1; }
@@ -62,15 +63,6 @@ $(for engine in local warehouse; do cat <<SYNC
 SYNC
 done)
 YAML
-
-measure() {  # measure NAME CMD...   -> sets SECONDS_<NAME>, RSS_<NAME> (KiB)
-  local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >"$tmp/out.$name" 2>&1 || { cat "$tmp/out.$name" >&2; exit 1; }
-  local s m
-  read -r s m <"$tmp/time"
-  printf -v "SECONDS_$name" '%s' "$s"
-  printf -v "RSS_$name" '%s' "$m"
-}
 
 query="select id, name, email, score, amount, updated_at, active from bench_model"
 echo "first runs ..."

@@ -1,6 +1,8 @@
 #include "diff/value.h"
 
 #include <cstdio>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 
 namespace backflow {
@@ -83,6 +85,17 @@ std::string Value::to_display() const {
         }
       },
       storage_);
+}
+
+std::uint64_t count_value(const Value& value) {
+  switch (value.type()) {
+    case ValueType::Null: return 0;
+    case ValueType::Int: return static_cast<std::uint64_t>(value.as_int());
+    case ValueType::Decimal: return std::stoull(value.as_decimal());
+    case ValueType::Double: return static_cast<std::uint64_t>(value.as_double());
+    case ValueType::Text: return std::stoull(value.as_text());
+    default: throw std::runtime_error("unexpected count of type " + std::string(to_string(value.type())));
+  }
 }
 
 }  // namespace backflow

@@ -116,4 +116,10 @@ class Value {
 
 using Row = std::vector<Value>;
 
+// The value of a COUNT(*) or SUM() as drivers hand it over (an integer, an
+// exact decimal, text or a double, by driver and dialect); NULL counts 0.
+// Throws std::runtime_error for a value of any other type or a text that is
+// not a whole number.
+std::uint64_t count_value(const Value& value);
+
 }  // namespace backflow

@@ -35,6 +35,10 @@ TEST_CASE("connection string attributes are found and defaulted", "[odbc]") {
   CHECK_FALSE(find_attribute("Driver=x", "Fetch"));
   CHECK(with_default_attribute("Driver=x", "Fetch", "100") == "Driver=x;Fetch=100;");
   CHECK(with_default_attribute("Driver=x;fetch=5;", "Fetch", "100") == "Driver=x;fetch=5;");
+  // Replaced in place whatever its case or bracing; appended when absent.
+  CHECK(with_attribute("Driver=x;option=3;Server=y", "OPTION", "7") == "Driver=x;option=7;Server=y");
+  CHECK(with_attribute("Driver=x;OPTION={3};", "OPTION", "7") == "Driver=x;OPTION=7;");
+  CHECK(with_attribute("Driver=x", "OPTION", "2") == "Driver=x;OPTION=2;");
 }
 
 TEST_CASE("errors are transient for connection loss and permanent for bad SQL", "[odbc]") {

@@ -72,6 +72,20 @@ std::map<std::int64_t, std::string> table_rows(const std::string& connection_str
   return rows;
 }
 
+// A destination writing orders into `table`, keyed on order_id; with
+// `create_table`, it creates the table from order_columns() first.
+SqlDestinationOptions orders_options(const std::string& name, const std::string& connection_string,
+                                     const std::string& table, bool create_table) {
+  SqlDestinationOptions options;
+  options.name = name;
+  options.connection_string = connection_string;
+  options.table = table;
+  options.key_columns = {"order_id"};
+  if (create_table) options.columns = order_columns();
+  options.create_table = create_table;
+  return options;
+}
+
 struct Outcomes {
   DeliverySummary summary;
   std::vector<RecordOutcome> outcomes;
@@ -88,14 +102,8 @@ Outcomes write(SqlDestination& destination, SyncMode mode, const std::vector<Del
 
 // Random rounds of upserts and deletes (mirror): the table equals the model after each.
 void random_rounds(const std::string& connection_string, Dialect dialect) {
-  SqlDestinationOptions options;
-  options.name = "orders-table";
-  options.connection_string = connection_string;
+  SqlDestinationOptions options = orders_options("orders-table", connection_string, "orders_copy", true);
   options.dialect = dialect;
-  options.table = "orders_copy";
-  options.key_columns = {"order_id"};
-  options.columns = order_columns();
-  options.create_table = true;
   options.batch_size = 40;
   SqlDestination destination(options);
   std::mt19937 random(17);
@@ -139,12 +147,8 @@ void rejects_bad_rows_alone(const std::string& connection_string, Dialect dialec
   connection.execute(
       "CREATE TABLE orders_checked (order_id BIGINT PRIMARY KEY, status TEXT NOT NULL, amount NUMERIC(12,2), "
       "paid BOOLEAN, CHECK (amount >= 0))");
-  SqlDestinationOptions options;
-  options.name = "orders-checked";
-  options.connection_string = connection_string;
+  SqlDestinationOptions options = orders_options("orders-checked", connection_string, "orders_checked", false);
   options.dialect = dialect;
-  options.table = "orders_checked";
-  options.key_columns = {"order_id"};
   options.batch_size = 10;
   SqlDestination destination(options);
 
@@ -234,14 +238,7 @@ TEST_CASE("sql destination on MariaDB: the dialect is guessed from the driver, r
   const std::string connection = test::mariadb_fresh_database("sql_rounds");
   CHECK(odbc::guess_dialect(connection) == Dialect::mysql);
   // Not given: guessed (a PostgreSQL guess failed every statement with 42000).
-  SqlDestinationOptions options;
-  options.name = "orders-table";
-  options.connection_string = connection;
-  options.table = "orders_copy";
-  options.key_columns = {"order_id"};
-  options.columns = order_columns();
-  options.create_table = true;
-  SqlDestination destination(options);
+  SqlDestination destination(orders_options("orders-table", connection, "orders_copy", true));
   auto result = write(destination, SyncMode::Mirror, {order(1, "new", "1.50", true), order(2, "new", "2.50", false)});
   CHECK(result.summary.accepted == 2);
   CHECK(table_rows(connection, "orders_copy") ==
@@ -258,12 +255,7 @@ TEST_CASE("sql destination on MariaDB: update mode accepts a row that already ho
   auto setup = odbc::Connection::open(connection, "setup");
   setup.execute("CREATE TABLE orders_same (order_id BIGINT PRIMARY KEY, status TEXT, amount NUMERIC(12,2), paid BOOLEAN)");
   setup.execute("INSERT INTO orders_same VALUES (1, 'paid', 1.50, TRUE), (2, 'new', 2.00, FALSE)");
-  SqlDestinationOptions options;
-  options.name = "orders-same";
-  options.connection_string = connection;
-  options.table = "orders_same";
-  options.key_columns = {"order_id"};
-  SqlDestination destination(options);
+  SqlDestination destination(orders_options("orders-same", connection, "orders_same", false));
   // MariaDB reports changed rows unless told to report matched ones: row 1
   // already holds these values and must not read as missing.
   auto updated = write(destination, SyncMode::Update,
@@ -279,14 +271,7 @@ TEST_CASE("sql destination on MariaDB: update mode accepts a row that already ho
 
 TEST_CASE("sql destination on MariaDB: long multi-byte values arrive whole and read back whole", "[mariadb][sql]") {
   const std::string connection = test::mariadb_fresh_database("sql_long");
-  SqlDestinationOptions options;
-  options.name = "orders-long";
-  options.connection_string = connection;
-  options.table = "orders_long";
-  options.key_columns = {"order_id"};
-  options.columns = order_columns();
-  options.create_table = true;
-  SqlDestination destination(options);
+  SqlDestination destination(orders_options("orders-long", connection, "orders_long", true));
   std::vector<DeliveryRecord> records;
   std::map<std::int64_t, std::string> expected;
   for (std::int64_t id = 1; id <= 1200; ++id) {

@@ -13,6 +13,24 @@ namespace backflow::odbc {
 
 namespace {
 
+std::string lowercase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// The dialect a driver's file or registered name, or a server's
+// SQL_DBMS_NAME, says: psqlODBC, sqliteodbc, MariaDB/MySQL Connector/ODBC.
+std::optional<Dialect> dialect_named_by(const std::string& name) {
+  const std::string lower = lowercase(name);
+  const auto has = [&](std::string_view part) { return lower.find(part) != std::string::npos; };
+  if (has("psql") || has("postgres")) return Dialect::postgres;
+  if (has("sqlite")) return Dialect::sqlite;
+  // Connector/ODBC's file names (libmaodbc.so, libmyodbc8w.so) and names
+  // ("MariaDB Unicode", "MySQL ODBC 8.0 Unicode Driver", DBMS "MariaDB").
+  if (has("maodbc") || has("myodbc") || has("mariadb") || has("mysql")) return Dialect::mysql;
+  return std::nullopt;
+}
+
 std::string info_text(SQLHDBC dbc, SQLUSMALLINT info_type) {
   SQLCHAR text[256] = {};
   SQLSMALLINT length = 0;
@@ -27,21 +45,13 @@ std::string info_text(SQLHDBC dbc, SQLUSMALLINT info_type) {
 // Connector/ODBC 3.1 returns the block's first row's value for the
 // positioned row, then SQL_NO_DATA, then ends the result early.
 bool positioned_getdata_proven(const std::string& driver_file) {
-  std::string name = driver_file;
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name.find("psqlodbc") != std::string::npos;
+  return lowercase(driver_file).find("psqlodbc") != std::string::npos;
 }
 
 SQLUINTEGER info_bits(SQLHDBC dbc, SQLUSMALLINT info_type) {
   SQLUINTEGER bits = 0;
   if (!SQL_SUCCEEDED(SQLGetInfo(dbc, info_type, &bits, sizeof bits, nullptr))) return 0;
   return bits;
-}
-
-// The dialect of a connected server, from its own name (a DSN hides the
-// driver from the connection string).
-std::optional<Dialect> dialect_of_dbms(const std::string& dbms_name) {
-  return guess_dialect("Driver=" + dbms_name);
 }
 
 // MariaDB Connector/ODBC option bit FOUND_ROWS (its OPTION attribute, 2):
@@ -51,39 +61,25 @@ std::optional<Dialect> dialect_of_dbms(const std::string& dbms_name) {
 // memory either way, docs/warehouse-access.md.)
 std::string with_mysql_options(std::string connection_string) {
   constexpr unsigned long long kFoundRows = 2;
-  for (const auto& attribute : parse_connection_string(connection_string)) {
-    std::string key = attribute.key;
-    for (char& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (key != "OPTION" && key != "OPTIONS") continue;
-    unsigned long long bits = 0;
+  // The driver reads its bits from OPTION or OPTIONS: amend the one given.
+  const char* key = !find_attribute(connection_string, "OPTION") && find_attribute(connection_string, "OPTIONS")
+                        ? "OPTIONS"
+                        : "OPTION";
+  unsigned long long bits = 0;
+  if (const auto option = find_attribute(connection_string, key)) {
     try {
-      bits = std::stoull(attribute.value);
+      bits = std::stoull(*option);
     } catch (const std::exception&) {
       return connection_string;  // not a number: the driver judges the user's text
     }
-    connection_string.replace(attribute.value_begin, attribute.value_end - attribute.value_begin,
-                              std::to_string(bits | kFoundRows));
-    return connection_string;
   }
-  return with_default_attribute(std::move(connection_string), "OPTION", std::to_string(kFoundRows));
+  return with_attribute(std::move(connection_string), key, std::to_string(bits | kFoundRows));
 }
 
 }  // namespace
 
 std::optional<Dialect> guess_dialect(const std::string& connection_string) {
-  std::string driver = find_attribute(connection_string, "Driver").value_or("");
-  for (char& c : driver) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (driver.find("psql") != std::string::npos || driver.find("postgres") != std::string::npos) {
-    return Dialect::postgres;
-  }
-  if (driver.find("sqlite") != std::string::npos) return Dialect::sqlite;
-  // Connector/ODBC's file names (libmaodbc.so, libmyodbc8w.so) and names
-  // ("MariaDB Unicode", "MySQL ODBC 8.0 Unicode Driver").
-  if (driver.find("maodbc") != std::string::npos || driver.find("myodbc") != std::string::npos ||
-      driver.find("mariadb") != std::string::npos || driver.find("mysql") != std::string::npos) {
-    return Dialect::mysql;
-  }
-  return std::nullopt;
+  return dialect_named_by(find_attribute(connection_string, "Driver").value_or(""));
 }
 
 Connection Connection::open(const std::string& connection_string, std::string label,
@@ -126,7 +122,8 @@ Connection Connection::open(const std::string& connection_string, std::string la
   const SQLUINTEGER positioning = info_bits(dbc, SQL_POS_OPERATIONS);
   const bool advertised = (getdata & SQL_GD_BLOCK) && (getdata & SQL_GD_BOUND) && (positioning & SQL_POS_POSITION);
   conn.driver_ = info_text(dbc, SQL_DRIVER_NAME);
-  if (!conn.dialect_) conn.dialect_ = dialect_of_dbms(info_text(dbc, SQL_DBMS_NAME));
+  // A DSN hides the driver from the connection string: ask the server.
+  if (!conn.dialect_) conn.dialect_ = dialect_named_by(info_text(dbc, SQL_DBMS_NAME));
   conn.block_fetch_ = !advertised                              ? BlockFetch::none
                       : positioned_getdata_proven(conn.driver_) ? BlockFetch::positioned
                                                                 : BlockFetch::whole_values;

@@ -86,4 +86,13 @@ std::string with_default_attribute(std::string connection_string, std::string_vi
   return connection_string;
 }
 
+std::string with_attribute(std::string connection_string, std::string_view key, std::string_view value) {
+  for (const auto& attr : parse_connection_string(connection_string)) {
+    if (!equal_ci(attr.key, key)) continue;
+    connection_string.replace(attr.value_begin, attr.value_end - attr.value_begin, value);
+    return connection_string;
+  }
+  return with_default_attribute(std::move(connection_string), key, value);
+}
+
 }  // namespace backflow::odbc

@@ -26,4 +26,8 @@ std::optional<std::string> find_attribute(std::string_view connection_string, st
 // `connection_string` with "key=value" appended unless the key is present.
 std::string with_default_attribute(std::string connection_string, std::string_view key, std::string_view value);
 
+// `connection_string` with the value of its first `key` (case-insensitive)
+// replaced by `value` in place, or "key=value" appended when it has none.
+std::string with_attribute(std::string connection_string, std::string_view key, std::string_view value);
+
 }  // namespace backflow::odbc

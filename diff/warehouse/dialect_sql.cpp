@@ -337,7 +337,7 @@ std::vector<std::string> unquote_mysql_parts(const std::string& quoted) {
   return parts;
 }
 
-std::string sql_literal(const std::string& text) {
+std::string mysql_string_literal(const std::string& text) {
   std::string out = "'";
   for (char c : text) out += c == '\'' ? std::string("''") : c == '\\' ? std::string("\\\\") : std::string(1, c);
   return out + "'";
@@ -350,10 +350,10 @@ std::string DiffSql::probe_unique_key_index(const std::string& model_table) cons
     // A unique index (no prefix parts) on key columns only.
     const std::vector<std::string> parts = unquote_mysql_parts(model_table);
     std::vector<std::string> names;
-    for (const auto& k : in_.key_columns) names.push_back(sql_literal(k));
+    for (const auto& k : in_.key_columns) names.push_back(mysql_string_literal(k));
     return "SELECT 1 FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = " +
-           (parts.size() > 1 ? sql_literal(parts[parts.size() - 2]) : std::string("DATABASE()")) +
-           " AND s.TABLE_NAME = " + sql_literal(parts.back()) +
+           (parts.size() > 1 ? mysql_string_literal(parts[parts.size() - 2]) : std::string("DATABASE()")) +
+           " AND s.TABLE_NAME = " + mysql_string_literal(parts.back()) +
            " AND s.NON_UNIQUE = 0 GROUP BY s.INDEX_NAME HAVING SUM(s.COLUMN_NAME NOT IN (" + join(names, ", ") +
            ")) = 0 AND SUM(s.SUB_PART IS NOT NULL) = 0 LIMIT 1";
   }

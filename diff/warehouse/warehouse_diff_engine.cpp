@@ -21,18 +21,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Counts come back as whatever the driver makes of COUNT/SUM (int, numeric).
-std::uint64_t as_count(const Value& v) {
-  switch (v.type()) {
-    case ValueType::Null: return 0;
-    case ValueType::Int: return static_cast<std::uint64_t>(v.as_int());
-    case ValueType::Decimal: return std::stoull(v.as_decimal());
-    case ValueType::Double: return static_cast<std::uint64_t>(v.as_double());
-    case ValueType::Text: return std::stoull(v.as_text());
-    default: throw std::runtime_error("unexpected count of type " + std::string(to_string(v.type())));
-  }
-}
-
 // The committed table's column names, lower-cased.
 std::set<std::string> committed_columns(StatementRunner& runner, const DiffSql& sql) {
   std::set<std::string> columns;
@@ -143,7 +131,7 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec,
   Row row;
   {
     odbc::ResultReader reader = runner.query(sql.count_run());
-    while (reader.next(row)) per_op[row[0].as_text()] = as_count(row[1]);
+    while (reader.next(row)) per_op[row[0].as_text()] = count_value(row[1]);
   }
   const std::uint64_t null_rows = per_op["n"], duplicate_rows = per_op["d"];
   counts.added = per_op["a"];
@@ -168,7 +156,7 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec,
     odbc::ResultReader reader = runner.query(sql.duplicate_sample());
     while (reader.next(row)) {
       Row key(row.begin() + 1, row.begin() + 1 + static_cast<std::ptrdiff_t>(key_count));
-      invalid.add_duplicates(make_record_key(std::move(key)), as_count(row[0]),
+      invalid.add_duplicates(make_record_key(std::move(key)), count_value(row[0]),
                              {Row(row.begin() + 1 + static_cast<std::ptrdiff_t>(key_count), row.end())});
     }
   }
@@ -195,7 +183,7 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::resume(const DiffSpec& spe
     Row row;
     while (reader.next(row)) {
       const std::string op = row[0].as_text();
-      const std::uint64_t n = as_count(row[1]);
+      const std::uint64_t n = count_value(row[1]);
       if (op == "a") found.added = n;
       else if (op == "c") found.changed = n;
       else if (op == "r") found.removed = n;

@@ -277,12 +277,10 @@ class RunExecution {
     if (!reader.next(row) || row.empty() || row[0].is_null()) {
       throw RunFailure("parity check of sync '" + sync_.name + "': the warehouse returned no count of the model");
     }
-    switch (row[0].type()) {
-      case ValueType::Int: return static_cast<std::uint64_t>(row[0].as_int());
-      case ValueType::Decimal: return std::stoull(row[0].as_decimal());
-      case ValueType::Text: return std::stoull(row[0].as_text());
-      case ValueType::Double: return static_cast<std::uint64_t>(row[0].as_double());
-      default: throw RunFailure("parity check of sync '" + sync_.name + "': the model's count is not a number");
+    try {
+      return count_value(row[0]);
+    } catch (const std::exception&) {
+      throw RunFailure("parity check of sync '" + sync_.name + "': the model's count is not a number");
     }
   }
 
