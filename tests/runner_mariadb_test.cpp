@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "diff/warehouse/dialect_sql.h"
 #include "state/run_store.h"
 #include "state/state_db.h"
 #include "tests/runner_support.h"
@@ -125,4 +126,26 @@ TEST_CASE("runner MariaDB: a rejected record stays out of the commit and is retr
     auto third = harness.run();
     CHECK(third.record.counts.sent == 0);
   }
+}
+
+TEST_CASE("MariaDB: the warehouse engine finds a unique key index on the model table and only that", "[mariadb][warehouse]") {
+  const std::string connection = test::mariadb_fresh_database("unique_key_probe");
+  auto conn = odbc::Connection::open(connection, "probe");
+  conn.execute("CREATE TABLE with_pk (id INT PRIMARY KEY, email VARCHAR(64))");
+  conn.execute("CREATE TABLE with_unique_email (id INT, email VARCHAR(64), UNIQUE KEY (email))");
+  conn.execute("CREATE TABLE with_prefix (id TEXT, UNIQUE KEY (id(10)))");
+  conn.execute("CREATE TABLE without_index (id INT, email VARCHAR(64))");
+  auto unique = [&](const std::string& table) {
+    diff::warehouse::DiffSqlInput input;
+    input.dialect = Dialect::mysql;
+    input.key_columns = input.key_config_names = {"id"};
+    diff::warehouse::DiffSql sql(input);
+    auto reader = conn.query(sql.probe_unique_key_index(quote_qualified(Dialect::mysql, "unique_key_probe." + table)));
+    Row row;
+    return reader.next(row);
+  };
+  CHECK(unique("with_pk"));
+  CHECK_FALSE(unique("with_unique_email"));  // unique, but not on the key
+  CHECK_FALSE(unique("with_prefix"));        // a prefix does not make the key unique
+  CHECK_FALSE(unique("without_index"));
 }
