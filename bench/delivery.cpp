@@ -143,7 +143,7 @@ void throughput(std::uint64_t records) {
   const double process_cpu_before = process_cpu_seconds();
   const double thread_cpu_before = thread_cpu_seconds();
   auto started = std::chrono::steady_clock::now();
-  auto summary = engine.deliver({"bench", "bench-run", SyncMode::Upsert, 0, {}}, feed, {});
+  auto summary = engine.deliver({"bench", "bench-run", SyncMode::upsert, 0, {}}, feed, {});
   std::chrono::duration<double> wall = std::chrono::steady_clock::now() - started;
   const double thread_cpu = thread_cpu_seconds() - thread_cpu_before;
   const double process_cpu = process_cpu_seconds() - process_cpu_before;
@@ -191,7 +191,7 @@ void rate_limited(double window_seconds) {
     while (std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(10ms);
     stop.request_stop();
   });
-  auto summary = engine.deliver({"bench", "bench-run", SyncMode::Upsert, 0, stop.get_token()}, feed, {});
+  auto summary = engine.deliver({"bench", "bench-run", SyncMode::upsert, 0, stop.get_token()}, feed, {});
   timer.join();
   const double budget = 100.0 * window_seconds / 10.0;
   const double requests = static_cast<double>(admitted.load() + throttled.load());

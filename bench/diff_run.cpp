@@ -13,7 +13,7 @@
 #include <string>
 
 #include "diff/local/local_diff_engine.h"
-#include "diff/odbc/connection.h"
+#include "odbc/connection.h"
 #include "diff/warehouse/warehouse_diff_engine.h"
 
 using namespace backflow;

@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "diff/odbc/connection.h"
-#include "diff/odbc/error.h"
+#include "odbc/connection.h"
+#include "odbc/error.h"
 
 int main(int argc, char** argv) {
   if (argc < 3) {

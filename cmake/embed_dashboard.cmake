@@ -1,4 +1,4 @@
-# Compiles the dashboard's files (service/dashboard/assets/) into backflow_core
+# Compiles the dashboard's files (service/dashboard/assets/) into backflow_service
 # as byte arrays (service/dashboard/embedded_assets.h), regenerated whenever a
 # file changes, so the binary serves the dashboard with nothing beside it.
 file(GLOB BACKFLOW_DASHBOARD_ASSETS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/service/dashboard/assets/*)
@@ -10,4 +10,4 @@ add_custom_command(
   DEPENDS ${BACKFLOW_DASHBOARD_ASSETS} ${CMAKE_SOURCE_DIR}/cmake/embed_files.cmake
   COMMENT "Embedding the dashboard's assets"
   VERBATIM)
-target_sources(backflow_core PRIVATE ${BACKFLOW_DASHBOARD_GENERATED})
+target_sources(backflow_service PRIVATE ${BACKFLOW_DASHBOARD_GENERATED})

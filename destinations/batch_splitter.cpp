@@ -8,6 +8,7 @@ std::pair<Batch, Batch> split_in_halves(Batch batch) {
   const std::size_t first_size = (batch.records.size() + 1) / 2;
   Batch first;
   Batch second;
+  first.sequence = second.sequence = batch.sequence;
   first.id = batch.id + ".0";
   second.id = batch.id + ".1";
   auto middle = batch.records.begin() + static_cast<std::ptrdiff_t>(first_size);

@@ -20,6 +20,7 @@ struct PendingRecord {
 
 struct Batch {
   std::string id;  // "17", halves "17.0"/"17.1", a retried remainder "17.r2"
+  std::uint64_t sequence = 0;  // the top-level batch's number (17 for all of the above)
   std::vector<PendingRecord> records;
   int attempts = 0;  // requests made for this exact set of records
   std::chrono::steady_clock::time_point ready_at{};

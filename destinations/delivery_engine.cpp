@@ -179,7 +179,7 @@ class DeliveryLoop {
                  "record is " + std::to_string(oversized.bytes) + " bytes; destination '" +
                      settings_.name + "' accepts at most " + std::to_string(limits_.max_bytes) +
                      " bytes per request");
-        acknowledge("oversized", 1);
+        acknowledge("oversized", 1, std::nullopt);
         continue;
       }
       if (!batch.records.empty() && bytes + held_->bytes > limits_.max_bytes) break;
@@ -189,7 +189,8 @@ class DeliveryLoop {
       held_.reset();
     }
     if (batch.records.empty()) return std::nullopt;
-    batch.id = std::to_string(next_sequence_++);
+    batch.sequence = next_sequence_++;
+    batch.id = std::to_string(batch.sequence);
     return batch;
   }
 
@@ -271,7 +272,7 @@ class DeliveryLoop {
         return;
       }
       finalize(batch.records.front(), RecordStatus::Rejected, response.status, verdict.message);
-      acknowledge(batch.id, 1);
+      acknowledge(batch.id, 1, batch.sequence);
       return;
     }
     if (verdict.records.size() != batch.records.size()) {
@@ -281,6 +282,7 @@ class DeliveryLoop {
     }
     Batch remainder;
     remainder.id = batch.id + ".r" + std::to_string(batch.attempts);
+    remainder.sequence = batch.sequence;
     remainder.attempts = batch.attempts;
     std::size_t settled = 0;
     for (std::size_t i = 0; i < batch.records.size(); ++i) {
@@ -300,7 +302,7 @@ class DeliveryLoop {
           break;
       }
     }
-    if (settled > 0) acknowledge(batch.id, settled);
+    if (settled > 0) acknowledge(batch.id, settled, batch.sequence);
     if (!remainder.records.empty()) {
       std::string why = "HTTP " + std::to_string(response.status) + ", asked to retry: ";
       for (const auto& record_verdict : verdict.records) {
@@ -335,7 +337,7 @@ class DeliveryLoop {
       for (auto& pending : batch.records) {
         finalize(pending, RecordStatus::RetriesExhausted, response.status, message);
       }
-      acknowledge(batch.id, batch.records.size());
+      acknowledge(batch.id, batch.records.size(), batch.sequence);
       return;
     }
     ++summary_.retried_requests;
@@ -351,7 +353,7 @@ class DeliveryLoop {
     for (auto& pending : batch.records) {
       finalize(pending, RecordStatus::RetriesExhausted, deferral_->http_status, deferral_->message);
     }
-    acknowledge(batch.id, batch.records.size());
+    acknowledge(batch.id, batch.records.size(), batch.sequence);
   }
 
   void promote_due_retries(Clock::time_point now) {
@@ -393,8 +395,8 @@ class DeliveryLoop {
     }
   }
 
-  void acknowledge(const std::string& batch_id, std::size_t records) {
-    if (callbacks_.on_acknowledged) callbacks_.on_acknowledged(BatchAck{batch_id, records, settled_base_});
+  void acknowledge(const std::string& batch_id, std::size_t records, std::optional<std::uint64_t> sequence) {
+    if (callbacks_.on_acknowledged) callbacks_.on_acknowledged(BatchAck{batch_id, records, settled_base_, sequence});
   }
 
   const DestinationModule& module_;

@@ -37,7 +37,7 @@ namespace backflow::destinations {
 struct DeliveryRun {
   std::string sync;
   std::string run_id;
-  SyncMode mode = SyncMode::Upsert;
+  SyncMode mode = SyncMode::upsert;
   std::uint64_t first_batch_sequence = 0;
   std::stop_token stop;  // requested: stop sending, abandon requests in flight, return
 };

@@ -14,10 +14,9 @@
 #include "destinations/destination_settings.h"
 #include "destinations/http_message.h"
 #include "destinations/outcome.h"
+#include "destinations/sync_mode.h"
 
 namespace backflow::destinations {
-
-enum class SyncMode { Upsert, Update, Insert, Mirror, Append };
 
 struct BatchLimits {
   std::size_t max_records = 100;
@@ -38,7 +37,7 @@ struct BatchContext {
   std::string sync;
   std::string run_id;
   std::string batch_id;
-  SyncMode mode = SyncMode::Upsert;
+  SyncMode mode = SyncMode::upsert;
   int attempt = 1;
 };
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,10 +56,15 @@ struct RecordOutcome {
 // A batch whose every record reached a final status. settled_through is the
 // number of feed records, counted from the first, that all have final
 // outcomes: a safe checkpoint position even when batches finish out of order.
+// `sequence` is the number of the top-level batch it belongs to (halves and
+// retried remainders carry their parent's; DeliveryRun::first_batch_sequence
+// numbers the first), unset for a delivery without numbered batches: a run
+// resumed after a crash starts numbering after the highest acknowledged one.
 struct BatchAck {
   std::string batch_id;
   std::size_t records = 0;
   std::uint64_t settled_through = 0;
+  std::optional<std::uint64_t> sequence;
 };
 
 }  // namespace backflow::destinations

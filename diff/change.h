@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "diff/record_key.h"
-#include "diff/value.h"
+#include "model/value.h"
 
 namespace backflow::diff {
 

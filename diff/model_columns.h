@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "diff/diff_spec.h"
-#include "diff/row_source.h"
+#include "model/row_source.h"
 
 namespace backflow::diff {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "diff/value.h"
+#include "model/value.h"
 
 namespace backflow::diff {
 

@@ -2,7 +2,7 @@
 
 #include <xxhash.h>
 
-#include "diff/row_codec.h"
+#include "model/row_codec.h"
 
 namespace backflow::diff {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "diff/row_source.h"
+#include "model/row_source.h"
 
 namespace backflow::mappers {
 

@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "diff/row_source.h"
-#include "diff/value.h"
+#include "model/row_source.h"
+#include "model/value.h"
 #include "mappers/mapping_spec.h"
 #include "mappers/template.h"
 #include "mappers/transform.h"

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "diff/value.h"
+#include "model/value.h"
 
 namespace backflow::mappers {
 

@@ -1,12 +1,14 @@
 // The input of the mapper: what the config says each destination field is made
-// of. Plain data; the config loader fills it, compile_mapping() checks it
-// against the model's columns.
+// of. Plain data; the config loader parses `mapping:` straight into it,
+// CompiledMapping::compile() checks it against the model's columns.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "common/source_location.h"
 
 namespace backflow::mappers {
 
@@ -29,6 +31,7 @@ struct FieldMappingSpec {
   nlohmann::json constant;         // Constant: any JSON scalar (string, number, bool, null)
   std::string template_text;       // Template: "{{ first_name }} {{ last_name }}"
   std::vector<TransformSpec> transforms;  // applied in order
+  SourceLocation location;                 // of the field's key in the config, for messages
 };
 
 // Fields in the order the config lists them (records themselves sort keys).

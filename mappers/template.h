@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "diff/value.h"
+#include "model/value.h"
 #include "mappers/column_resolver.h"
 
 namespace backflow::mappers {

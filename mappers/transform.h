@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "diff/value.h"
+#include "model/value.h"
 #include "mappers/date_format.h"
 #include "mappers/mapping_spec.h"
 

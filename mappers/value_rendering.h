@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "diff/value.h"
+#include "model/value.h"
 
 namespace backflow::mappers {
 

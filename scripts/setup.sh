@@ -11,11 +11,12 @@ PACKAGES=(
   unixodbc unixodbc-dev odbc-postgresql libsqliteodbc
   libcurl4-openssl-dev nlohmann-json3-dev librocksdb-dev libcpprest-dev
   libspdlog-dev catch2 libyaml-cpp-dev libxxhash-dev libssl-dev
+  libhowardhinnant-date-dev
   # embedded sample warehouse, test and benchmark servers
   sqlite3 postgresql-15 postgresql-client-15 procps
   # MariaDB as a warehouse and a `sql` destination (a throwaway server per test run)
   mariadb-server mariadb-client odbc-mariadb
-  # time zones for cron schedules (/usr/share/zoneinfo)
+  # time zones for cron schedules (/usr/share/zoneinfo, read through libdate-tz)
   tzdata
   # benchmarks (bench/run_odbc_read.sh times readers with /usr/bin/time)
   time

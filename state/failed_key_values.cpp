@@ -2,7 +2,7 @@
 
 #include <rocksdb/write_batch.h>
 
-#include "diff/row_codec.h"
+#include "model/row_codec.h"
 #include "state/key_codec.h"
 
 namespace backflow::state {

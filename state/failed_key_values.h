@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "diff/value.h"
+#include "model/value.h"
 #include "state/state_db.h"
 
 namespace backflow::state {

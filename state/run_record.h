@@ -40,7 +40,10 @@ struct RunCounts {
 struct Checkpoint {
   std::uint64_t batches_acked = 0;
   std::uint64_t changes_acked = 0;  // position in the change stream
-  std::string detail;               // engine-specific (e.g. a vendor job id)
+  // Written by versions before the shared job journal (a Salesforce Bulk
+  // job as "bulk_job=…"); kept so old run records load and the API field
+  // stays. Vendor jobs now live in the job journal (destinations/job_journal.h).
+  std::string detail;
 };
 
 struct RunRecord {

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/utf8.h"
-#include "diff/odbc/connection.h"
+#include "odbc/connection.h"
 #include "tests/support/test_env.h"
 
 using namespace backflow::test;

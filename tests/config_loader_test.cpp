@@ -1,5 +1,6 @@
 // A valid config loads to the expected structs; the shipped example validates.
 #include "service/config/config_loader.h"
+#include "mappers/mapping_spec.h"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -129,22 +130,22 @@ TEST_CASE("valid config: a sync with every key", "[config]") {
   const auto& email = sync.mapping[0];
   CHECK(email.location.line == 43);
   CHECK(email.location.column == 7);
-  CHECK(email.expression.kind == MappingExpression::Kind::column);
-  CHECK(email.expression.column == "email");
-  REQUIRE(email.expression.transforms.size() == 2);
-  CHECK(email.expression.transforms[0].name == "trim");
-  CHECK(email.expression.transforms[1].name == "lower");
-  CHECK(sync.mapping[1].expression.column == "first_name");
-  CHECK(sync.mapping[2].expression.kind == MappingExpression::Kind::value);
-  CHECK(sync.mapping[2].expression.value == "customer");
-  CHECK(sync.mapping[3].expression.value == 42);
-  CHECK(sync.mapping[4].expression.value == true);
-  CHECK(sync.mapping[5].expression.kind == MappingExpression::Kind::template_text);
-  CHECK(sync.mapping[5].expression.template_text == "{{ first_name }} {{ last_name }}");
-  CHECK(sync.mapping[6].expression.column == "city");
-  REQUIRE(sync.mapping[7].expression.transforms.size() == 1);
-  CHECK(sync.mapping[7].expression.transforms[0].name == "date_format");
-  CHECK(sync.mapping[7].expression.transforms[0].argument == "%Y-%m-%d");
+  CHECK(email.kind == backflow::mappers::ExpressionKind::Column);
+  CHECK(email.column == "email");
+  REQUIRE(email.transforms.size() == 2);
+  CHECK(email.transforms[0].name == "trim");
+  CHECK(email.transforms[1].name == "lower");
+  CHECK(sync.mapping[1].column == "first_name");
+  CHECK(sync.mapping[2].kind == backflow::mappers::ExpressionKind::Constant);
+  CHECK(sync.mapping[2].constant == "customer");
+  CHECK(sync.mapping[3].constant == 42);
+  CHECK(sync.mapping[4].constant == true);
+  CHECK(sync.mapping[5].kind == backflow::mappers::ExpressionKind::Template);
+  CHECK(sync.mapping[5].template_text == "{{ first_name }} {{ last_name }}");
+  CHECK(sync.mapping[6].column == "city");
+  REQUIRE(sync.mapping[7].transforms.size() == 1);
+  CHECK(sync.mapping[7].transforms[0].name == "date_format");
+  CHECK(sync.mapping[7].transforms[0].argument == "%Y-%m-%d");
 
   const auto* cron = std::get_if<CronSchedule>(&sync.schedule);
   REQUIRE(cron != nullptr);

@@ -7,12 +7,12 @@
 #include "service/config/env_expansion.h"
 #include "service/config/redaction.h"
 #include "common/suggest.h"
-#include "service/schedule/duration.h"
+#include "common/duration.h"
 #include "tests/support/test_env.h"
 
 using namespace backflow::config;
-using backflow::schedule::format_duration;
-using backflow::schedule::parse_duration;
+using backflow::format_duration;
+using backflow::parse_duration;
 using namespace std::chrono_literals;
 
 namespace {

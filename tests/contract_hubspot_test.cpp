@@ -62,12 +62,12 @@ void check_object_type(const std::string& contract_file, const std::string& obje
   std::vector<Shape> shapes;
   for (std::size_t size : {std::size_t{1}, std::size_t{100}}) {
     const std::string n = " x" + std::to_string(size);
-    shapes.push_back({"upsert by property" + n, request_for(by_email, SyncMode::Upsert, contacts(size))});
-    shapes.push_back({"mirror upsert" + n, request_for(by_email, SyncMode::Mirror, contacts(size))});
-    shapes.push_back({"create" + n, request_for(by_email, SyncMode::Insert, contacts(size))});
-    shapes.push_back({"update by property" + n, request_for(by_email, SyncMode::Update, contacts(size))});
-    shapes.push_back({"update by id" + n, request_for(by_id, SyncMode::Update, contacts(size))});
-    shapes.push_back({"archive" + n, request_for(by_email, SyncMode::Mirror, contacts(size, Operation::Delete))});
+    shapes.push_back({"upsert by property" + n, request_for(by_email, SyncMode::upsert, contacts(size))});
+    shapes.push_back({"mirror upsert" + n, request_for(by_email, SyncMode::mirror, contacts(size))});
+    shapes.push_back({"create" + n, request_for(by_email, SyncMode::insert, contacts(size))});
+    shapes.push_back({"update by property" + n, request_for(by_email, SyncMode::update, contacts(size))});
+    shapes.push_back({"update by id" + n, request_for(by_id, SyncMode::update, contacts(size))});
+    shapes.push_back({"archive" + n, request_for(by_email, SyncMode::mirror, contacts(size, Operation::Delete))});
   }
   for (const auto& shape : shapes) {
     const ValidatorVerdict verdict = validator.check(shape.request);
@@ -77,7 +77,7 @@ void check_object_type(const std::string& contract_file, const std::string& obje
 
   // One known-bad request per endpoint: the validator must refuse it.
   auto bad = [&](const std::string& operation, const std::string& body) {
-    HttpRequest request = request_for(by_email, SyncMode::Upsert, contacts(1));
+    HttpRequest request = request_for(by_email, SyncMode::upsert, contacts(1));
     request.url = by_email.endpoint(operation);
     request.body = body;
     return validator.check(request);

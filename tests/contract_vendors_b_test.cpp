@@ -71,15 +71,15 @@ TEST_CASE("iterable requests match Iterable's published contract", "[contract][i
   const IterableDestination by_user_id(settings, IterableOptions{"userId", "purchase"});
   for (int size : {1, 1000}) {
     const std::string n = " x" + std::to_string(size);
-    expect_accepted(validator, "bulkUpdate by email" + n, request_for(by_email, SyncMode::Upsert, people(size)));
-    expect_accepted(validator, "bulkUpdate by userId" + n, request_for(by_user_id, SyncMode::Upsert, people(size)));
-    expect_accepted(validator, "trackBulk by email" + n, request_for(by_email, SyncMode::Append, people(size)));
-    expect_accepted(validator, "trackBulk by userId" + n, request_for(by_user_id, SyncMode::Append, people(size)));
+    expect_accepted(validator, "bulkUpdate by email" + n, request_for(by_email, SyncMode::upsert, people(size)));
+    expect_accepted(validator, "bulkUpdate by userId" + n, request_for(by_user_id, SyncMode::upsert, people(size)));
+    expect_accepted(validator, "trackBulk by email" + n, request_for(by_email, SyncMode::append, people(size)));
+    expect_accepted(validator, "trackBulk by userId" + n, request_for(by_user_id, SyncMode::append, people(size)));
   }
-  HttpRequest bad_users = request_for(by_email, SyncMode::Upsert, people(1));
+  HttpRequest bad_users = request_for(by_email, SyncMode::upsert, people(1));
   bad_users.body = R"({"users":{"email":"a@b.c"}})";
   expect_refused(validator, "bulkUpdate with users not an array", bad_users);
-  HttpRequest bad_events = request_for(by_email, SyncMode::Append, people(1));
+  HttpRequest bad_events = request_for(by_email, SyncMode::append, people(1));
   bad_events.body = R"({"events":"purchase"})";
   expect_refused(validator, "trackBulk with events not an array", bad_events);
 }
@@ -96,35 +96,35 @@ TEST_CASE("intercom requests match Intercom's published 2.14 contract", "[contra
   std::vector<const DeliveryRecord*> batch = {&one[0]};
 
   const IntercomDestination by_external_id(settings, {});
-  expect_accepted(validator, "find by external id", request_for(by_external_id, SyncMode::Upsert, one));
+  expect_accepted(validator, "find by external id", request_for(by_external_id, SyncMode::upsert, one));
   const IntercomDestination by_email(settings, IntercomOptions{"email", "2.14", "contacts", true});
-  expect_accepted(validator, "search by email", request_for(by_email, SyncMode::Upsert, one));
+  expect_accepted(validator, "search by email", request_for(by_email, SyncMode::upsert, one));
 
   // Teach a module the lookup answers, as the engine would, to reach the write steps.
   HttpResponse not_found;
   not_found.status = 404;
   const IntercomDestination creating(settings, {});
   creating.parse_response(not_found, batch);
-  expect_accepted(validator, "create contact", request_for(creating, SyncMode::Upsert, one));
+  expect_accepted(validator, "create contact", request_for(creating, SyncMode::upsert, one));
 
   HttpResponse found;
   found.status = 200;
   found.body = R"({"type":"contact","id":"6762f0cd1bb69f9f2193bb7c"})";
   const IntercomDestination updating(settings, {});
   updating.parse_response(found, batch);
-  expect_accepted(validator, "update contact", request_for(updating, SyncMode::Upsert, one));
-  expect_accepted(validator, "archive contact", request_for(updating, SyncMode::Mirror, gone));
+  expect_accepted(validator, "update contact", request_for(updating, SyncMode::upsert, one));
+  expect_accepted(validator, "archive contact", request_for(updating, SyncMode::mirror, gone));
 
-  HttpRequest bad_create = request_for(creating, SyncMode::Upsert, one);
+  HttpRequest bad_create = request_for(creating, SyncMode::upsert, one);
   bad_create.body = R"({"role":"user","custom_attributes":"plan"})";
   expect_refused(validator, "create with custom_attributes not an object", bad_create);
-  HttpRequest bad_update = request_for(updating, SyncMode::Upsert, one);
+  HttpRequest bad_update = request_for(updating, SyncMode::upsert, one);
   bad_update.body = R"({"custom_attributes":["plan"]})";
   expect_refused(validator, "update with custom_attributes not an object", bad_update);
   // Prism does not check the search body against this contract (seen: any
   // JSON is accepted), so the known-bad search request is an unauthenticated
   // one; the email-search body shape is enforced by the Intercom emulator.
-  HttpRequest bad_search = request_for(by_email, SyncMode::Upsert, one);
+  HttpRequest bad_search = request_for(by_email, SyncMode::upsert, one);
   bad_search.headers.erase(std::remove_if(bad_search.headers.begin(), bad_search.headers.end(),
                                           [](const auto& header) { return header.first == "Authorization"; }),
                            bad_search.headers.end());
@@ -147,13 +147,13 @@ TEST_CASE("klaviyo bulk import requests match Klaviyo's published contract", "[c
   options.max_job_wait = 300ms;  // Prism's example job may never complete
   for (const std::string list : {"", "VRgFBd"}) {
     for (int size : {1, 200}) {
-      MemoryKlaviyoJobJournal journal;
+      MemoryJobJournal journal;
       options.list_id = list;
       KlaviyoBulkDelivery delivery(settings, options, journal, KlaviyoLimiters::unlimited(),
                                    std::make_shared<RequestLog>(1000));
       auto records = people(size);
       VectorFeed feed(records);
-      delivery.deliver({"contract", "run", SyncMode::Upsert, 0, {}}, feed, {});
+      delivery.deliver({"contract", "run", SyncMode::upsert, 0, {}}, feed, {});
       auto exchanges = delivery.request_log()->entries();
       REQUIRE_FALSE(exchanges.empty());
       for (const auto& exchange : exchanges) {

@@ -213,3 +213,36 @@ TEST_CASE("time zones: POSIX TZ rules on their own", "[cron][tz]") {
                     "invalid POSIX TZ string 'CET-1CEST,M3.5.0': expected ',' before the DST end date");
   CHECK_THROWS_WITH(PosixTzRule::parse("X1"), "invalid POSIX TZ string 'X1': zone abbreviation shorter than 3 letters");
 }
+
+TEST_CASE("time zones: after the file's last listed transition, its POSIX footer rule", "[cron][tz]") {
+  // Debian's zone files list transitions up to 2037; date/tz on the system
+  // database stops there, so the later instants come from the footer rule.
+  auto seconds = [](const std::string& when) { return utc(when).time_since_epoch() / std::chrono::seconds(1); };
+  auto offset = [](const char* zone, std::int64_t t) { return TimeZone::named(zone).offset_at(t); };
+  // Europe/Paris, CET-1CEST,M3.5.0,M10.5.0/3: springs forward at 2040-03-25 01:00 UTC.
+  CHECK(offset("Europe/Paris", seconds("2040-07-01 00:00")) == 7200);
+  CHECK(offset("Europe/Paris", seconds("2040-12-01 00:00")) == 3600);
+  CHECK(offset("Europe/Paris", seconds("2040-03-25 01:00") - 1) == 3600);
+  CHECK(offset("Europe/Paris", seconds("2040-03-25 01:00")) == 7200);
+  // America/New_York, EST5EDT,M3.2.0,M11.1.0: falls back at 2040-11-04 06:00 UTC.
+  CHECK(offset("America/New_York", seconds("2045-07-04 00:00")) == -4 * 3600);
+  CHECK(offset("America/New_York", seconds("2040-11-04 06:00") - 1) == -4 * 3600);
+  CHECK(offset("America/New_York", seconds("2040-11-04 06:00")) == -5 * 3600);
+  // Australia/Lord_Howe: half-hour DST, +10:30 in winter and +11 in summer.
+  CHECK(offset("Australia/Lord_Howe", seconds("2024-07-01 00:00")) == 10 * 3600 + 1800);
+  CHECK(offset("Australia/Lord_Howe", seconds("2025-01-01 00:00")) == 11 * 3600);
+  CHECK(offset("Australia/Lord_Howe", seconds("2024-10-05 15:30") - 1) == 10 * 3600 + 1800);
+  CHECK(offset("Australia/Lord_Howe", seconds("2024-10-05 15:30")) == 11 * 3600);
+  CHECK(offset("Australia/Lord_Howe", seconds("2040-01-15 00:00")) == 11 * 3600);
+  CHECK(offset("Australia/Lord_Howe", seconds("2040-07-15 00:00")) == 10 * 3600 + 1800);
+  CHECK(offset("Australia/Lord_Howe", seconds("2040-03-31 15:00") - 1) == 11 * 3600);
+  CHECK(offset("Australia/Lord_Howe", seconds("2040-03-31 15:00")) == 10 * 3600 + 1800);
+  // Asia/Kathmandu, +05:45 with no DST, before and after 2037.
+  CHECK(offset("Asia/Kathmandu", seconds("2024-05-01 00:00")) == 5 * 3600 + 45 * 60);
+  CHECK(offset("Asia/Kathmandu", seconds("2050-01-01 00:00")) == 5 * 3600 + 45 * 60);
+  // America/Nuuk's rule changes at a negative local time (M3.5.0/-1).
+  CHECK(offset("America/Nuuk", seconds("2040-07-01 00:00")) == -3600);
+  CHECK(offset("America/Nuuk", seconds("2040-12-01 00:00")) == -7200);
+  // A cron fire time after 2037 follows the footer too (09:00 CEST = 07:00 UTC).
+  CHECK(next("0 9 * * *", "2040-07-01 00:00", TimeZone::named("Europe/Paris")) == "2040-07-01 07:00");
+}

@@ -108,7 +108,7 @@ struct Collected {
   }
 };
 
-DeliveryRun run_named(const std::string& sync) { return DeliveryRun{sync, "run-1", SyncMode::Upsert, 0, {}}; }
+DeliveryRun run_named(const std::string& sync) { return DeliveryRun{sync, "run-1", SyncMode::upsert, 0, {}}; }
 
 void check_each_committed_once(const Receiver& receiver, const std::vector<DeliveryRecord>& records) {
   auto committed = receiver.committed();

@@ -70,12 +70,12 @@ TEST_CASE("two syncs sharing an account stay within its limit - a server enforci
   std::thread sync_a([&] {
     DeliveryEngine engine(webhook, settings);
     VectorFeed feed(records_a);
-    summary_a = engine.deliver({"sync_a", "r", SyncMode::Upsert, 0, {}}, feed, {});
+    summary_a = engine.deliver({"sync_a", "r", SyncMode::upsert, 0, {}}, feed, {});
   });
   std::thread sync_b([&] {
     DeliveryEngine engine(webhook, settings);
     VectorFeed feed(records_b);
-    summary_b = engine.deliver({"sync_b", "r", SyncMode::Upsert, 0, {}}, feed, {});
+    summary_b = engine.deliver({"sync_b", "r", SyncMode::upsert, 0, {}}, feed, {});
   });
   sync_a.join();
   sync_b.join();
@@ -122,7 +122,7 @@ TEST_CASE("X-RateLimit-Remaining: 0 holds the account until the reset", "[delive
   DeliveryEngine engine(webhook, settings);
   auto records = numbered_records(10, "k");
   VectorFeed feed(records);
-  CHECK(engine.deliver({"s", "r", SyncMode::Upsert, 0, {}}, feed, {}).accepted == 10);
+  CHECK(engine.deliver({"s", "r", SyncMode::upsert, 0, {}}, feed, {}).accepted == 10);
   auto requests = server.requests();
   REQUIRE(requests.size() == 2);
   CHECK(requests[1].received_at - requests[0].received_at >= 950ms);
@@ -230,7 +230,7 @@ TEST_CASE("when the vendor is stricter than configured, AIMD backs off and every
   DeliveryEngine engine(webhook, settings);
   auto records = numbered_records(50, "k");
   VectorFeed feed(records);
-  auto summary = engine.deliver({"s", "r", SyncMode::Upsert, 0, {}}, feed, {});
+  auto summary = engine.deliver({"s", "r", SyncMode::upsert, 0, {}}, feed, {});
   CHECK(summary.accepted == 50);
   CHECK(summary.throttled == static_cast<std::uint64_t>(throttled.load()));
   CHECK(throttled.load() > 0);

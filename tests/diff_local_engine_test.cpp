@@ -4,7 +4,7 @@
 
 #include "diff/diff_error.h"
 #include "diff/local/local_diff_engine.h"
-#include "diff/row_codec.h"
+#include "model/row_codec.h"
 #include "tests/diff_random_model.h"
 #include "tests/diff_support.h"
 #include "tests/support/test_env.h"

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "diff/diff_spec.h"
-#include "diff/row_source.h"
+#include "model/row_source.h"
 
 namespace backflow::test {
 

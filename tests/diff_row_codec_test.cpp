@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "diff/record_key.h"
-#include "diff/row_codec.h"
+#include "model/row_codec.h"
 #include "diff/row_hash.h"
 
 using namespace backflow;

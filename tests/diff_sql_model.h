@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "diff/odbc/connection.h"
-#include "diff/sql_dialect.h"
+#include "odbc/connection.h"
+#include "model/sql_dialect.h"
 
 namespace backflow::test {
 

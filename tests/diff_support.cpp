@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "diff/record_key.h"
-#include "diff/row_codec.h"
+#include "model/row_codec.h"
 
 namespace backflow::test {
 

@@ -14,7 +14,7 @@
 #include "diff/change.h"
 #include "diff/diff_spec.h"
 #include "diff/pending_snapshot.h"
-#include "diff/row_source.h"
+#include "model/row_source.h"
 
 namespace backflow::test {
 

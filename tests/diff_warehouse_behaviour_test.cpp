@@ -5,7 +5,7 @@
 
 #include "diff/diff_error.h"
 #include "diff/local/local_diff_engine.h"
-#include "diff/odbc/error.h"
+#include "odbc/error.h"
 #include "diff/warehouse/warehouse_diff_engine.h"
 #include "tests/diff_sql_model.h"
 #include "tests/diff_support.h"

@@ -8,7 +8,7 @@
 #include <algorithm>
 
 #include "diff/diff_error.h"
-#include "diff/row_codec.h"
+#include "model/row_codec.h"
 #include "diff/warehouse/table_names.h"
 #include "diff/warehouse/warehouse_diff_engine.h"
 #include "tests/diff_random_model.h"

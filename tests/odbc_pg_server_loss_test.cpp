@@ -6,8 +6,8 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "diff/odbc/connection.h"
-#include "diff/odbc/error.h"
+#include "odbc/connection.h"
+#include "odbc/error.h"
 #include "tests/support/test_env.h"
 
 using namespace backflow;

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <limits>
 
-#include "diff/odbc/connection.h"
-#include "diff/odbc/error.h"
-#include "diff/sql_dialect.h"
+#include "odbc/connection.h"
+#include "odbc/error.h"
+#include "model/sql_dialect.h"
 #include "tests/odbc_test_helpers.h"
 #include "tests/support/test_env.h"
 

@@ -2,13 +2,13 @@
 // connection strings and the parsing of values drivers hand over as text.
 #include <catch2/catch.hpp>
 
-#include "diff/odbc/column_types.h"
-#include "diff/odbc/connection.h"
-#include "diff/odbc/connection_string.h"
-#include "diff/odbc/error.h"
-#include "diff/odbc/redact.h"
-#include "diff/odbc/text_values.h"
-#include "diff/odbc/utf16.h"
+#include "odbc/column_types.h"
+#include "odbc/connection.h"
+#include "odbc/connection_string.h"
+#include "odbc/error.h"
+#include "odbc/redact.h"
+#include "odbc/text_values.h"
+#include "odbc/utf16.h"
 
 using namespace backflow::odbc;
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "diff/odbc/connection.h"
+#include "odbc/connection.h"
 
 namespace backflow::test {
 

@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "diff/odbc/connection.h"
+#include "odbc/connection.h"
 #include "service/config/config.h"
 #include "service/runner/sync_runner.h"
 #include "tests/support/http_test_server.h"

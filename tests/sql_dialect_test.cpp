@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "diff/sql_dialect.h"
+#include "model/sql_dialect.h"
 
 using backflow::Dialect;
 using backflow::parse_dialect;

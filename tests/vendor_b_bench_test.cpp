@@ -85,7 +85,7 @@ TEST_CASE("bench: Braze /users/track at the documented rate limit", "[.][bench-v
   auto records = people(count);
   DeliveryEngine engine(module, settings);
   VectorFeed feed(records);
-  auto summary = engine.deliver({"bench", "run-1", SyncMode::Upsert, 0, {}}, feed, {});
+  auto summary = engine.deliver({"bench", "run-1", SyncMode::upsert, 0, {}}, feed, {});
   report("braze", summary, 1000.0 * 75.0, 1000.0, "3,000 req / 3 s x 75 attribute objects");
   CHECK(summary.accepted == count);
   CHECK(emulator.users().size() == count);
@@ -100,7 +100,7 @@ TEST_CASE("bench: Iterable users/bulkUpdate at the documented rate limit", "[.][
   auto records = people(count);
   DeliveryEngine engine(module, settings);
   VectorFeed feed(records);
-  auto summary = engine.deliver({"bench", "run-1", SyncMode::Upsert, 0, {}}, feed, {});
+  auto summary = engine.deliver({"bench", "run-1", SyncMode::upsert, 0, {}}, feed, {});
   report("iterable", summary, 5.0 * 1000.0, 5.0, "5 req/s x 1,000 users");
   CHECK(summary.accepted == count);
   CHECK(emulator.users().size() == count);
@@ -121,7 +121,7 @@ TEST_CASE("bench: Intercom contacts at the documented rate limit", "[.][bench-ve
   IntercomDestination module(settings, {});
   DeliveryEngine engine(module, settings);
   VectorFeed feed(records);
-  auto summary = engine.deliver({"bench", "run-1", SyncMode::Upsert, 0, {}}, feed, {});
+  auto summary = engine.deliver({"bench", "run-1", SyncMode::upsert, 0, {}}, feed, {});
   report("intercom", summary, 166.6, 166.6, "1,666 req / 10 s x 1 contact");
   CHECK(summary.accepted == count);
   CHECK(emulator.contacts().size() == count);
@@ -144,11 +144,11 @@ TEST_CASE("bench: Klaviyo profile bulk import jobs at the documented rate limit"
   auto settings = bench_settings("klaviyo-bench", emulator.base_url(), "pk_bench");
   KlaviyoOptions options;
   options.poll_interval = 100ms;  // the first poll's wait is learnt: about the processing time
-  MemoryKlaviyoJobJournal journal;
+  MemoryJobJournal journal;
   KlaviyoBulkDelivery delivery(settings, options, journal);
   auto records = people(count);
   VectorFeed feed(records);
-  auto summary = delivery.deliver({"bench", "run-1", SyncMode::Upsert, 0, {}}, feed, {});
+  auto summary = delivery.deliver({"bench", "run-1", SyncMode::upsert, 0, {}}, feed, {});
   report("klaviyo", summary, 150.0 / 60.0 * 10000.0, 3 * 2.5, "150 req / min per endpoint x 10,000 profiles per job");
   const double seconds = static_cast<double>(summary.elapsed.count()) / 1000.0;
   const double creates = static_cast<double>(emulator.requests_to(KlaviyoEndpoint::CreateJob));

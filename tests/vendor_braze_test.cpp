@@ -62,7 +62,7 @@ TEST_CASE("braze upsert sends attribute objects with only the given fields, 75 p
   BrazeDestination braze(settings, {});
   std::vector<DeliveryRecord> records;
   for (int i = 0; i < 160; ++i) records.push_back(user("u" + std::to_string(i), {{"plan", "pro"}, {"seats", i}}));
-  auto delivered = deliver(braze, settings, SyncMode::Upsert, records);
+  auto delivered = deliver(braze, settings, SyncMode::upsert, records);
   CHECK(delivered.summary.accepted == 160);
   auto requests = emulator.requests();
   REQUIRE(requests.size() == 3);  // 75 + 75 + 10
@@ -78,7 +78,7 @@ TEST_CASE("braze upsert sends attribute objects with only the given fields, 75 p
 
   // A changed_fields diff hands the module one field: Braze sees (and bills) that one only.
   std::size_t before = emulator.data_points();
-  deliver(braze, settings, SyncMode::Upsert, {user("u42", {{"seats", 43}})});
+  deliver(braze, settings, SyncMode::upsert, {user("u42", {{"seats", 43}})});
   auto last = nlohmann::json::parse(emulator.requests().back().body);
   CHECK(last == nlohmann::json::parse(R"({"attributes":[{"external_id":"u42","_update_existing_only":false,"seats":43}]})"));
   CHECK(emulator.data_points() == before + 1);
@@ -89,8 +89,8 @@ TEST_CASE("braze update mode sets _update_existing_only and never creates users"
   BrazeEmulator emulator(kKey);
   auto settings = braze_settings(emulator, "braze-update");
   BrazeDestination braze(settings, {});
-  deliver(braze, settings, SyncMode::Upsert, {user("known", {{"tier", "gold"}})});
-  auto delivered = deliver(braze, settings, SyncMode::Update,
+  deliver(braze, settings, SyncMode::upsert, {user("known", {{"tier", "gold"}})});
+  auto delivered = deliver(braze, settings, SyncMode::update,
                            {user("known", {{"tier", "platinum"}}), user("stranger", {{"tier", "bronze"}})});
   CHECK(delivered.summary.accepted == 2);
   auto body = nlohmann::json::parse(emulator.requests().back().body);
@@ -104,7 +104,7 @@ TEST_CASE("braze identifies users by email when configured", "[braze]") {
   BrazeEmulator emulator(kKey);
   auto settings = braze_settings(emulator, "braze-email");
   BrazeDestination braze(settings, BrazeOptions{"email", ""});
-  deliver(braze, settings, SyncMode::Upsert, {user("7", {{"email", "ada@example.com"}, {"city", "Zurich"}})});
+  deliver(braze, settings, SyncMode::upsert, {user("7", {{"email", "ada@example.com"}, {"city", "Zurich"}})});
   auto body = nlohmann::json::parse(emulator.requests().back().body);
   CHECK(body["attributes"][0] ==
         nlohmann::json({{"email", "ada@example.com"}, {"_update_existing_only", false}, {"city", "Zurich"}}));
@@ -120,7 +120,7 @@ TEST_CASE("braze append mode tracks one custom event per record", "[braze]") {
   for (int i = 0; i < 80; ++i) records.push_back(user("u" + std::to_string(i % 7), {{"amount", i}}));
   // Distinct keys per event: an append feed carries one record per new row.
   for (int i = 0; i < 80; ++i) records[static_cast<std::size_t>(i)].key = "order-" + std::to_string(i);
-  auto delivered = deliver(braze, settings, SyncMode::Append, records);
+  auto delivered = deliver(braze, settings, SyncMode::append, records);
   CHECK(delivered.summary.accepted == 80);
   CHECK(emulator.shape_violations() == 0);
   auto events = emulator.events();
@@ -136,7 +136,7 @@ TEST_CASE("braze append mode tracks one custom event per record", "[braze]") {
   CHECK(emulator.users().empty());
 
   BrazeDestination unnamed(settings, {});
-  CHECK_THROWS_AS(deliver(unnamed, settings, SyncMode::Append, records), DestinationError);
+  CHECK_THROWS_AS(deliver(unnamed, settings, SyncMode::append, records), DestinationError);
 }
 
 TEST_CASE("braze per-object errors in a 2xx body reject exactly the records they name", "[braze]") {
@@ -148,7 +148,7 @@ TEST_CASE("braze per-object errors in a 2xx body reject exactly the records they
   for (int i = 0; i < 10; ++i) {
     records.push_back(user("u" + std::to_string(i), {{"email", i % 4 == 1 ? "not-an-email" : "ok@example.com"}}));
   }
-  auto delivered = deliver(braze, settings, SyncMode::Upsert, records);
+  auto delivered = deliver(braze, settings, SyncMode::upsert, records);
   CHECK(delivered.summary.accepted == 7);
   CHECK(delivered.summary.rejected == 3);
   CHECK(delivered.outcomes.at("u1").status == RecordStatus::Rejected);
@@ -169,14 +169,14 @@ TEST_CASE("braze 429 storms, 5xx and timeouts lose nothing", "[braze]") {
   BrazeDestination braze(settings, {});
   std::vector<DeliveryRecord> records;
   for (int i = 0; i < 600; ++i) records.push_back(user("u" + std::to_string(i), {{"n", i}}));
-  auto delivered = deliver(braze, settings, SyncMode::Upsert, records);
+  auto delivered = deliver(braze, settings, SyncMode::upsert, records);
   CHECK(delivered.summary.accepted == 600);
   CHECK(delivered.summary.throttled > 0);
   CHECK(emulator.throttled() > 0);
   CHECK(emulator.users().size() == 600);
 
   emulator.hang_next(1);
-  delivered = deliver(braze, settings, SyncMode::Upsert, {user("late", {{"n", 1}})});
+  delivered = deliver(braze, settings, SyncMode::upsert, {user("late", {{"n", 1}})});
   CHECK(delivered.summary.accepted == 1);
   CHECK(emulator.users().at("late")["n"] == 1);
 }
@@ -206,7 +206,7 @@ TEST_CASE("braze random rounds leave the emulator holding the model", "[braze]")
       model[id].update(changed);
       changes.push_back(user(id, changed));
     }
-    auto delivered = deliver(braze, settings, SyncMode::Upsert, changes);
+    auto delivered = deliver(braze, settings, SyncMode::upsert, changes);
     REQUIRE(delivered.summary.accepted == changes.size());
     REQUIRE(emulator.users() == model);
   }

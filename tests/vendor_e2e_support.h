@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "diff/odbc/connection.h"
+#include "odbc/connection.h"
 #include "tests/support/test_env.h"
 
 namespace backflow::test {

@@ -34,7 +34,7 @@ TEST_CASE("bench: HubSpot 100k changed records at the documented rate limit", "[
   }
   DeliveryEngine engine(module, settings);
   VectorFeed feed(records);
-  auto summary = engine.deliver({"bench", "run-1", SyncMode::Upsert, 0, {}}, feed, {});
+  auto summary = engine.deliver({"bench", "run-1", SyncMode::upsert, 0, {}}, feed, {});
   const double seconds = static_cast<double>(summary.elapsed.count()) / 1000.0;
   const double rate = static_cast<double>(summary.accepted) / seconds;
   const double theoretical = 100.0 / 10.0 * 100.0;
@@ -71,7 +71,7 @@ TEST_CASE("bench: Salesforce 100k changed records at the default rate limit", "[
   }
   DeliveryEngine engine(module, settings);
   VectorFeed feed(records);
-  auto summary = engine.deliver({"bench", "run-1", SyncMode::Upsert, 0, {}}, feed, {});
+  auto summary = engine.deliver({"bench", "run-1", SyncMode::upsert, 0, {}}, feed, {});
   const double seconds = static_cast<double>(summary.elapsed.count()) / 1000.0;
   const double rate = static_cast<double>(summary.accepted) / seconds;
   const double theoretical = 25.0 * 200.0;

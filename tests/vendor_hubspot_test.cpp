@@ -48,7 +48,7 @@ TEST_CASE("HubSpot mirror: after each random round the emulator holds exactly th
   ContactModel model(11);
   for (int round = 0; round < 5; ++round) {
     auto records = model.random_round(round == 0 ? 250 : 120);
-    auto result = deliver(module, settings, SyncMode::Mirror, records, &model);
+    auto result = deliver(module, settings, SyncMode::mirror, records, &model);
     INFO("round " << round);
     CHECK(result.summary.accepted == records.size());
     CHECK(held_contacts(emulator) == model.expected());
@@ -71,7 +71,7 @@ TEST_CASE("HubSpot: faults and a 429 storm lose nothing", "[hubspot]") {
   ContactModel model(5);
   for (int round = 0; round < 3; ++round) {
     auto records = model.random_round(150);
-    auto result = deliver(module, settings, SyncMode::Mirror, records, &model);
+    auto result = deliver(module, settings, SyncMode::mirror, records, &model);
     INFO("round " << round);
     CHECK(result.summary.accepted == records.size());
     CHECK(result.summary.rejected == 0);
@@ -93,7 +93,7 @@ TEST_CASE("HubSpot partial failure: invalid emails are rejected with HubSpot's m
                                                 : "c" + std::to_string(customer) + "@example.com";
     records.push_back(ContactModel::upsert(customer, {{"email", email}, {"firstname", "F"}}));
   }
-  auto result = deliver(module, settings, SyncMode::Upsert, records);
+  auto result = deliver(module, settings, SyncMode::upsert, records);
   CHECK(result.summary.accepted == 26);
   CHECK(result.summary.rejected == 4);
   CHECK(result.summary.requests == 1);  // per-record errors need no bisection
@@ -116,7 +116,7 @@ TEST_CASE("HubSpot partial failure: invalid emails are rejected with HubSpot's m
   for (int customer = 7; customer <= 30; customer += 7) {
     retried.push_back(ContactModel::upsert(customer, {{"email", "fixed" + std::to_string(customer) + "@example.com"}}));
   }
-  CHECK(deliver(module, settings, SyncMode::Upsert, retried).summary.accepted == 4);
+  CHECK(deliver(module, settings, SyncMode::upsert, retried).summary.accepted == 4);
   CHECK(emulator.objects("contacts").size() == 30);
 }
 
@@ -126,7 +126,7 @@ TEST_CASE("HubSpot insert mode creates objects and reports duplicates per record
   auto module = contacts_by_email(settings);
   std::vector<DeliveryRecord> records{ContactModel::upsert(1, {{"email", "a@example.com"}, {"age", 30}}),
                                       ContactModel::upsert(2, {{"email", "b@example.com"}, {"vip", true}})};
-  auto first = deliver(module, settings, SyncMode::Insert, records);
+  auto first = deliver(module, settings, SyncMode::insert, records);
   CHECK(first.summary.accepted == 2);
   auto objects = emulator.objects("contacts");
   REQUIRE(objects.size() == 2);
@@ -134,7 +134,7 @@ TEST_CASE("HubSpot insert mode creates objects and reports duplicates per record
   CHECK(objects.at(first.outcomes[1].destination_id).properties.at("vip") == "true");
 
   records.push_back(ContactModel::upsert(3, {{"email", "c@example.com"}}));
-  auto second = deliver(module, settings, SyncMode::Insert, records);
+  auto second = deliver(module, settings, SyncMode::insert, records);
   CHECK(second.summary.accepted == 1);
   CHECK(second.summary.rejected == 2);
   for (const auto& outcome : second.outcomes) {
@@ -147,8 +147,8 @@ TEST_CASE("HubSpot update mode changes existing objects only", "[hubspot]") {
   HubSpotEmulator emulator;
   auto settings = hubspot_settings(emulator, "hubspot-update");
   auto module = contacts_by_email(settings);
-  deliver(module, settings, SyncMode::Upsert, {ContactModel::upsert(1, {{"email", "a@example.com"}, {"tier", "gold"}})});
-  auto result = deliver(module, settings, SyncMode::Update,
+  deliver(module, settings, SyncMode::upsert, {ContactModel::upsert(1, {{"email", "a@example.com"}, {"tier", "gold"}})});
+  auto result = deliver(module, settings, SyncMode::update,
                         {ContactModel::upsert(1, {{"email", "a@example.com"}, {"tier", "platinum"}}),
                          ContactModel::upsert(2, {{"email", "unknown@example.com"}, {"tier", "gold"}})});
   CHECK(result.summary.accepted == 1);
@@ -164,7 +164,7 @@ TEST_CASE("HubSpot update mode changes existing objects only", "[hubspot]") {
   HubSpotDestination by_id(HubSpotOptions{settings, "contacts", ""});
   auto record = ContactModel::upsert(1, {{"tier", "silver"}});
   record.destination_id = objects.begin()->first;
-  CHECK(deliver(by_id, settings, SyncMode::Update, {record}).summary.accepted == 1);
+  CHECK(deliver(by_id, settings, SyncMode::update, {record}).summary.accepted == 1);
   CHECK(emulator.objects("contacts").begin()->second.properties.at("tier") == "silver");
 }
 
@@ -178,14 +178,14 @@ TEST_CASE("HubSpot batches hold at most 100 inputs and the emulator refuses 101"
   for (int customer = 1; customer <= 250; ++customer) {
     records.push_back(ContactModel::upsert(customer, {{"email", "c" + std::to_string(customer) + "@example.com"}}));
   }
-  auto result = deliver(module, settings, SyncMode::Upsert, records);
+  auto result = deliver(module, settings, SyncMode::upsert, records);
   CHECK(result.summary.accepted == 250);
   CHECK(result.summary.requests == 3);
 
   std::vector<const DeliveryRecord*> oversized;
   records.resize(101);
   for (const auto& record : records) oversized.push_back(&record);
-  auto request = module.build_request({"s", "r", "0", SyncMode::Upsert, 1}, oversized);
+  auto request = module.build_request({"s", "r", "0", SyncMode::upsert, 1}, oversized);
   HttpClient client({});
   client.start(request);
   std::vector<std::pair<std::uint64_t, HttpResponse>> done;
@@ -200,7 +200,7 @@ TEST_CASE("HubSpot: a refused token stops delivery with an auth error that hides
   settings.secret = "pat-na1-wrong-token";
   auto module = contacts_by_email(settings);
   try {
-    deliver(module, settings, SyncMode::Upsert, {ContactModel::upsert(1, {{"email", "a@example.com"}})});
+    deliver(module, settings, SyncMode::upsert, {ContactModel::upsert(1, {{"email", "a@example.com"}})});
     FAIL("expected DestinationAuthError");
   } catch (const DestinationAuthError& error) {
     CHECK(error.http_status() == 401);

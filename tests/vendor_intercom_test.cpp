@@ -60,7 +60,7 @@ TEST_CASE("intercom upsert looks a contact up, then creates or updates it", "[in
   std::string existing = emulator.add_contact({{"role", "user"}, {"external_id", "a1"}, {"name", "Old Name"}});
   auto settings = intercom_settings(emulator, "intercom-upsert");
   IntercomDestination intercom(settings, {});
-  auto delivered = deliver(intercom, settings, SyncMode::Upsert,
+  auto delivered = deliver(intercom, settings, SyncMode::upsert,
                            {contact("a1", {{"name", "Ada"}, {"plan", "pro"}}),
                             contact("a2", {{"name", "Grace"}, {"email", "grace@example.com"}})});
   CHECK(delivered.summary.accepted == 2);
@@ -84,7 +84,7 @@ TEST_CASE("intercom upsert looks a contact up, then creates or updates it", "[in
 
   // The module remembers the ids: a second change of a1 is one PUT.
   std::size_t before = emulator.requests().size();
-  deliver(intercom, settings, SyncMode::Upsert, {contact("a1", {{"name", "Ada L."}})});
+  deliver(intercom, settings, SyncMode::upsert, {contact("a1", {{"name", "Ada L."}})});
   CHECK(emulator.requests().size() == before + 1);
   CHECK(emulator.contacts().at("a1")["name"] == "Ada L.");
 }
@@ -97,7 +97,7 @@ TEST_CASE("intercom update mode never creates, mirror archives deleted records",
   IntercomOptions update_options;
   update_options.create_missing = false;
   IntercomDestination updater(settings, update_options);
-  auto delivered = deliver(updater, settings, SyncMode::Update,
+  auto delivered = deliver(updater, settings, SyncMode::update,
                            {contact("keep", {{"name", "Kept"}}), contact("stranger", {{"name", "Nobody"}})});
   CHECK(delivered.outcomes.at("keep").status == RecordStatus::Accepted);
   CHECK(delivered.outcomes.at("stranger").status == RecordStatus::Rejected);
@@ -105,7 +105,7 @@ TEST_CASE("intercom update mode never creates, mirror archives deleted records",
   CHECK(emulator.contacts().size() == 2);
 
   IntercomDestination mirror(settings, {});
-  delivered = deliver(mirror, settings, SyncMode::Mirror,
+  delivered = deliver(mirror, settings, SyncMode::mirror,
                       {contact("gone", {}, Operation::Delete), contact("never-existed", {}, Operation::Delete)});
   CHECK(delivered.summary.accepted == 2);
   CHECK(emulator.archived() == 1);
@@ -118,7 +118,7 @@ TEST_CASE("intercom identifies by email through contact search", "[intercom]") {
   emulator.add_contact({{"role", "user"}, {"email", "ada@example.com"}});
   auto settings = intercom_settings(emulator, "intercom-email");
   IntercomDestination intercom(settings, IntercomOptions{"email", "2.14", "contacts", true});
-  auto delivered = deliver(intercom, settings, SyncMode::Upsert,
+  auto delivered = deliver(intercom, settings, SyncMode::upsert,
                            {contact("1", {{"email", "ada@example.com"}, {"name", "Ada"}}),
                             contact("2", {{"email", "new@example.com"}, {"name", "New"}})});
   CHECK(delivered.summary.accepted == 2);
@@ -136,7 +136,7 @@ TEST_CASE("intercom rejects invalid contacts with Intercom's message, a stale id
   emulator.reject_email("broken@");
   auto settings = intercom_settings(emulator, "intercom-errors");
   IntercomDestination intercom(settings, {});
-  auto delivered = deliver(intercom, settings, SyncMode::Upsert,
+  auto delivered = deliver(intercom, settings, SyncMode::upsert,
                            {contact("x1", {{"email", "broken@"}}), contact("x2", {{"email", "fine@example.com"}})});
   CHECK(delivered.outcomes.at("x1").status == RecordStatus::Rejected);
   CHECK(delivered.outcomes.at("x1").message == "HTTP 400: parameter_invalid: Email address is invalid");
@@ -144,8 +144,8 @@ TEST_CASE("intercom rejects invalid contacts with Intercom's message, a stale id
 
   // x2 archived behind the module's back: its remembered id now answers 404.
   IntercomDestination other(settings, {});
-  deliver(other, settings, SyncMode::Mirror, {contact("x2", {}, Operation::Delete)});
-  delivered = deliver(intercom, settings, SyncMode::Upsert, {contact("x2", {{"name", "Back"}})});
+  deliver(other, settings, SyncMode::mirror, {contact("x2", {}, Operation::Delete)});
+  delivered = deliver(intercom, settings, SyncMode::upsert, {contact("x2", {{"name", "Back"}})});
   CHECK(delivered.outcomes.at("x2").status == RecordStatus::Accepted);
   CHECK(emulator.contacts().at("x2")["name"] == "Back");
 }
@@ -161,13 +161,13 @@ TEST_CASE("intercom 429 storms, 5xx and timeouts lose nothing", "[intercom]") {
   IntercomDestination intercom(settings, {});
   std::vector<DeliveryRecord> records;
   for (int i = 0; i < 150; ++i) records.push_back(contact("s" + std::to_string(i), {{"name", "n" + std::to_string(i)}}));
-  auto delivered = deliver(intercom, settings, SyncMode::Upsert, records);
+  auto delivered = deliver(intercom, settings, SyncMode::upsert, records);
   CHECK(delivered.summary.accepted == 150);
   CHECK(emulator.throttled() > 0);
   CHECK(emulator.contacts().size() == 150);
 
   emulator.hang_next(1);
-  delivered = deliver(intercom, settings, SyncMode::Upsert, {contact("late", {{"name", "L"}})});
+  delivered = deliver(intercom, settings, SyncMode::upsert, {contact("late", {{"name", "L"}})});
   CHECK(delivered.summary.accepted == 1);
   CHECK(emulator.contacts().count("late") == 1);
 }
@@ -198,7 +198,7 @@ TEST_CASE("intercom random rounds in mirror mode leave the emulator holding the 
         records.push_back(contact(id, {}, Operation::Delete));
       }
     }
-    auto delivered = deliver(intercom, settings, SyncMode::Mirror, records);
+    auto delivered = deliver(intercom, settings, SyncMode::mirror, records);
     REQUIRE(delivered.summary.accepted == records.size());
     std::map<std::string, std::string> held;
     for (const auto& [id, stored] : emulator.contacts()) held[id] = stored["name"].get<std::string>();
@@ -213,7 +213,7 @@ TEST_CASE("intercom skips the lookup when the runner passes the contact's id", "
   IntercomDestination intercom(settings, {});
   DeliveryRecord record = contact("known", {{"name", "Known"}});
   record.destination_id = id;
-  auto delivered = deliver(intercom, settings, SyncMode::Upsert, {record});
+  auto delivered = deliver(intercom, settings, SyncMode::upsert, {record});
   CHECK(delivered.summary.accepted == 1);
   for (const auto& request : emulator.requests()) UNSCOPED_INFO(request.method << " " << request.target);
   REQUIRE(emulator.requests().size() == 1);

@@ -64,7 +64,7 @@ TEST_CASE("iterable upsert sends users to bulkUpdate with the Api-Key header", "
   for (int i = 0; i < 120; ++i) {
     records.push_back(person("p" + std::to_string(i) + "@example.com", {{"plan", "pro"}, {"seats", i}}));
   }
-  auto delivered = deliver(iterable, settings, SyncMode::Upsert, records);
+  auto delivered = deliver(iterable, settings, SyncMode::upsert, records);
   CHECK(delivered.summary.accepted == 120);
   auto requests = emulator.requests();
   REQUIRE(requests.size() == 3);
@@ -85,7 +85,7 @@ TEST_CASE("iterable identifies by userId when configured and prefers it", "[iter
   record.key = "42";
   record.key_json = {{"customer_id", 42}};
   record.fields = {{"tier", "gold"}};
-  deliver(iterable, settings, SyncMode::Upsert, {record});
+  deliver(iterable, settings, SyncMode::upsert, {record});
   auto body = nlohmann::json::parse(emulator.requests().back().body);
   CHECK(body["users"][0] == nlohmann::json({{"userId", "42"}, {"preferUserId", true}, {"dataFields", {{"tier", "gold"}}}}));
   CHECK(emulator.users().at("42") == nlohmann::json({{"tier", "gold"}}));
@@ -98,14 +98,14 @@ TEST_CASE("iterable append tracks events in bulk, a retried run does not duplica
   IterableDestination iterable(settings, IterableOptions{"email", "purchase"});
   std::vector<DeliveryRecord> records;
   for (int i = 0; i < 30; ++i) records.push_back(person("buyer@example.com", {{"total", i}}, "order-" + std::to_string(i)));
-  auto delivered = deliver(iterable, settings, SyncMode::Append, records, "run-7");
+  auto delivered = deliver(iterable, settings, SyncMode::append, records, "run-7");
   CHECK(delivered.summary.accepted == 30);
   CHECK(emulator.requests().back().target == "/api/events/trackBulk");
   auto events = emulator.events();
   REQUIRE(events.size() == 30);
   CHECK(events.at("run-7.order-3")["eventName"] == "purchase");
   CHECK(events.at("run-7.order-3")["dataFields"] == nlohmann::json({{"total", 3}}));
-  deliver(iterable, settings, SyncMode::Append, records, "run-7");  // the same run resumed
+  deliver(iterable, settings, SyncMode::append, records, "run-7");  // the same run resumed
   CHECK(emulator.events().size() == 30);
   CHECK(emulator.users().empty());
 }
@@ -115,7 +115,7 @@ TEST_CASE("iterable failedUpdates reject exactly the records they name", "[itera
   emulator.reject_email("bad@example");
   auto settings = iterable_settings(emulator, "iterable-failed");
   IterableDestination iterable(settings, {});
-  auto delivered = deliver(iterable, settings, SyncMode::Upsert,
+  auto delivered = deliver(iterable, settings, SyncMode::upsert,
                            {person("good@example.com", {{"a", 1}}), person("bad@example", {{"a", 2}}),
                             person("fine@example.com", {{"a", 3}})});
   CHECK(delivered.summary.accepted == 2);
@@ -138,7 +138,7 @@ TEST_CASE("iterable 429 storms, 5xx and timeouts lose nothing", "[iterable]") {
   IterableDestination iterable(settings, {});
   std::vector<DeliveryRecord> records;
   for (int i = 0; i < 400; ++i) records.push_back(person("s" + std::to_string(i) + "@example.com", {{"n", i}}));
-  auto delivered = deliver(iterable, settings, SyncMode::Upsert, records);
+  auto delivered = deliver(iterable, settings, SyncMode::upsert, records);
   for (const auto& [key, outcome] : delivered.outcomes) {
     if (outcome.status != RecordStatus::Accepted) FAIL_CHECK(key << ": " << outcome.message);
   }
@@ -147,7 +147,7 @@ TEST_CASE("iterable 429 storms, 5xx and timeouts lose nothing", "[iterable]") {
   CHECK(emulator.users().size() == 400);
 
   emulator.hang_next(1);
-  delivered = deliver(iterable, settings, SyncMode::Upsert, {person("late@example.com", {{"n", 1}})});
+  delivered = deliver(iterable, settings, SyncMode::upsert, {person("late@example.com", {{"n", 1}})});
   CHECK(delivered.summary.accepted == 1);
   CHECK(emulator.users().count("late@example.com") == 1);
 }
@@ -172,7 +172,7 @@ TEST_CASE("iterable random rounds leave the emulator holding the model", "[itera
       model[email].update(fields);
       records.push_back(person(email, fields));
     }
-    auto delivered = deliver(iterable, settings, SyncMode::Upsert, records);
+    auto delivered = deliver(iterable, settings, SyncMode::upsert, records);
     REQUIRE(delivered.summary.accepted == records.size());
     REQUIRE(emulator.users() == model);
   }

@@ -67,7 +67,7 @@ Delivered deliver(KlaviyoBulkDelivery& delivery, const std::vector<DeliveryRecor
   DeliveryCallbacks callbacks;
   callbacks.on_outcome = [&](const RecordOutcome& outcome) { delivered.outcomes[outcome.key] = outcome; };
   callbacks.on_acknowledged = [&](const BatchAck& ack) { delivered.acks.push_back(ack); };
-  delivered.summary = delivery.deliver({"people_to_klaviyo", run_id, SyncMode::Upsert, 0, stop}, feed, callbacks);
+  delivered.summary = delivery.deliver({"people_to_klaviyo", run_id, SyncMode::upsert, 0, stop}, feed, callbacks);
   return delivered;
 }
 
@@ -89,7 +89,7 @@ TEST_CASE("klaviyo imports profiles as bulk jobs, polls them and adds them to th
   emulator.set_polls_until_complete(3);
   auto settings = klaviyo_settings(emulator, "klaviyo-import");
   settings.batch_size = 40;
-  MemoryKlaviyoJobJournal journal;
+  MemoryJobJournal journal;
   KlaviyoBulkDelivery delivery(settings, fast_options("VRgFBd"), journal);
   std::vector<DeliveryRecord> records;
   for (int i = 0; i < 100; ++i) {
@@ -119,7 +119,7 @@ TEST_CASE("klaviyo import errors reject exactly the records they name", "[klaviy
   emulator.set_error_page_size(2);  // errors come over several pages
   for (int i : {3, 8, 11, 12, 19}) emulator.reject_email("bad" + std::to_string(i) + "@example");
   auto settings = klaviyo_settings(emulator, "klaviyo-errors");
-  MemoryKlaviyoJobJournal journal;
+  MemoryJobJournal journal;
   KlaviyoBulkDelivery delivery(settings, fast_options(), journal);
   std::vector<DeliveryRecord> records;
   for (int i = 0; i < 20; ++i) {
@@ -139,7 +139,7 @@ TEST_CASE("klaviyo import errors reject exactly the records they name", "[klaviy
 TEST_CASE("klaviyo job refused at creation is split until the bad profile stands alone", "[klaviyo]") {
   KlaviyoEmulator emulator(kKey);
   auto settings = klaviyo_settings(emulator, "klaviyo-split");
-  MemoryKlaviyoJobJournal journal;
+  MemoryJobJournal journal;
   KlaviyoBulkDelivery delivery(settings, fast_options(), journal);
   std::vector<DeliveryRecord> records;
   for (int i = 0; i < 8; ++i) records.push_back(person("p" + std::to_string(i), {{"email", "p" + std::to_string(i) + "@x.com"}}));
@@ -160,7 +160,7 @@ TEST_CASE("klaviyo 429 with Retry-After, 5xx and timeouts lose nothing", "[klavi
   settings.batch_size = 10;
   settings.retry.max_attempts = 20;
   settings.total_timeout = 400ms;
-  MemoryKlaviyoJobJournal journal;
+  MemoryJobJournal journal;
   KlaviyoBulkDelivery delivery(settings, fast_options(), journal);
   std::vector<DeliveryRecord> records;
   for (int i = 0; i < 30; ++i) records.push_back(person("p" + std::to_string(i), {{"n", i}}));
@@ -180,13 +180,12 @@ TEST_CASE("klaviyo job in progress across a crash: the resumed run polls the sam
   KlaviyoEmulator emulator(kKey);
   emulator.set_polls_until_complete(1000000);  // stays processing while the first run watches
   auto settings = klaviyo_settings(emulator, "klaviyo-crash");
-  auto journal_path = std::filesystem::temp_directory_path() /
-                      ("klaviyo-journal-" + std::to_string(::getpid()) + ".json");
-  std::filesystem::remove(journal_path);
+  // Outlives the first delivery as the service's state outlives a killed
+  // process (the durable journal itself: runner tests with kill point "job").
+  MemoryJobJournal journal;
   std::vector<DeliveryRecord> records;
   for (int i = 0; i < 25; ++i) records.push_back(person("c" + std::to_string(i), {{"n", i}}));
   {
-    FileKlaviyoJobJournal journal(journal_path);
     KlaviyoBulkDelivery delivery(settings, fast_options(), journal);
     std::stop_source crash;
     std::thread runner([&] { deliver(delivery, records, "run-crash", crash.get_token()); });
@@ -197,22 +196,20 @@ TEST_CASE("klaviyo job in progress across a crash: the resumed run polls the sam
   }
   CHECK(emulator.profiles().empty());
   emulator.set_polls_until_complete(2);
-  FileKlaviyoJobJournal reopened(journal_path);
-  CHECK(reopened.find("run-crash.0") == std::optional<std::string>("job-1"));
-  KlaviyoBulkDelivery resumed(settings, fast_options(), reopened);
+  CHECK(journal.find("run-crash.0") == std::optional<JobState>(JobState{"job-1", ""}));
+  KlaviyoBulkDelivery resumed(settings, fast_options(), journal);
   auto delivered = deliver(resumed, records, "run-crash");
   CHECK(delivered.summary.accepted == 25);
   CHECK(emulator.jobs_created() == 1);  // no second upload
   CHECK(emulator.profiles().size() == 25);
-  CHECK_FALSE(reopened.find("run-crash.0").has_value());
-  std::filesystem::remove(journal_path);
+  CHECK_FALSE(journal.find("run-crash.0").has_value());
 }
 
 TEST_CASE("klaviyo random rounds leave the emulator holding the model", "[klaviyo]") {
   KlaviyoEmulator emulator(kKey);
   auto settings = klaviyo_settings(emulator, "klaviyo-rounds");
   settings.batch_size = 70;
-  MemoryKlaviyoJobJournal journal;
+  MemoryJobJournal journal;
   KlaviyoBulkDelivery delivery(settings, fast_options(), journal);
   std::mt19937 random(4242);
   std::map<std::string, nlohmann::json> model;  // external_id -> properties
@@ -239,11 +236,11 @@ TEST_CASE("klaviyo random rounds leave the emulator holding the model", "[klaviy
 TEST_CASE("klaviyo refuses modes other than upsert and a missing key", "[klaviyo]") {
   KlaviyoEmulator emulator(kKey);
   auto settings = klaviyo_settings(emulator, "klaviyo-modes");
-  MemoryKlaviyoJobJournal journal;
+  MemoryJobJournal journal;
   KlaviyoBulkDelivery delivery(settings, fast_options(), journal);
   std::vector<DeliveryRecord> records = {person("x", {})};
   VectorFeed feed(records);
-  CHECK_THROWS_AS(delivery.deliver({"s", "r", SyncMode::Mirror, 0, {}}, feed, {}), DestinationError);
+  CHECK_THROWS_AS(delivery.deliver({"s", "r", SyncMode::mirror, 0, {}}, feed, {}), DestinationError);
   settings.secret.clear();
   CHECK_THROWS_AS(KlaviyoBulkDelivery(settings, fast_options(), journal), DestinationError);
 }
@@ -325,7 +322,7 @@ TEST_CASE("klaviyo keeps several jobs in flight: job N+1 is created while job N 
   emulator.set_processing_time(150ms);
   auto settings = klaviyo_settings(emulator, "klaviyo-in-flight");
   settings.batch_size = 10;
-  MemoryKlaviyoJobJournal journal;
+  MemoryJobJournal journal;
   auto options = fast_options();
   options.max_jobs_in_flight = 3;
   KlaviyoBulkDelivery delivery(settings, options, journal);
@@ -348,7 +345,7 @@ TEST_CASE("klaviyo jobs finishing out of order: outcomes as they finish, acks in
   emulator.set_processing_time(0ms, 5ms);  // the full job takes 200 ms, the one-profile job 5 ms
   auto settings = klaviyo_settings(emulator, "klaviyo-out-of-order");
   settings.batch_size = 40;
-  MemoryKlaviyoJobJournal journal;
+  MemoryJobJournal journal;
   KlaviyoBulkDelivery delivery(settings, fast_options(), journal);
   std::vector<DeliveryRecord> records;
   for (int i = 0; i < 40; ++i) records.push_back(person("o" + std::to_string(i), {{"n", i}}));
@@ -364,7 +361,7 @@ TEST_CASE("klaviyo jobs finishing out of order: outcomes as they finish, acks in
     CHECK(finished.size() >= ack.settled_through);  // nothing acknowledged before its outcome
     acks.push_back(ack);
   };
-  auto summary = delivery.deliver({"people_to_klaviyo", "run-ooo", SyncMode::Upsert, 0, {}}, feed, callbacks);
+  auto summary = delivery.deliver({"people_to_klaviyo", "run-ooo", SyncMode::upsert, 0, {}}, feed, callbacks);
   CHECK(summary.accepted == 43);
   REQUIRE(acks.size() == 3);
   CHECK(acks[0].settled_through == 40);
@@ -387,7 +384,7 @@ TEST_CASE("klaviyo crash while an earlier job processes: a later finished job is
   emulator.set_processing_time(0ms, 40ms);  // first job: 40 x 40 ms = 1.6 s; second: 40 ms
   auto settings = klaviyo_settings(emulator, "klaviyo-crash-in-flight");
   settings.batch_size = 40;
-  MemoryKlaviyoJobJournal journal;  // outlives the "crashed" delivery, as the state database does
+  MemoryJobJournal journal;  // outlives the "crashed" delivery, as the state database does
   std::vector<DeliveryRecord> records;
   for (int i = 0; i < 41; ++i) records.push_back(person("x" + std::to_string(i), {{"n", i}}));
   {
@@ -402,7 +399,7 @@ TEST_CASE("klaviyo crash while an earlier job processes: a later finished job is
         if (outcome.key == "x40") second_finished = true;
       };
       callbacks.on_acknowledged = [&](const BatchAck& ack) { acks.push_back(ack); };
-      delivery.deliver({"people_to_klaviyo", "run-x", SyncMode::Upsert, 0, crash.get_token()}, feed, callbacks);
+      delivery.deliver({"people_to_klaviyo", "run-x", SyncMode::upsert, 0, crash.get_token()}, feed, callbacks);
     });
     while (!second_finished) std::this_thread::sleep_for(2ms);
     crash.request_stop();
@@ -425,7 +422,7 @@ TEST_CASE("klaviyo crash while an earlier job processes: a later finished job is
 TEST_CASE("klaviyo registers one process-wide limiter per endpoint for the account", "[klaviyo]") {
   KlaviyoEmulator emulator(kKey);
   auto settings = klaviyo_settings(emulator, "klaviyo-endpoints");
-  MemoryKlaviyoJobJournal journal;
+  MemoryJobJournal journal;
   KlaviyoBulkDelivery delivery(settings, fast_options(), journal);
   auto delivered = deliver(delivery, {person("e1", {{"n", 1}})});
   CHECK(delivered.summary.accepted == 1);
@@ -446,7 +443,7 @@ TEST_CASE("klaviyo paced per endpoint against per-endpoint limits: polls do not 
   settings.rate_limit = RateLimit{20, 1000ms};  // every endpoint: what GET allows...
   settings.batch_size = 5;
   settings.retry.max_attempts = 30;
-  MemoryKlaviyoJobJournal journal;
+  MemoryJobJournal journal;
   KlaviyoLimiters limiters{std::make_shared<RateLimiter>(RateLimit{4, 1000ms}),  // ...but creating jobs: 4/s
                            std::make_shared<RateLimiter>(RateLimit{20, 1000ms}),
                            std::make_shared<RateLimiter>(RateLimit{20, 1000ms})};

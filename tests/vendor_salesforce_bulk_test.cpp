@@ -44,6 +44,25 @@ std::vector<DeliveryRecord> contacts(int count, int invalid_every = 0) {
 
 struct Crash {};
 
+// A job journal whose process "dies" (throws Crash) right after the state of
+// step `crash_at` is remembered, as the runner's durable journal would have
+// it on disk at a kill.
+class CrashingJournal final : public JobJournal {
+ public:
+  explicit CrashingJournal(std::string step) : crash_at(std::move(step)) {}
+  std::optional<JobState> find(const std::string& key) const override { return jobs_.find(key); }
+  void remember(const std::string& key, const JobState& state) override {
+    jobs_.remember(key, state);
+    if (!crash_at.empty() && state.step == crash_at) throw Crash{};
+  }
+  void forget(const std::string& key) override { jobs_.forget(key); }
+
+  std::string crash_at;
+
+ private:
+  MemoryJobJournal jobs_;
+};
+
 }  // namespace
 
 TEST_CASE("Bulk CSV round-trips quotes, commas and newlines", "[salesforce]") {
@@ -66,9 +85,10 @@ TEST_CASE("Salesforce Bulk job: failed records rejected with Salesforce's error 
   auto records = contacts(300, 7);
   VectorFeed feed(records);
   std::vector<RecordOutcome> outcomes;
-  BulkCallbacks callbacks;
-  callbacks.delivery.on_outcome = [&](const RecordOutcome& outcome) { outcomes.push_back(outcome); };
-  auto summary = loader.deliver({"contacts_bulk", "run-1", SyncMode::Upsert, 0, {}}, feed, callbacks);
+  DeliveryCallbacks callbacks;
+  callbacks.on_outcome = [&](const RecordOutcome& outcome) { outcomes.push_back(outcome); };
+  MemoryJobJournal jobs;
+  auto summary = loader.deliver({"contacts_bulk", "run-1", SyncMode::upsert, 0, {}}, feed, callbacks, jobs);
   CHECK(summary.accepted == 258);
   CHECK(summary.rejected == 42);
   REQUIRE(outcomes.size() == 300);
@@ -96,7 +116,8 @@ TEST_CASE("Salesforce Bulk job: unprocessed records are reported for retry in th
   SalesforceBulkLoader loader(bulk_options(emulator, "salesforce-bulk-unprocessed"));
   auto records = contacts(150);
   VectorFeed feed(records);
-  auto summary = loader.deliver({"contacts_bulk", "run-1", SyncMode::Upsert, 0, {}}, feed, {});
+  MemoryJobJournal jobs;
+  auto summary = loader.deliver({"contacts_bulk", "run-1", SyncMode::upsert, 0, {}}, feed, {}, jobs);
   CHECK(summary.accepted == 100);
   CHECK(summary.retries_exhausted == 50);
 }
@@ -106,55 +127,50 @@ TEST_CASE("Salesforce Bulk job in progress across a crash: the resumed run polls
   SalesforceEmulator emulator;
   emulator.set_bulk_behaviour(3);
   auto records = contacts(120);
-  std::string stored_detail;
+  CrashingJournal jobs("uploaded");  // the process dies once the closed upload is journaled
   {
     SalesforceBulkLoader loader(bulk_options(emulator, "salesforce-bulk-crash"));
     VectorFeed feed(records);
-    BulkCallbacks crashing;
-    crashing.on_checkpoint = [&](const std::string& detail) {
-      stored_detail = detail;  // what the runner persists with its checkpoint
-      if (detail.find(";uploaded") != std::string::npos) throw Crash{};  // the runner dies here
-    };
-    CHECK_THROWS_AS(loader.deliver({"contacts_bulk", "run-1", SyncMode::Upsert, 0, {}}, feed, crashing), Crash);
+    CHECK_THROWS_AS(loader.deliver({"contacts_bulk", "run-1", SyncMode::upsert, 0, {}}, feed, {}, jobs), Crash);
   }
-  CHECK(stored_detail.rfind("bulk_job=750", 0) == 0);
+  const auto started = jobs.find("run-1.bulk");
+  REQUIRE(started);
+  CHECK(started->job_id.rfind("750", 0) == 0);
+  CHECK(started->step == "uploaded");
   CHECK(emulator.bulk_uploads() == 1);
 
   SalesforceBulkLoader resumed(bulk_options(emulator, "salesforce-bulk-crash"));
   VectorFeed feed(records);
   std::size_t accepted = 0;
-  BulkCallbacks callbacks;
-  callbacks.delivery.on_outcome = [&](const RecordOutcome& outcome) {
+  DeliveryCallbacks callbacks;
+  callbacks.on_outcome = [&](const RecordOutcome& outcome) {
     accepted += outcome.status == RecordStatus::Accepted ? 1 : 0;
   };
-  callbacks.on_checkpoint = [](const std::string&) { FAIL("a resumed job must not start another"); };
-  auto summary = resumed.deliver({"contacts_bulk", "run-1", SyncMode::Upsert, 0, {}}, feed, callbacks, stored_detail);
+  jobs.crash_at = "created";  // a resumed job must not start another
+  auto summary = resumed.deliver({"contacts_bulk", "run-1", SyncMode::upsert, 0, {}}, feed, callbacks, jobs);
   CHECK(summary.accepted == 120);
   CHECK(accepted == 120);
   CHECK(emulator.bulk_jobs_created() == 1);
   CHECK(emulator.bulk_uploads() == 1);
   CHECK(emulator.bulk_polls() >= 4);
   CHECK(emulator.records("Contact").size() == 120);
+  CHECK_FALSE(jobs.find("run-1.bulk"));  // settled: nothing left to resume
 }
 
 TEST_CASE("Salesforce Bulk: a crash before the upload was closed aborts that job and uploads once more",
           "[salesforce]") {
   SalesforceEmulator emulator;
   auto records = contacts(10);
-  std::string stored_detail;
+  CrashingJournal jobs("created");  // right after the job was created
   {
     SalesforceBulkLoader loader(bulk_options(emulator, "salesforce-bulk-open"));
     VectorFeed feed(records);
-    BulkCallbacks crashing;
-    crashing.on_checkpoint = [&](const std::string& detail) {
-      stored_detail = detail;
-      throw Crash{};  // right after the job was created
-    };
-    CHECK_THROWS_AS(loader.deliver({"s", "run-1", SyncMode::Upsert, 0, {}}, feed, crashing), Crash);
+    CHECK_THROWS_AS(loader.deliver({"s", "run-1", SyncMode::upsert, 0, {}}, feed, {}, jobs), Crash);
   }
+  jobs.crash_at.clear();
   SalesforceBulkLoader resumed(bulk_options(emulator, "salesforce-bulk-open"));
   VectorFeed feed(records);
-  auto summary = resumed.deliver({"s", "run-1", SyncMode::Upsert, 0, {}}, feed, {}, stored_detail);
+  auto summary = resumed.deliver({"s", "run-1", SyncMode::upsert, 0, {}}, feed, {}, jobs);
   CHECK(summary.accepted == 10);
   CHECK(emulator.bulk_jobs_created() == 2);
   CHECK(emulator.bulk_uploads() == 1);

@@ -140,7 +140,7 @@ TEST_CASE("Salesforce mirror: random rounds under faults and quota refusals leav
         model.erase(it);
       }
     }
-    auto run = deliver(module, settings, SyncMode::Mirror, records, &ids);
+    auto run = deliver(module, settings, SyncMode::mirror, records, &ids);
     INFO("round " << round);
     CHECK(run.summary.accepted == records.size());
     CHECK(held(emulator) == expected(model));
@@ -159,7 +159,7 @@ TEST_CASE("Salesforce per-record failures keep Salesforce's message and the rest
                                         {"Email", customer % 5 == 0 ? "broken" : "ok@example.com"},
                                         {"Amount__c", backflow::mappers::exact_number("12345678901234.25")}}));
   }
-  auto run = deliver(module, settings, SyncMode::Upsert, records);
+  auto run = deliver(module, settings, SyncMode::upsert, records);
   CHECK(run.summary.accepted == 10);
   CHECK(run.summary.rejected == 2);
   CHECK(run.summary.requests == 1);
@@ -179,7 +179,7 @@ TEST_CASE("Salesforce insert and update by id", "[salesforce]") {
   auto settings = salesforce_settings(emulator, "salesforce-insert-update");
   auto module = contacts(settings);
   std::map<std::string, std::string> ids;
-  auto inserted = deliver(module, settings, SyncMode::Insert,
+  auto inserted = deliver(module, settings, SyncMode::insert,
                           {upsert(1, {{"LastName", "One"}}), upsert(2, {{"LastName", "Two"}})}, &ids);
   CHECK(inserted.summary.accepted == 2);
   REQUIRE(emulator.records("Contact").size() == 2);
@@ -187,7 +187,7 @@ TEST_CASE("Salesforce insert and update by id", "[salesforce]") {
   auto changed = upsert(1, {{"LastName", "Uno"}});
   changed.destination_id = ids["1"];
   auto unknown = upsert(3, {{"LastName", "Three"}});  // never written: no id
-  auto updated = deliver(module, settings, SyncMode::Update, {changed, unknown});
+  auto updated = deliver(module, settings, SyncMode::update, {changed, unknown});
   CHECK(updated.summary.accepted == 1);
   CHECK(updated.summary.rejected == 1);
   CHECK(emulator.records("Contact").at(ids["1"]).fields["LastName"] == "Uno");
@@ -202,7 +202,7 @@ TEST_CASE("Salesforce batches hold at most 200 records and the emulator refuses 
   CHECK(module.batch_limits().max_records == 200);
   std::vector<DeliveryRecord> records;
   for (int customer = 1; customer <= 450; ++customer) records.push_back(upsert(customer, {{"LastName", "L"}}));
-  auto run = deliver(module, settings, SyncMode::Upsert, records);
+  auto run = deliver(module, settings, SyncMode::upsert, records);
   CHECK(run.summary.accepted == 450);
   CHECK(run.summary.requests == 3);
 
@@ -210,7 +210,7 @@ TEST_CASE("Salesforce batches hold at most 200 records and the emulator refuses 
   std::vector<const DeliveryRecord*> batch;
   for (const auto& record : records) batch.push_back(&record);
   HttpClient client({});
-  client.start(module.build_request({"s", "r", "0", SyncMode::Upsert, 1}, batch));
+  client.start(module.build_request({"s", "r", "0", SyncMode::upsert, 1}, batch));
   std::vector<std::pair<std::uint64_t, HttpResponse>> done;
   while (done.empty()) done = client.poll(100ms);
   CHECK(done.front().second.status == 400);
@@ -235,13 +235,13 @@ TEST_CASE("Salesforce: 403 REQUEST_LIMIT_EXCEEDED is throttling and 401 is an au
   for (int customer = 1; customer <= 5; ++customer) records.push_back(upsert(customer, {{"LastName", "L"}}));
   settings.batch_size = 1;
   auto limited = contacts(settings);
-  auto run = deliver(limited, settings, SyncMode::Upsert, records);
+  auto run = deliver(limited, settings, SyncMode::upsert, records);
   CHECK(run.summary.accepted == 5);
   CHECK(run.summary.throttled > 0);
 
   settings.secret = "00Dxx!wrong";
   auto wrong = contacts(settings);
-  CHECK_THROWS_AS(deliver(wrong, settings, SyncMode::Upsert, records), DestinationAuthError);
+  CHECK_THROWS_AS(deliver(wrong, settings, SyncMode::upsert, records), DestinationAuthError);
 }
 
 TEST_CASE("Salesforce OAuth: refresh-token and client-credentials grants give the token and instance URL",
@@ -278,12 +278,12 @@ TEST_CASE("Salesforce OAuth: refresh-token and client-credentials grants give th
 TEST_CASE("Salesforce module from config: OAuth session used when no access token is set", "[salesforce]") {
   SalesforceEmulator emulator;
   emulator.set_oauth_client("connected-app", "app-secret", "refresh-123");
-  backflow::config::Destination account;
+  backflow::destinations::Destination account;
   account.name = "salesforce";
   account.type = "salesforce";
   account.options = {{"login_url", emulator.instance_url()}, {"client_id", "connected-app"},
                      {"refresh_token", "refresh-123"}};
-  backflow::config::SyncDestination sync;
+  backflow::destinations::SyncDestination sync;
   sync.name = "salesforce";
   sync.object = "Contact";
   sync.options = {{"external_id_field", "External_Id__c"}};
@@ -294,6 +294,6 @@ TEST_CASE("Salesforce module from config: OAuth session used when no access toke
   DeliveryEngine engine(*module, settings);
   std::vector<DeliveryRecord> records{upsert(1, {{"LastName", "One"}})};
   VectorFeed feed(records);
-  CHECK(engine.deliver({"s", "r", SyncMode::Upsert, 0, {}}, feed, {}).accepted == 1);
+  CHECK(engine.deliver({"s", "r", SyncMode::upsert, 0, {}}, feed, {}).accepted == 1);
   CHECK(emulator.records("Contact").size() == 1);
 }

@@ -9,7 +9,7 @@
 
 #include "destinations/sql/sql_destination.h"
 #include "destinations/sql/sql_statements.h"
-#include "diff/odbc/connection.h"
+#include "odbc/connection.h"
 #include "mappers/exact_number.h"
 #include "tests/support/test_env.h"
 
@@ -134,7 +134,7 @@ void random_rounds(const std::string& connection_string, Dialect dialect) {
         model.erase(it);
       }
     }
-    auto result = write(destination, SyncMode::Mirror, records);
+    auto result = write(destination, SyncMode::mirror, records);
     INFO("round " << round);
     CHECK(result.summary.accepted == records.size());
     CHECK(table_rows(connection_string, "orders_copy") == model);
@@ -154,7 +154,7 @@ void rejects_bad_rows_alone(const std::string& connection_string, Dialect dialec
 
   std::vector<DeliveryRecord> records;
   for (std::int64_t id = 1; id <= 10; ++id) records.push_back(order(id, "new", id == 4 ? "-1.00" : "1.50", false));
-  auto inserted = write(destination, SyncMode::Insert, records);
+  auto inserted = write(destination, SyncMode::insert, records);
   CHECK(inserted.summary.accepted == 9);
   CHECK(inserted.summary.rejected == 1);
   for (const auto& outcome : inserted.outcomes) {
@@ -165,12 +165,12 @@ void rejects_bad_rows_alone(const std::string& connection_string, Dialect dialec
   CHECK(table_rows(connection_string, "orders_checked").size() == 9);
 
   // Insert mode: a key that exists is a rejected row, not a lost batch.
-  auto again = write(destination, SyncMode::Insert, {order(1, "dup", "2.00", true), order(11, "new", "3.00", true)});
+  auto again = write(destination, SyncMode::insert, {order(1, "dup", "2.00", true), order(11, "new", "3.00", true)});
   CHECK(again.summary.accepted == 1);
   CHECK(again.summary.rejected == 1);
 
   // Update mode: existing rows only.
-  auto updated = write(destination, SyncMode::Update, {order(2, "paid", "1.50", true), order(99, "x", "1.00", true)});
+  auto updated = write(destination, SyncMode::update, {order(2, "paid", "1.50", true), order(99, "x", "1.00", true)});
   CHECK(updated.summary.accepted == 1);
   CHECK(updated.summary.rejected == 1);
   auto rows = table_rows(connection_string, "orders_checked");
@@ -239,7 +239,7 @@ TEST_CASE("sql destination on MariaDB: the dialect is guessed from the driver, r
   CHECK(odbc::guess_dialect(connection) == Dialect::mysql);
   // Not given: guessed (a PostgreSQL guess failed every statement with 42000).
   SqlDestination destination(orders_options("orders-table", connection, "orders_copy", true));
-  auto result = write(destination, SyncMode::Mirror, {order(1, "new", "1.50", true), order(2, "new", "2.50", false)});
+  auto result = write(destination, SyncMode::mirror, {order(1, "new", "1.50", true), order(2, "new", "2.50", false)});
   CHECK(result.summary.accepted == 2);
   CHECK(table_rows(connection, "orders_copy") ==
         std::map<std::int64_t, std::string>{{1, "new|1.5|true"}, {2, "new|2.5|false"}});
@@ -258,7 +258,7 @@ TEST_CASE("sql destination on MariaDB: update mode accepts a row that already ho
   SqlDestination destination(orders_options("orders-same", connection, "orders_same", false));
   // MariaDB reports changed rows unless told to report matched ones: row 1
   // already holds these values and must not read as missing.
-  auto updated = write(destination, SyncMode::Update,
+  auto updated = write(destination, SyncMode::update,
                        {order(1, "paid", "1.50", true), order(2, "shipped", "2.00", true), order(3, "x", "1.00", true)});
   CHECK(updated.summary.accepted == 2);
   CHECK(updated.summary.rejected == 1);
@@ -283,7 +283,7 @@ TEST_CASE("sql destination on MariaDB: long multi-byte values arrive whole and r
     records.push_back(order(id, status, "1.25", id % 2 == 0));
     expected[id] = status + "|1.25|" + (id % 2 == 0 ? "true" : "false");
   }
-  auto result = write(destination, SyncMode::Upsert, records);
+  auto result = write(destination, SyncMode::upsert, records);
   CHECK(result.summary.accepted == records.size());
   const auto rows = table_rows(connection, "orders_long");
   CHECK(rows.size() == expected.size());

@@ -55,7 +55,7 @@ TEST_CASE("webhook payload: sync, run id and records with op, key and fields, HM
   DeliveryEngine engine(webhook, settings);
   auto records = sample_records();
   VectorFeed feed(records);
-  auto summary = engine.deliver({"contacts_to_hook", "run-2024-05-01", SyncMode::Upsert, 0, {}}, feed, {});
+  auto summary = engine.deliver({"contacts_to_hook", "run-2024-05-01", SyncMode::upsert, 0, {}}, feed, {});
   CHECK(summary.accepted == 3);
   auto requests = server.requests();
   REQUIRE(requests.size() == 2);
@@ -88,11 +88,11 @@ TEST_CASE("webhook idempotency keys repeat when a run resumes from its checkpoin
   DeliveryEngine engine(webhook, settings);
   auto records = sample_records();
   VectorFeed all(records);
-  engine.deliver({"s", "run-7", SyncMode::Upsert, 0, {}}, all, {});
+  engine.deliver({"s", "run-7", SyncMode::upsert, 0, {}}, all, {});
   // "Crash" after the first batch: the resumed run skips it and starts at sequence 1.
   std::vector<DeliveryRecord> rest(records.begin() + 1, records.end());
   VectorFeed resumed(rest);
-  engine.deliver({"s", "run-7", SyncMode::Upsert, 1, {}}, resumed, {});
+  engine.deliver({"s", "run-7", SyncMode::upsert, 1, {}}, resumed, {});
   auto requests = server.requests();
   REQUIRE(requests.size() == 5);
   CHECK(requests[3].header("idempotency-key") == requests[1].header("idempotency-key"));
@@ -113,7 +113,7 @@ TEST_CASE("webhook idempotency keys differ between installations whose run and b
   std::vector<DeliveryRecord> first_installation = {records[0]};
   std::vector<DeliveryRecord> second_installation = {records[2]};  // another key, same fields
   VectorFeed first_feed(first_installation), second_feed(second_installation), retried_feed(first_installation);
-  const DeliveryRun run{"s", "run-00000001", SyncMode::Upsert, 0, {}};
+  const DeliveryRun run{"s", "run-00000001", SyncMode::upsert, 0, {}};
   engine.deliver(run, first_feed, {});
   engine.deliver(run, second_feed, {});
   engine.deliver(run, retried_feed, {});  // the first installation resends its batch (resumed run)
@@ -124,7 +124,7 @@ TEST_CASE("webhook idempotency keys differ between installations whose run and b
   CHECK(requests[2].header("idempotency-key") == requests[0].header("idempotency-key"));
 
   // The key is a pure function of the batch's identity and its exact body.
-  BatchContext context{"s", "run-00000001", "0", SyncMode::Upsert, 1};
+  BatchContext context{"s", "run-00000001", "0", SyncMode::upsert, 1};
   const std::string key = WebhookDestination::idempotency_key(context, R"({"records":[]})");
   CHECK(key.rfind("run-00000001.0.", 0) == 0);
   CHECK(key.size() == std::string("run-00000001.0.").size() + 32);
@@ -143,7 +143,7 @@ TEST_CASE("webhook without a secret sends no signature - without a url it is ref
   DeliveryEngine engine(webhook, settings);
   auto records = sample_records();
   VectorFeed feed(records);
-  engine.deliver({"s", "r", SyncMode::Upsert, 0, {}}, feed, {});
+  engine.deliver({"s", "r", SyncMode::upsert, 0, {}}, feed, {});
   CHECK(server.requests().front().header("x-backflow-signature").empty());
 
   DestinationSettings no_url;
@@ -196,7 +196,7 @@ TEST_CASE("records a receiver asks to retry are resent alone", "[webhook]") {
   DeliveryEngine engine(webhook, settings);
   auto records = sample_records();
   VectorFeed feed(records);
-  auto summary = engine.deliver({"s", "r", SyncMode::Upsert, 0, {}}, feed, {});
+  auto summary = engine.deliver({"s", "r", SyncMode::upsert, 0, {}}, feed, {});
   CHECK(summary.accepted == 3);
   auto requests = server.requests();
   REQUIRE(requests.size() == 2);

@@ -70,7 +70,7 @@ BatchLimits BrazeDestination::batch_limits() const {
 }
 
 std::vector<SyncMode> BrazeDestination::supported_modes() const {
-  return {SyncMode::Upsert, SyncMode::Update, SyncMode::Append};
+  return {SyncMode::upsert, SyncMode::update, SyncMode::append};
 }
 
 std::string BrazeDestination::record_identity() const {
@@ -88,7 +88,7 @@ RateLimitHeaderNames BrazeDestination::rate_limit_headers() const {
 std::vector<std::string> BrazeDestination::secrets() const { return {settings_.secret}; }
 
 HttpRequest BrazeDestination::build_request(const BatchContext& context, RecordBatch batch) const {
-  const bool events = context.mode == SyncMode::Append;
+  const bool events = context.mode == SyncMode::append;
   if (events && options_.event_name.empty()) {
     throw DestinationError("sync '" + context.sync + "' (braze): append mode needs destination.event_name");
   }
@@ -120,7 +120,7 @@ HttpRequest BrazeDestination::build_request(const BatchContext& context, RecordB
       if (!properties.empty()) body.append(properties, 1);  // drop the leading comma
       body += '}';
     } else {
-      body += context.mode == SyncMode::Update ? ",\"_update_existing_only\":true"
+      body += context.mode == SyncMode::update ? ",\"_update_existing_only\":true"
                                                : ",\"_update_existing_only\":false";
       append_fields(record.fields, options_.identify_by, false, body);
     }

@@ -1,11 +1,11 @@
 // Builds the HubSpot module from a config destination and the sync that uses
-// it: the one line destinations/module_factory.cpp needs for `hubspot`.
+// it (what hubspot_type.cpp's make_target calls).
 #pragma once
 
 #include <memory>
 
 #include "destinations/hubspot/hubspot_destination.h"
-#include "service/config/config.h"
+#include "destinations/destination_config.h"
 
 namespace backflow::destinations {
 
@@ -13,6 +13,6 @@ namespace backflow::destinations {
 // rate limit ...); the object and idProperty come from the sync's
 // `destination:` block (object, match_on.field). Throws DestinationError.
 std::unique_ptr<HubSpotDestination> make_hubspot_destination(const DestinationSettings& settings,
-                                                             const config::SyncDestination& sync);
+                                                             const SyncDestination& sync);
 
 }  // namespace backflow::destinations

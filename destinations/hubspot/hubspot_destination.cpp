@@ -102,7 +102,7 @@ BatchLimits HubSpotDestination::batch_limits() const {
 }
 
 std::vector<SyncMode> HubSpotDestination::supported_modes() const {
-  return {SyncMode::Upsert, SyncMode::Update, SyncMode::Insert, SyncMode::Mirror};
+  return {SyncMode::upsert, SyncMode::update, SyncMode::insert, SyncMode::mirror};
 }
 
 std::string HubSpotDestination::record_identity() const {
@@ -128,9 +128,9 @@ std::string HubSpotDestination::endpoint(const std::string& operation) const {
 std::string HubSpotDestination::operation_for(SyncMode mode, const DeliveryRecord& first) const {
   if (first.op == Operation::Delete) return "archive";
   switch (mode) {
-    case SyncMode::Insert:
+    case SyncMode::insert:
       return "create";
-    case SyncMode::Update:
+    case SyncMode::update:
       return "update";
     default:
       return "upsert";

@@ -86,7 +86,7 @@ IntercomDestination::IntercomDestination(DestinationSettings settings, IntercomO
 }
 
 std::vector<SyncMode> IntercomDestination::supported_modes() const {
-  return {SyncMode::Upsert, SyncMode::Update, SyncMode::Mirror};
+  return {SyncMode::upsert, SyncMode::update, SyncMode::mirror};
 }
 
 std::string IntercomDestination::record_identity() const {
@@ -123,7 +123,7 @@ HttpRequest IntercomDestination::build_request(const BatchContext& context, Reco
     ids_.remember(id, record.destination_id);
     known = record.destination_id;
   }
-  const bool may_create = options_.create_missing && context.mode != SyncMode::Update;
+  const bool may_create = options_.create_missing && context.mode != SyncMode::update;
   if (known && known->empty() && (record.op == Operation::Delete || !may_create)) {
     ids_.forget(id);  // nothing to create here: ask Intercom again
     known.reset();

@@ -75,7 +75,7 @@ BatchLimits IterableDestination::batch_limits() const {
                      settings_.max_bytes > 0 ? std::min(settings_.max_bytes, kMaxBodyBytes) : kMaxBodyBytes - 4096};
 }
 
-std::vector<SyncMode> IterableDestination::supported_modes() const { return {SyncMode::Upsert, SyncMode::Append}; }
+std::vector<SyncMode> IterableDestination::supported_modes() const { return {SyncMode::upsert, SyncMode::append}; }
 
 std::string IterableDestination::record_identity() const {
   return "the Iterable user's " + options_.identify_by + " (the record's field of that name, else its primary key)";
@@ -90,7 +90,7 @@ std::string IterableDestination::identifier(const DeliveryRecord& record) const 
 }
 
 HttpRequest IterableDestination::build_request(const BatchContext& context, RecordBatch batch) const {
-  const bool events = context.mode == SyncMode::Append;
+  const bool events = context.mode == SyncMode::append;
   if (events && options_.event_name.empty()) {
     throw DestinationError("sync '" + context.sync + "' (iterable): append mode needs destination.event_name");
   }

@@ -11,13 +11,13 @@
 namespace backflow::destinations {
 
 KlaviyoBulkDelivery::KlaviyoBulkDelivery(DestinationSettings settings, KlaviyoOptions options,
-                                         KlaviyoJobJournal& journal)
+                                         JobJournal& journal)
     : KlaviyoBulkDelivery(settings, std::move(options), journal,
                           KlaviyoLimiters::for_account(settings.name, settings.rate_limit.value_or(default_rate_limit())),
                           RequestLogRegistry::global().for_destination(settings.name, settings.request_log_size)) {}
 
 KlaviyoBulkDelivery::KlaviyoBulkDelivery(DestinationSettings settings, KlaviyoOptions options,
-                                         KlaviyoJobJournal& journal, KlaviyoLimiters limiters,
+                                         JobJournal& journal, KlaviyoLimiters limiters,
                                          std::shared_ptr<RequestLog> log)
     : settings_(std::move(settings)),
       options_(std::move(options)),
@@ -31,7 +31,7 @@ KlaviyoBulkDelivery::KlaviyoBulkDelivery(DestinationSettings settings, KlaviyoOp
 
 DeliverySummary KlaviyoBulkDelivery::deliver(const DeliveryRun& run, RecordFeed& feed,
                                              const DeliveryCallbacks& callbacks) {
-  if (run.mode != SyncMode::Upsert) {
+  if (run.mode != SyncMode::upsert) {
     throw DestinationError("sync '" + run.sync + "' (klaviyo): only upsert mode is supported");
   }
   const auto started = std::chrono::steady_clock::now();

@@ -28,7 +28,7 @@
 
 #include "destinations/delivery_engine.h"
 #include "destinations/destination_settings.h"
-#include "destinations/klaviyo/klaviyo_job_journal.h"
+#include "destinations/job_journal.h"
 #include "destinations/klaviyo/klaviyo_rate_limits.h"
 
 namespace backflow::destinations {
@@ -56,8 +56,8 @@ class KlaviyoBulkDelivery {
   // for_account with settings.rate_limit, else the default) and its request
   // log. `journal` must outlive this object. Throws DestinationError when the
   // api key (settings.secret) is missing.
-  KlaviyoBulkDelivery(DestinationSettings settings, KlaviyoOptions options, KlaviyoJobJournal& journal);
-  KlaviyoBulkDelivery(DestinationSettings settings, KlaviyoOptions options, KlaviyoJobJournal& journal,
+  KlaviyoBulkDelivery(DestinationSettings settings, KlaviyoOptions options, JobJournal& journal);
+  KlaviyoBulkDelivery(DestinationSettings settings, KlaviyoOptions options, JobJournal& journal,
                       KlaviyoLimiters limiters, std::shared_ptr<RequestLog> log);
 
   // As DeliveryEngine::deliver. Only upsert mode; delete records are rejected
@@ -71,7 +71,7 @@ class KlaviyoBulkDelivery {
  private:
   DestinationSettings settings_;
   KlaviyoOptions options_;
-  KlaviyoJobJournal& journal_;
+  JobJournal& journal_;
   KlaviyoLimiters limiters_;
   std::shared_ptr<RequestLog> log_;
 };

@@ -28,7 +28,7 @@ bool succeeded(const HttpResponse& response) { return response.status >= 200 && 
 }  // namespace
 
 KlaviyoJobPipeline::KlaviyoJobPipeline(const DestinationSettings& settings, const KlaviyoOptions& options,
-                                       KlaviyoJobJournal& journal, const KlaviyoLimiters& limiters,
+                                       JobJournal& journal, const KlaviyoLimiters& limiters,
                                        KlaviyoRequester& requester, const DeliveryRun& run,
                                        const DeliveryCallbacks& callbacks, DeliverySummary& summary)
     : settings_(settings),
@@ -134,7 +134,7 @@ void KlaviyoJobPipeline::step() {
     to_create_.pop_front();
     if (auto found = journal_.find(job.key)) {
       // Started by an earlier attempt of this run: poll it, never upload again.
-      job.id = *found;
+      job.id = found->job_id;
       job.chunk->journal_keys.push_back(job.key);
       job.created_at = now;
       job.next_poll_at = now;
@@ -197,7 +197,7 @@ void KlaviyoJobPipeline::create(Job job, bool token_taken) {
                       "Klaviyo answered without a job id");
   }
   just_created_ = true;
-  journal_.remember(job.key, job.id);
+  journal_.remember(job.key, JobState{job.id, ""});
   job.chunk->journal_keys.push_back(job.key);
   job.created_at = Clock::now();
   job.probe = ++jobs_created_ % kProbeEvery == 0;
@@ -349,7 +349,7 @@ void KlaviyoJobPipeline::acknowledge_prefix() {
   while (!chunks_.empty() && chunks_.front()->unfinished_jobs == 0) {
     const Chunk& chunk = *chunks_.front();
     if (callbacks_.on_acknowledged) {
-      callbacks_.on_acknowledged(BatchAck{chunk.label, chunk.entries.size(), chunk.entries.back().position + 1});
+      callbacks_.on_acknowledged(BatchAck{chunk.label, chunk.entries.size(), chunk.entries.back().position + 1, chunk.sequence});
     }
     // Only now: until acknowledged, a resumed run must find the job to poll.
     for (const auto& key : chunk.journal_keys) journal_.forget(key);

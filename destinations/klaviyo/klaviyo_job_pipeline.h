@@ -40,7 +40,7 @@ namespace backflow::destinations {
 
 class KlaviyoJobPipeline {
  public:
-  KlaviyoJobPipeline(const DestinationSettings& settings, const KlaviyoOptions& options, KlaviyoJobJournal& journal,
+  KlaviyoJobPipeline(const DestinationSettings& settings, const KlaviyoOptions& options, JobJournal& journal,
                      const KlaviyoLimiters& limiters, KlaviyoRequester& requester, const DeliveryRun& run,
                      const DeliveryCallbacks& callbacks, DeliverySummary& summary);
 
@@ -106,7 +106,7 @@ class KlaviyoJobPipeline {
 
   const DestinationSettings& settings_;
   const KlaviyoOptions& options_;
-  KlaviyoJobJournal& journal_;
+  JobJournal& journal_;
   const KlaviyoLimiters& limiters_;
   KlaviyoRequester& requester_;
   const DeliveryRun& run_;

@@ -14,7 +14,10 @@
 namespace backflow::destinations::klaviyo {
 
 inline constexpr std::size_t kMaxProfilesPerJob = 10000;
-inline constexpr std::size_t kMaxJobBytes = 5 * 1024 * 1024;
+// Klaviyo's documented payload limit, "5 MB", read as 5,000,000 bytes: the
+// stricter reading, so a job is never refused for its size. Also the bound of
+// the `max_bytes` key (klaviyo_type.cpp).
+inline constexpr std::size_t kMaxJobBytes = 5'000'000;
 
 // One `profile` resource: Klaviyo's own attributes (email, phone_number,
 // external_id, first_name, ..., location) at the top, every other field under

@@ -81,11 +81,7 @@ class BulkApi {
   HttpClient client_;
 };
 
-std::string detail_job_id(const std::string& detail) {
-  const std::string prefix = "bulk_job=";
-  if (detail.rfind(prefix, 0) != 0) return {};
-  return detail.substr(prefix.size(), detail.find(';') - prefix.size());
-}
+std::string bulk_job_key(const DeliveryRun& run) { return run.run_id + ".bulk"; }
 
 }  // namespace
 
@@ -99,8 +95,12 @@ SalesforceBulkLoader::SalesforceBulkLoader(SalesforceBulkOptions options) : opti
   }
 }
 
-DeliverySummary SalesforceBulkLoader::deliver(const DeliveryRun& run, RecordFeed& feed, const BulkCallbacks& callbacks,
-                                              const std::string& resume_detail) {
+std::optional<JobState> SalesforceBulkLoader::started_job(const DeliveryRun& run, const JobJournal& jobs) {
+  return jobs.find(bulk_job_key(run));
+}
+
+DeliverySummary SalesforceBulkLoader::deliver(const DeliveryRun& run, RecordFeed& feed,
+                                              const DeliveryCallbacks& delivery_callbacks, JobJournal& jobs) {
   const auto started = Clock::now();
   const std::string& external_id = options_.target.external_id_field;
   DeliverySummary summary;
@@ -139,13 +139,14 @@ DeliverySummary SalesforceBulkLoader::deliver(const DeliveryRun& run, RecordFeed
     if (status == RecordStatus::Accepted) ++summary.accepted;
     if (status == RecordStatus::Rejected) ++summary.rejected;
     if (status == RecordStatus::RetriesExhausted) ++summary.retries_exhausted;
-    if (callbacks.delivery.on_outcome) callbacks.delivery.on_outcome(outcome);
+    if (delivery_callbacks.on_outcome) delivery_callbacks.on_outcome(outcome);
   };
 
   BulkApi api(options_.target);
   if (!upserts.empty()) {
-    std::string job_id = detail_job_id(resume_detail);
-    bool uploaded = resume_detail.find(";uploaded") != std::string::npos;
+    const std::optional<JobState> resumed = started_job(run, jobs);
+    std::string job_id = resumed ? resumed->job_id : std::string();
+    const bool uploaded = resumed && resumed->step == "uploaded";
     if (!job_id.empty() && !uploaded) {
       // The crashed run may or may not have sent part of the upload: start over.
       api.send_json("PATCH", api.base() + "/" + job_id, {{"state", "Aborted"}});
@@ -160,7 +161,7 @@ DeliverySummary SalesforceBulkLoader::deliver(const DeliveryRun& run, RecordFeed
                                 {"lineEnding", "LF"}});
       job_id = job.value("id", std::string());
       if (job_id.empty()) throw DestinationError("Bulk API job creation returned no id");
-      if (callbacks.on_checkpoint) callbacks.on_checkpoint("bulk_job=" + job_id);
+      jobs.remember(bulk_job_key(run), {job_id, "created"});
       std::string csv;
       bool first = true;
       for (const auto& column : columns) {
@@ -182,7 +183,7 @@ DeliverySummary SalesforceBulkLoader::deliver(const DeliveryRun& run, RecordFeed
       api.send("PUT", api.base() + "/" + job_id + "/batches", std::move(csv), "text/csv");
       ++summary.requests;
       api.send_json("PATCH", api.base() + "/" + job_id, {{"state", "UploadComplete"}});
-      if (callbacks.on_checkpoint) callbacks.on_checkpoint("bulk_job=" + job_id + ";uploaded");
+      jobs.remember(bulk_job_key(run), {job_id, "uploaded"});
     }
 
     std::string state;
@@ -255,10 +256,10 @@ DeliverySummary SalesforceBulkLoader::deliver(const DeliveryRun& run, RecordFeed
     delete_callbacks.on_outcome = [&](const RecordOutcome& outcome) {
       RecordOutcome remapped = outcome;
       remapped.position = delete_positions[outcome.position];
-      if (callbacks.delivery.on_outcome) callbacks.delivery.on_outcome(remapped);
+      if (delivery_callbacks.on_outcome) delivery_callbacks.on_outcome(remapped);
     };
     DeliveryRun delete_run = run;
-    delete_run.mode = SyncMode::Mirror;
+    delete_run.mode = SyncMode::mirror;
     auto deleted = engine.deliver(delete_run, delete_feed, delete_callbacks);
     summary.accepted += deleted.accepted;
     summary.rejected += deleted.rejected;
@@ -266,9 +267,10 @@ DeliverySummary SalesforceBulkLoader::deliver(const DeliveryRun& run, RecordFeed
     summary.requests += deleted.requests;
     summary.throttled += deleted.throttled;
   }
-  if (callbacks.delivery.on_acknowledged) {
-    callbacks.delivery.on_acknowledged(BatchAck{"bulk", static_cast<std::size_t>(summary.records), summary.records});
+  if (delivery_callbacks.on_acknowledged) {
+    delivery_callbacks.on_acknowledged(BatchAck{"bulk", static_cast<std::size_t>(summary.records), summary.records, std::nullopt});
   }
+  jobs.forget(bulk_job_key(run));
   summary.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
   return summary;
 }

@@ -8,12 +8,12 @@
 // The request/response model of DestinationModule cannot express a
 // multi-step job, so this is a separate component with the DeliveryEngine's
 // deliver() types; the runner picks it for a salesforce sync whose change
-// count exceeds bulk_threshold. Crash safety: the job id is handed to
-// on_checkpoint as a checkpoint detail string ("bulk_job=<id>") as soon as
-// the job exists and again once the upload is closed ("...;uploaded"); a
-// resumed run passes the stored detail back and polls the same job: a
-// closed upload is never sent twice, an upload that was not closed is
-// aborted and redone. Not thread-safe.
+// count exceeds bulk_threshold. Crash safety: the job is remembered in the
+// sync's job journal under "<run_id>.bulk" as soon as it exists (step
+// "created") and again once the upload is closed ("uploaded"); a resumed run
+// (same run id) finds it and polls the same job: a closed upload is never
+// sent twice, an upload that was not closed is aborted and redone. The entry
+// is forgotten once every record's outcome is reported. Not thread-safe.
 #pragma once
 
 #include <chrono>
@@ -21,6 +21,7 @@
 #include <string>
 
 #include "destinations/delivery_engine.h"
+#include "destinations/job_journal.h"
 #include "destinations/salesforce/salesforce_destination.h"
 
 namespace backflow::destinations {
@@ -31,23 +32,20 @@ struct SalesforceBulkOptions {
   std::chrono::milliseconds max_wait{std::chrono::hours(2)};  // then the run fails; the job keeps running
 };
 
-struct BulkCallbacks {
-  DeliveryCallbacks delivery;
-  // Persist `detail` with the run's checkpoint before returning.
-  std::function<void(const std::string& detail)> on_checkpoint;
-};
-
 class SalesforceBulkLoader {
  public:
   // Throws DestinationError when the external id field is missing.
   explicit SalesforceBulkLoader(SalesforceBulkOptions options);
 
-  // Delivers the whole feed; `resume_detail` is the detail of a crashed run
-  // ("" for a fresh one). Throws DestinationAuthError on 401/403 (other than
-  // the quota), DestinationError on other failures or when the job fails as
-  // a whole.
-  DeliverySummary deliver(const DeliveryRun& run, RecordFeed& feed, const BulkCallbacks& callbacks,
-                          const std::string& resume_detail = {});
+  // Delivers the whole feed, resuming the job `jobs` holds for this run.
+  // `jobs` is read and written during the call only. Throws
+  // DestinationAuthError on 401/403 (other than the quota), DestinationError
+  // on other failures or when the job fails as a whole.
+  DeliverySummary deliver(const DeliveryRun& run, RecordFeed& feed, const DeliveryCallbacks& callbacks,
+                          JobJournal& jobs);
+
+  // The job a crashed attempt of `run` started, if any.
+  static std::optional<JobState> started_job(const DeliveryRun& run, const JobJournal& jobs);
 
  private:
   SalesforceBulkOptions options_;

@@ -14,8 +14,8 @@ std::string text_option(const nlohmann::json& options, const char* name) {
 
 }  // namespace
 
-SalesforceOptions salesforce_options(const DestinationSettings& settings, const config::Destination& account,
-                                     const config::SyncDestination& sync) {
+SalesforceOptions salesforce_options(const DestinationSettings& settings, const Destination& account,
+                                     const SyncDestination& sync) {
   SalesforceOptions options;
   options.settings = settings;
   if (auto instance = text_option(account.options, "instance_url"); !instance.empty()) options.settings.url = instance;
@@ -45,8 +45,8 @@ SalesforceOptions salesforce_options(const DestinationSettings& settings, const 
 }
 
 std::unique_ptr<SalesforceDestination> make_salesforce_destination(const DestinationSettings& settings,
-                                                                   const config::Destination& account,
-                                                                   const config::SyncDestination& sync) {
+                                                                   const Destination& account,
+                                                                   const SyncDestination& sync) {
   return std::make_unique<SalesforceDestination>(salesforce_options(settings, account, sync));
 }
 

@@ -1,11 +1,11 @@
 // Builds the Salesforce module from a config destination and the sync that
-// uses it: the one line destinations/module_factory.cpp needs for `salesforce`.
+// uses it (what salesforce_type.cpp's make_target calls).
 #pragma once
 
 #include <memory>
 
 #include "destinations/salesforce/salesforce_destination.h"
-#include "service/config/config.h"
+#include "destinations/destination_config.h"
 
 namespace backflow::destinations {
 
@@ -16,12 +16,12 @@ namespace backflow::destinations {
 // (the sync's `external_id_field`, else match_on.field). Throws
 // DestinationError, DestinationAuthError when the OAuth grant is refused.
 // Shared by the Collections module and the Bulk API 2.0 loader.
-SalesforceOptions salesforce_options(const DestinationSettings& settings, const config::Destination& account,
-                                     const config::SyncDestination& sync);
+SalesforceOptions salesforce_options(const DestinationSettings& settings, const Destination& account,
+                                     const SyncDestination& sync);
 
 // The sObject Collections module with salesforce_options(...).
 std::unique_ptr<SalesforceDestination> make_salesforce_destination(const DestinationSettings& settings,
-                                                                   const config::Destination& account,
-                                                                   const config::SyncDestination& sync);
+                                                                   const Destination& account,
+                                                                   const SyncDestination& sync);
 
 }  // namespace backflow::destinations

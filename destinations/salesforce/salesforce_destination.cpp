@@ -56,7 +56,7 @@ BatchLimits SalesforceDestination::batch_limits() const {
 }
 
 std::vector<SyncMode> SalesforceDestination::supported_modes() const {
-  return {SyncMode::Upsert, SyncMode::Update, SyncMode::Insert, SyncMode::Mirror};
+  return {SyncMode::upsert, SyncMode::update, SyncMode::insert, SyncMode::mirror};
 }
 
 std::string SalesforceDestination::record_identity() const {
@@ -97,21 +97,21 @@ HttpRequest SalesforceDestination::build_request(const BatchContext& context, Re
     request.url = collections_url() + "?ids=" + ids + "&allOrNone=false";
     return request;
   }
-  const bool upsert = context.mode == SyncMode::Upsert || context.mode == SyncMode::Mirror;
+  const bool upsert = context.mode == SyncMode::upsert || context.mode == SyncMode::mirror;
   if (upsert && options_.external_id_field.empty()) {
     throw DestinationError("destination '" + options_.settings.name +
                            "' (salesforce): upsert needs external_id_field (or match_on) naming an external id field of " +
                            options_.object);
   }
   nlohmann::json records = nlohmann::json::array();
-  for (const DeliveryRecord* record : batch) records.push_back(record_body(*record, context.mode == SyncMode::Update));
+  for (const DeliveryRecord* record : batch) records.push_back(record_body(*record, context.mode == SyncMode::update));
   // write_json, not dump(): exact decimals go out as numbers, digit for digit.
   mappers::write_json(nlohmann::json{{"allOrNone", false}, {"records", std::move(records)}}, request.body);
   request.headers.emplace_back("Content-Type", "application/json");
-  if (context.mode == SyncMode::Insert) {
+  if (context.mode == SyncMode::insert) {
     request.method = "POST";
     request.url = collections_url();
-  } else if (context.mode == SyncMode::Update) {
+  } else if (context.mode == SyncMode::update) {
     request.method = "PATCH";
     request.url = collections_url();
   } else {

@@ -6,8 +6,8 @@
 
 #include "destinations/destination_error.h"
 #include "destinations/sql/sql_statements.h"
-#include "diff/odbc/connection.h"
-#include "diff/odbc/error.h"
+#include "odbc/connection.h"
+#include "odbc/error.h"
 #include "mappers/exact_number.h"
 #include "mappers/json_writer.h"
 
@@ -42,7 +42,7 @@ class BatchWriter {
     params.reserve(statement.parameters.size());
     for (const auto& column : statement.parameters) params.push_back(to_value(value_of(record, column)));
     const auto affected = connection_.execute(statement.text, params);
-    if (record.op == Operation::Upsert && mode_ == SyncMode::Update && affected == 0) return RowResult::Missing;
+    if (record.op == Operation::Upsert && mode_ == SyncMode::update && affected == 0) return RowResult::Missing;
     return RowResult::Written;
   }
 
@@ -76,9 +76,9 @@ class BatchWriter {
     SqlStatement statement;
     if (record.op == Operation::Delete) {
       statement = delete_statement(shape);
-    } else if (mode_ == SyncMode::Update) {
+    } else if (mode_ == SyncMode::update) {
       statement = update_statement(shape);
-    } else if (mode_ == SyncMode::Insert || mode_ == SyncMode::Append) {
+    } else if (mode_ == SyncMode::insert || mode_ == SyncMode::append) {
       statement = insert_statement(shape);
     } else {
       statement = upsert_statement(shape);
@@ -107,7 +107,7 @@ SqlDestination::SqlDestination(SqlDestinationOptions options) : options_(std::mo
 }
 
 std::vector<SyncMode> SqlDestination::supported_modes() {
-  return {SyncMode::Upsert, SyncMode::Update, SyncMode::Insert, SyncMode::Mirror, SyncMode::Append};
+  return {SyncMode::upsert, SyncMode::update, SyncMode::insert, SyncMode::mirror, SyncMode::append};
 }
 
 DeliverySummary SqlDestination::deliver(const DeliveryRun& run, RecordFeed& feed, const DeliveryCallbacks& callbacks) {
@@ -199,7 +199,8 @@ DeliverySummary SqlDestination::deliver(const DeliveryRun& run, RecordFeed& feed
     }
     position += batch.size();
     if (callbacks.on_acknowledged) {
-      callbacks.on_acknowledged(BatchAck{std::to_string(batch_sequence++), batch.size(), position});
+      callbacks.on_acknowledged(BatchAck{std::to_string(batch_sequence), batch.size(), position, batch_sequence});
+      ++batch_sequence;
     }
   }
   summary.elapsed =

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "destinations/delivery_engine.h"
-#include "diff/row_source.h"
-#include "diff/sql_dialect.h"
+#include "model/row_source.h"
+#include "model/sql_dialect.h"
 
 namespace backflow::destinations {
 

@@ -1,15 +1,15 @@
 // The SQL text the `sql` destination runs, per dialect: upsert (INSERT ... ON
 // CONFLICT for PostgreSQL and SQLite, ON DUPLICATE KEY for MySQL, MERGE for
 // the others), insert, update, delete and CREATE TABLE. Identifiers are
-// quoted (diff/sql_dialect.h); values are always '?' markers bound by the
+// quoted (model/sql_dialect.h); values are always '?' markers bound by the
 // caller, in the order parameter_columns() gives. Pure functions.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "diff/row_source.h"
-#include "diff/sql_dialect.h"
+#include "model/row_source.h"
+#include "model/sql_dialect.h"
 
 namespace backflow::destinations {
 

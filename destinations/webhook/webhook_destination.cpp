@@ -44,7 +44,7 @@ BatchLimits WebhookDestination::batch_limits() const {
 }
 
 std::vector<SyncMode> WebhookDestination::supported_modes() const {
-  return {SyncMode::Upsert, SyncMode::Update, SyncMode::Insert, SyncMode::Mirror, SyncMode::Append};
+  return {SyncMode::upsert, SyncMode::update, SyncMode::insert, SyncMode::mirror, SyncMode::append};
 }
 
 std::string WebhookDestination::record_identity() const {

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "diff/row_codec.h"
+#include "model/row_codec.h"
 
 namespace backflow::diff::local {
 

@@ -7,7 +7,7 @@
 #include "diff/local/snapshot_entry.h"
 #include "diff/local/snapshot_keys.h"
 #include "diff/local/sorted_run_writer.h"
-#include "diff/row_codec.h"
+#include "model/row_codec.h"
 #include "diff/row_hash.h"
 
 namespace backflow::diff::local {

@@ -22,7 +22,7 @@
 #include "diff/local/row_spill_file.h"
 #include "diff/local/sync_snapshot_db.h"
 #include "diff/model_columns.h"
-#include "diff/row_source.h"
+#include "model/row_source.h"
 
 namespace backflow::diff::local {
 

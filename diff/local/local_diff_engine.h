@@ -13,7 +13,7 @@
 #include "diff/diff_spec.h"
 #include "diff/local/snapshot_store.h"
 #include "diff/pending_snapshot.h"
-#include "diff/row_source.h"
+#include "model/row_source.h"
 
 namespace backflow::diff::local {
 

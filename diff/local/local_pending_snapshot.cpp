@@ -12,7 +12,7 @@
 #include "diff/local/generation_cursor.h"
 #include "diff/local/snapshot_entry.h"
 #include "diff/local/snapshot_keys.h"
-#include "diff/row_codec.h"
+#include "model/row_codec.h"
 
 namespace backflow::diff::local {
 

@@ -14,7 +14,7 @@
 #include <mutex>
 #include <vector>
 
-#include "diff/value.h"
+#include "model/value.h"
 
 namespace backflow::diff::local {
 

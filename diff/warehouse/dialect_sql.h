@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "diff/sql_dialect.h"
+#include "model/sql_dialect.h"
 #include "diff/warehouse/table_names.h"
 
 namespace backflow::diff::warehouse {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "diff/odbc/connection.h"
+#include "odbc/connection.h"
 
 namespace backflow::diff::warehouse {
 

@@ -14,7 +14,7 @@
 
 #include <string>
 
-#include "diff/sql_dialect.h"
+#include "model/sql_dialect.h"
 
 namespace backflow::diff::warehouse {
 

@@ -7,7 +7,7 @@
 #include "diff/diff_error.h"
 #include "diff/invalid_rows.h"
 #include "diff/model_columns.h"
-#include "diff/odbc/error.h"
+#include "odbc/error.h"
 #include "diff/record_key.h"
 #include "diff/warehouse/table_names.h"
 #include "diff/warehouse/warehouse_pending_snapshot.h"

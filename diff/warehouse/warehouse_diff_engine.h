@@ -12,9 +12,9 @@
 #include <string_view>
 
 #include "diff/diff_spec.h"
-#include "diff/odbc/connection.h"
+#include "odbc/connection.h"
 #include "diff/pending_snapshot.h"
-#include "diff/sql_dialect.h"
+#include "model/sql_dialect.h"
 
 namespace backflow::diff::warehouse {
 

@@ -10,7 +10,7 @@
 
 #include "diff/diff_spec.h"
 #include "diff/invalid_rows.h"
-#include "diff/odbc/connection.h"
+#include "odbc/connection.h"
 #include "diff/pending_snapshot.h"
 #include "diff/warehouse/dialect_sql.h"
 #include "diff/warehouse/statement_runner.h"

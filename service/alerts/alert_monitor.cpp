@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "service/scheduler/clock.h"
-#include "service/schedule/duration.h"
+#include "common/duration.h"
 
 namespace backflow::alerts {
 namespace {
@@ -28,7 +28,7 @@ std::string percent(double value) {
 }
 
 std::string age_text(std::chrono::milliseconds age) {
-  return schedule::format_duration(std::chrono::duration_cast<std::chrono::seconds>(age));
+  return backflow::format_duration(std::chrono::duration_cast<std::chrono::seconds>(age));
 }
 
 std::string run_clause(const state::RunRecord& run) { return " (run " + run.id + ")"; }

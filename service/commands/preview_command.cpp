@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "common/utf8.h"
-#include "diff/odbc/error.h"
+#include "odbc/error.h"
 #include "mappers/value_rendering.h"
 #include "service/commands/commands.h"
 #include "service/config/config_loader.h"

@@ -3,7 +3,7 @@
 #include <map>
 #include <optional>
 
-#include "diff/odbc/error.h"
+#include "odbc/error.h"
 #include "mappers/compiled_mapping.h"
 #include "mappers/mapping_error.h"
 #include "common/suggest.h"

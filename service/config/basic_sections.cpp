@@ -8,8 +8,6 @@ namespace {
 
 const std::vector<std::string> kServerKeys = {"listen", "auth_token", "workers", "shutdown_grace"};
 const std::vector<std::string> kWarehouseKeys = {"connection", "dialect", "bookkeeping_schema", "fetch_batch_rows"};
-const std::vector<std::string> kDialects = {"postgres", "sqlite",   "mysql",     "snowflake",
-                                            "bigquery", "redshift", "databricks"};
 const std::vector<std::string> kAlertKeys = {"type", "url", "events", "rejected_pct", "stale_after"};
 const std::vector<std::string> kAlertEvents = {"run_failed", "run_blocked", "rejected_records", "sync_stale",
                                                "run_succeeded"};
@@ -86,10 +84,8 @@ std::vector<Warehouse> parse_warehouses(YamlReader& reader, const YAML::Node& no
       if (auto text = reader.non_empty_string(*value, path + ".connection")) warehouse.connection = *text;
     }
     if (auto value = fields->get("dialect")) {
-      if (auto text = reader.choice(*value, path + ".dialect", kDialects)) {
-        for (std::size_t i = 0; i < kDialects.size(); ++i) {
-          if (kDialects[i] == *text) warehouse.dialect = static_cast<Dialect>(i);
-        }
+      if (auto text = reader.choice(*value, path + ".dialect", dialect_names())) {
+        warehouse.dialect = parse_dialect(*text);
       }
     }
     if (auto value = fields->get("bookkeeping_schema")) {

@@ -13,54 +13,6 @@ const T* find_by_name(const std::vector<T>& items, std::string_view name) {
 
 }  // namespace
 
-std::string_view to_string(Dialect value) {
-  switch (value) {
-    case Dialect::postgres:
-      return "postgres";
-    case Dialect::sqlite:
-      return "sqlite";
-    case Dialect::mysql:
-      return "mysql";
-    case Dialect::snowflake:
-      return "snowflake";
-    case Dialect::bigquery:
-      return "bigquery";
-    case Dialect::redshift:
-      return "redshift";
-    case Dialect::databricks:
-      return "databricks";
-  }
-  return "?";
-}
-
-std::string_view to_string(SyncMode value) {
-  switch (value) {
-    case SyncMode::upsert:
-      return "upsert";
-    case SyncMode::update:
-      return "update";
-    case SyncMode::insert:
-      return "insert";
-    case SyncMode::mirror:
-      return "mirror";
-    case SyncMode::append:
-      return "append";
-  }
-  return "?";
-}
-
-std::string_view to_string(OnDelete value) {
-  switch (value) {
-    case OnDelete::nothing:
-      return "nothing";
-    case OnDelete::clear:
-      return "clear";
-    case OnDelete::delete_record:
-      return "delete";
-  }
-  return "?";
-}
-
 std::string_view to_string(DiffEngine value) { return value == DiffEngine::local ? "local" : "warehouse"; }
 
 std::string_view to_string(SendFields value) {

@@ -13,23 +13,33 @@
 #include <variant>
 #include <vector>
 
-#include "service/config/source_location.h"
+#include "destinations/destination_config.h"
+#include "mappers/mapping_spec.h"
+#include "model/sql_dialect.h"
+#include "common/source_location.h"
 #include "service/schedule/cron.h"
 #include "service/schedule/time_zone.h"
 
 namespace backflow::config {
 
-enum class Dialect { postgres, sqlite, mysql, snowflake, bigquery, redshift, databricks };
-enum class SyncMode { upsert, update, insert, mirror, append };
-enum class OnDelete { nothing, clear, delete_record };  // YAML: nothing | clear | delete
+// Defined by the layers that use them; the config parses into them.
+using backflow::Dialect;
+using backflow::SourceLocation;
+using backflow::to_string;
+using destinations::DeliveryRetry;
+using destinations::Destination;
+using destinations::MatchOn;
+using destinations::OnDelete;
+using destinations::RateLimit;
+using destinations::SyncDestination;
+using destinations::SyncMode;
+using destinations::to_string;
+
 enum class DiffEngine { local, warehouse };
 enum class SendFields { all_fields, changed_fields };
 enum class AlertType { webhook, slack };
 
 // The spelling used in the config file ("delete" for OnDelete::delete_record).
-std::string_view to_string(Dialect value);
-std::string_view to_string(SyncMode value);
-std::string_view to_string(OnDelete value);
 std::string_view to_string(DiffEngine value);
 std::string_view to_string(SendFields value);
 std::string_view to_string(AlertType value);
@@ -50,79 +60,12 @@ struct Warehouse {
   SourceLocation location;
 };
 
-struct RateLimit {
-  std::uint32_t requests = 0;
-  std::chrono::milliseconds per{0};
-};
-
-// Delivery retries inside one run (HTTP 429/5xx/timeouts). Unset values
-// mean "the destination module's default".
-struct DeliveryRetry {
-  std::optional<std::uint32_t> max_attempts;
-  std::optional<std::chrono::milliseconds> base_delay;
-  std::optional<std::chrono::milliseconds> max_delay;
-};
-
-struct Destination {
-  std::string name;
-  std::string type;  // a type of destinations/catalog.h
-  std::optional<std::string> base_url;
-  std::optional<RateLimit> rate_limit;
-  std::optional<std::uint32_t> max_concurrency;
-  DeliveryRetry retry;
-  std::optional<std::chrono::milliseconds> timeout;
-  // The type-specific keys (token, url, headers, ...) as written, after
-  // ${...} substitution: a JSON object. Durations stay strings.
-  nlohmann::json options = nlohmann::json::object();
-  // Which keys of `options` hold secrets: redact them everywhere.
-  std::vector<std::string> secret_keys;
-  SourceLocation location;
-};
-
 struct SyncSource {
   std::string warehouse;
   std::optional<std::string> table;  // exactly one of table and query is set
   std::optional<std::string> query;
   std::vector<std::string> primary_key;  // one or more columns, never empty
   SourceLocation location;               // of the `source:` key
-};
-
-struct MatchOn {
-  std::string field;   // the destination's identifying field
-  std::string column;  // the model column holding its value
-};
-
-struct SyncDestination {
-  std::string name;    // a Destination's name
-  std::string object;  // e.g. "contacts"; empty when the type has none
-  SyncMode mode = SyncMode::upsert;
-  std::optional<MatchOn> match_on;
-  OnDelete on_delete = OnDelete::nothing;
-  // Type-specific sync-level keys (table, list_id, event_name, ...).
-  nlohmann::json options = nlohmann::json::object();
-  SourceLocation location;  // of the `destination:` key
-};
-
-// One transform of a mapping expression; `argument` is set for date_format.
-struct Transform {
-  std::string name;  // trim lower upper sha256 to_string to_number to_bool date_format
-  std::string argument;
-};
-
-// A mapping's right-hand side, parsed but not compiled (mappers/ does that).
-struct MappingExpression {
-  enum class Kind { column, value, template_text };
-  Kind kind = Kind::column;
-  std::string column;                 // kind == column
-  nlohmann::json value;               // kind == value: a JSON scalar
-  std::string template_text;          // kind == template_text: "{{ a }} {{ b }}"
-  std::vector<Transform> transforms;  // column and template forms only, in order
-};
-
-struct MappingEntry {
-  std::string field;  // destination field path, dots for nesting ("address.city")
-  MappingExpression expression;
-  SourceLocation location;  // of the field's key
 };
 
 struct ManualSchedule {};
@@ -158,7 +101,7 @@ struct Sync {
   std::string name;
   SyncSource source;
   SyncDestination destination;
-  std::vector<MappingEntry> mapping;  // in file order
+  mappers::MappingSpec mapping;  // in file order
   Schedule schedule = ManualSchedule{};
   SourceLocation schedule_location;  // of the schedule value; the sync's key when absent
   DiffSettings diff;

@@ -1,123 +1,86 @@
 // Checks of values that are valid YAML of the right kind but that a
-// destination type cannot work with: limits the vendor documents, the form
-// of a SQL table name or connection string, the identifiers a vendor knows.
+// destination type cannot work with. The facts live in the type's descriptor
+// (destinations/<type>/<type>_type.cpp): the ranges of its integer keys, the
+// identifiers it matches on, whether it takes match_on at all, and its own
+// value checks. This file only turns them into located errors.
 #include <algorithm>
-#include <map>
-#include <regex>
 
 #include "common/suggest.h"
-#include "diff/odbc/connection.h"
-#include "diff/odbc/connection_string.h"
+#include "common/text.h"
 #include "service/config/section_parsers.h"
 
 namespace backflow::config {
 namespace {
 
-std::uint64_t number_or_zero(const Destination& destination, const char* key) {
-  auto it = destination.options.find(key);
-  return it != destination.options.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
-}
-
-void check_at_most(YamlReader& reader, const MapFields& fields, const std::string& path, const Destination& destination,
-                   const char* key, std::uint64_t min, std::uint64_t max, const std::string& why) {
-  auto node = fields.get(key);
-  if (!node || !destination.options.contains(key)) return;
-  const std::uint64_t value = number_or_zero(destination, key);
-  if (value < min || value > max) {
-    reader.error(*node, join_path(path, key),
-                 "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max) + ", found " +
-                     std::to_string(value) + " (" + why + ")");
+// Reports each problem at the node of its key's first segment in `fields`
+// (or its own location), the block itself when that key is absent.
+void report(YamlReader& reader, const MapFields& fields, const YAML::Node& block, const std::string& path,
+            const destinations::ConfigProblems& problems) {
+  for (const destinations::ConfigProblem& problem : problems) {
+    const std::string key_path = join_path(path, problem.key);
+    if (problem.location) {
+      reader.error(*problem.location, key_path, problem.message, problem.suggestion);
+      continue;
+    }
+    auto node = fields.get(problem.key.substr(0, problem.key.find('.')));
+    reader.error(node ? *node : block, key_path, problem.message, problem.suggestion);
   }
 }
 
-void check_klaviyo(YamlReader& reader, const MapFields& fields, const std::string& path,
-                   const Destination& destination) {
-  check_at_most(reader, fields, path, destination, "batch_size", 1, 10'000,
-                "Klaviyo imports at most 10,000 profiles per job");
-  check_at_most(reader, fields, path, destination, "max_bytes", 1024, 5'000'000,
-                "Klaviyo takes at most 5 MB per import job");
-  if (auto node = fields.get("revision"); node && destination.options.contains("revision")) {
-    static const std::regex revision(R"(\d{4}-\d{2}-\d{2}(\.[a-z]+)?)");
-    const std::string value = destination.options["revision"].get<std::string>();
-    if (!std::regex_match(value, revision)) {
-      reader.error(*node, join_path(path, "revision"),
-                   "expected a Klaviyo API revision date such as \"2025-01-15\", found " + quote_for_message(value));
-    }
-  }
-}
-
-void check_sql(YamlReader& reader, const MapFields& fields, const std::string& path, const Destination& destination) {
-  check_at_most(reader, fields, path, destination, "batch_size", 1, 100'000, "rows per transaction");
-  if (auto node = fields.get("connection"); node && destination.options.contains("connection")) {
-    // Never quoted back: the connection string holds the password.
-    const std::string value = destination.options["connection"].get<std::string>();
-    if (value.find('=') == std::string::npos) {
-      reader.error(*node, join_path(path, "connection"),
-                   "expected an ODBC connection string such as \"Driver={PostgreSQL Unicode};Server=...;"
-                   "Database=...\" or \"DSN=name\" (no '=' found)");
-    } else if (!destination.options.contains("dialect") && odbc::find_attribute(value, "Driver") &&
-               !odbc::guess_dialect(value)) {
-      // A DSN hides its driver: that case is settled when the run connects.
-      reader.error(*node, join_path(path, "connection"),
-                   "cannot tell the SQL dialect from this connection's Driver " +
-                       quote_for_message(*odbc::find_attribute(value, "Driver")) +
-                       "; add `dialect:` (postgres, sqlite, mysql, snowflake, bigquery, redshift, databricks)");
-    }
+void check_ranges(const std::vector<destinations::OptionSpec>& specs, const nlohmann::json& options,
+                  destinations::ConfigProblems& problems) {
+  for (const destinations::OptionSpec& spec : specs) {
+    if (spec.kind != destinations::OptionKind::integer || spec.max == 0) continue;
+    auto it = options.find(spec.name);
+    if (it == options.end() || !it->is_number_unsigned()) continue;
+    const std::uint64_t value = it->get<std::uint64_t>();
+    if (value >= spec.min && value <= spec.max) continue;
+    problems.push_back({spec.name, "expected a whole number from " + std::to_string(spec.min) + " to " +
+                                       std::to_string(spec.max) + ", found " + std::to_string(value) + " (" +
+                                       spec.range_reason + ")"});
   }
 }
 
 }  // namespace
 
-void check_destination_values(YamlReader& reader, const MapFields& fields, const std::string& path,
+void check_destination_values(YamlReader& reader, const MapFields& fields, const YAML::Node& block,
+                              const std::string& path, const destinations::DestinationType& type,
                               const Destination& destination) {
-  if (destination.type == "klaviyo") check_klaviyo(reader, fields, path, destination);
-  if (destination.type == "sql") check_sql(reader, fields, path, destination);
+  destinations::ConfigProblems problems;
+  check_ranges(type.options, destination.options, problems);
+  if (type.check_account) type.check_account(destination, problems);
+  report(reader, fields, block, path, problems);
 }
 
-void check_sync_destination_values(YamlReader& reader, const MapFields& fields, const std::string& path,
-                                   const std::string& type, const SyncDestination& destination) {
-  // The fields each vendor can name a record by (docs/destinations/<type>.md).
-  static const std::map<std::string, std::vector<std::string>> identifiers = {
-      {"braze", {"external_id", "email"}},
-      {"klaviyo", {"email", "phone_number", "external_id"}},
-      {"iterable", {"email", "userId"}},
-      {"intercom", {"external_id", "email"}},
-  };
-  if (auto known = identifiers.find(type); known != identifiers.end() && destination.match_on) {
-    const auto& allowed = known->second;
-    if (std::find(allowed.begin(), allowed.end(), destination.match_on->field) == allowed.end()) {
-      std::string listed;
-      for (const auto& field : allowed) listed += (listed.empty() ? "" : ", ") + field;
-      reader.error(*fields.get("match_on"), path + ".match_on.field",
-                   type + " identifies records by one of " + listed + ", found " +
-                       quote_for_message(destination.match_on->field),
-                   text::nearest(destination.match_on->field, allowed));
+void check_sync_destination_values(YamlReader& reader, const MapFields& fields, const YAML::Node& block,
+                                   const std::string& path, const destinations::DestinationType& type,
+                                   const SyncDestination& destination) {
+  destinations::ConfigProblems problems;
+  check_ranges(type.sync_options, destination.options, problems);
+  if (!type.match_on_refused.empty() && fields.has("match_on")) {
+    problems.push_back({"match_on", type.match_on_refused});
+  } else if (!type.identifiers.empty() && destination.match_on) {
+    const auto& allowed = type.identifiers;
+    const std::string& field = destination.match_on->field;
+    if (std::find(allowed.begin(), allowed.end(), field) == allowed.end()) {
+      problems.push_back({"match_on.field",
+                          type.name + " identifies records by one of " + text::join(allowed, ", ") + ", found " +
+                              quote_for_message(field),
+                          text::nearest(field, allowed)});
     }
   }
-  if (type == "sql") {
-    if (auto node = fields.get("match_on")) {
-      reader.error(*node, path + ".match_on",
-                   "a sql destination matches rows on the sync's source.primary_key columns; remove match_on");
-    }
-    if (auto node = fields.get("table"); node && destination.options.contains("table")) {
-      static const std::regex table(R"([A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*){0,2})");
-      const std::string value = destination.options["table"].get<std::string>();
-      if (!std::regex_match(value, table)) {
-        reader.error(*node, path + ".table",
-                     "expected a table name such as \"scores\" or \"public.scores\" (letters, digits, _ and $; "
-                     "at most catalog.schema.table), found " +
-                         quote_for_message(value));
-      }
-    }
-  }
+  if (type.check_sync) type.check_sync(destination, problems);
+  report(reader, fields, block, path, problems);
 }
 
-void check_sql_mapping(YamlReader& reader, const std::string& path, const std::vector<MappingEntry>& mapping) {
-  for (const MappingEntry& entry : mapping) {
-    if (entry.field.find('.') == std::string::npos) continue;
-    reader.error(entry.location, join_path(path, entry.field),
-                 "a sql destination writes one column per mapped field; '" + entry.field +
-                     "' is a nested path (use a column name without dots)");
+void check_mapping_values(YamlReader& reader, const std::string& path, const destinations::DestinationType& type,
+                          const mappers::MappingSpec& mapping) {
+  if (!type.check_mapping) return;
+  destinations::ConfigProblems problems;
+  type.check_mapping(mapping, problems);
+  for (const destinations::ConfigProblem& problem : problems) {
+    reader.error(problem.location.value_or(SourceLocation{}), join_path(path, problem.key), problem.message,
+                 problem.suggestion);
   }
 }
 

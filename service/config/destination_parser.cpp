@@ -1,5 +1,6 @@
-// destinations: checked against the catalog of destination types.
-#include "destinations/catalog.h"
+// destinations: checked against the registered destination types.
+#include "common/text.h"
+#include "destinations/registry.h"
 #include "service/config/section_parsers.h"
 #include "common/suggest.h"
 
@@ -110,7 +111,7 @@ std::vector<Destination> parse_destinations(YamlReader& reader, const YAML::Node
     if (!type_node) {
       reader.error(
           entry.value, path + ".type",
-          "missing required key 'type' (one of webhook, hubspot, salesforce, braze, klaviyo, iterable, intercom, sql)");
+          "missing required key 'type' (one of " + text::join(type_names, ", ") + ")");
     } else if (auto type_name = reader.choice(*type_node, path + ".type", type_names)) {
       type = destinations::find_destination_type(*type_name);
       destination.type = *type_name;
@@ -158,7 +159,7 @@ std::vector<Destination> parse_destinations(YamlReader& reader, const YAML::Node
       }
       if (!any) reader.error(entry.value, path, "a " + type->name + " destination needs " + listed);
     }
-    check_destination_values(reader, *fields, path, destination);
+    check_destination_values(reader, *fields, entry.value, path, *type, destination);
     result.push_back(std::move(destination));
   }
   return result;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "service/config/source_location.h"
+#include "common/source_location.h"
 
 namespace backflow::config {
 

@@ -9,7 +9,7 @@ const std::vector<std::string> kExpressionKeys = {"column", "value", "template",
 const std::vector<std::string> kTransforms = {"trim",      "lower",     "upper",   "sha256",
                                               "to_string", "to_number", "to_bool", "date_format"};
 
-std::optional<Transform> parse_transform(YamlReader& reader, const YAML::Node& node, const std::string& path) {
+std::optional<mappers::TransformSpec> parse_transform(YamlReader& reader, const YAML::Node& node, const std::string& path) {
   if (node.IsMap()) {
     static const std::vector<std::string> kArgumentTransforms = {"date_format"};
     auto fields = reader.map(node, path, &kArgumentTransforms);
@@ -21,7 +21,7 @@ std::optional<Transform> parse_transform(YamlReader& reader, const YAML::Node& n
     }
     auto format = reader.non_empty_string(fields->entries[0].value, path + ".date_format");
     if (!format) return std::nullopt;
-    return Transform{"date_format", *format};
+    return mappers::TransformSpec{"date_format", *format};
   }
   auto name = reader.choice(node, path, kTransforms);
   if (!name) return std::nullopt;
@@ -29,11 +29,11 @@ std::optional<Transform> parse_transform(YamlReader& reader, const YAML::Node& n
     reader.error(node, path, "date_format needs a format: write {date_format: \"%Y-%m-%d\"}");
     return std::nullopt;
   }
-  return Transform{*name, ""};
+  return mappers::TransformSpec{*name, ""};
 }
 
-std::optional<MappingExpression> parse_expression(YamlReader& reader, const YAML::Node& node, const std::string& path) {
-  MappingExpression expression;
+std::optional<mappers::FieldMappingSpec> parse_expression(YamlReader& reader, const YAML::Node& node, const std::string& path) {
+  mappers::FieldMappingSpec expression;  // kind Column unless a value or template is found
   if (node.IsScalar()) {
     if (auto typed = reader.scalar_json(node, path); typed && !typed->is_string()) {
       reader.error(node, path,
@@ -68,19 +68,19 @@ std::optional<MappingExpression> parse_expression(YamlReader& reader, const YAML
     ok = column.has_value();
     if (column) expression.column = *column;
   } else if (auto constant = fields->get("value")) {
-    expression.kind = MappingExpression::Kind::value;
+    expression.kind = mappers::ExpressionKind::Constant;
     auto json = reader.scalar_json(*constant, path + ".value");
     ok = json.has_value();
-    if (json) expression.value = *json;
+    if (json) expression.constant = *json;
   } else if (auto text = fields->get("template")) {
-    expression.kind = MappingExpression::Kind::template_text;
+    expression.kind = mappers::ExpressionKind::Template;
     auto template_text = reader.non_empty_string(*text, path + ".template");
     ok = template_text.has_value();
     if (template_text) expression.template_text = *template_text;
   }
   if (auto transforms = fields->get("transforms")) {
     const std::string transforms_path = path + ".transforms";
-    if (expression.kind == MappingExpression::Kind::value) {
+    if (expression.kind == mappers::ExpressionKind::Constant) {
       reader.error(*transforms, transforms_path,
                    "transforms apply to column and template expressions, not to a constant value");
       return std::nullopt;
@@ -104,8 +104,8 @@ std::optional<MappingExpression> parse_expression(YamlReader& reader, const YAML
 
 }  // namespace
 
-std::vector<MappingEntry> parse_mapping(YamlReader& reader, const YAML::Node& node, const std::string& path) {
-  std::vector<MappingEntry> mapping;
+mappers::MappingSpec parse_mapping(YamlReader& reader, const YAML::Node& node, const std::string& path) {
+  mappers::MappingSpec mapping;
   auto fields = reader.map(node, path, nullptr);
   if (!fields) return mapping;
   if (fields->entries.empty()) reader.error(node, path, "expected at least one field mapping, found none");
@@ -117,7 +117,9 @@ std::vector<MappingEntry> parse_mapping(YamlReader& reader, const YAML::Node& no
       continue;
     }
     if (auto expression = parse_expression(reader, entry.value, field_path)) {
-      mapping.push_back(MappingEntry{field, *expression, reader.location(entry.key_node)});
+      expression->field = field;
+      expression->location = reader.location(entry.key_node);
+      mapping.push_back(std::move(*expression));
     }
   }
   return mapping;

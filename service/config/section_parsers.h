@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "destinations/catalog.h"
+#include "destinations/registry.h"
 #include "service/config/config.h"
 #include "service/config/yaml_reader.h"
 
@@ -34,7 +34,7 @@ std::vector<Sync> parse_syncs(YamlReader& reader, const YAML::Node& node, const 
                               const std::vector<Destination>& destinations);
 
 // A sync's mapping, in file order.
-std::vector<MappingEntry> parse_mapping(YamlReader& reader, const YAML::Node& node, const std::string& path);
+mappers::MappingSpec parse_mapping(YamlReader& reader, const YAML::Node& node, const std::string& path);
 
 // A sync's schedule; `after:` names must be among `sync_name_set`
 // (`sync_names` is the same, in file order, for messages).
@@ -42,14 +42,18 @@ std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& nod
                                        const std::vector<std::string>& sync_names,
                                        const std::set<std::string>& sync_name_set);
 
-// Type-specific checks of values the catalog's kinds cannot express
-// (destination_checks.cpp): vendor limits, SQL table names and connection
-// strings, the identifiers a vendor matches on, SQL column names.
-void check_destination_values(YamlReader& reader, const MapFields& fields, const std::string& path,
+// Checks of values the keys' kinds cannot express, from the type's
+// descriptor (destination_checks.cpp): vendor limits, the identifiers a
+// vendor matches on, the type's own checks. `block` is the checked map,
+// where a problem without a node of its own is reported.
+void check_destination_values(YamlReader& reader, const MapFields& fields, const YAML::Node& block,
+                              const std::string& path, const destinations::DestinationType& type,
                               const Destination& destination);
-void check_sync_destination_values(YamlReader& reader, const MapFields& fields, const std::string& path,
-                                   const std::string& type, const SyncDestination& destination);
-void check_sql_mapping(YamlReader& reader, const std::string& path, const std::vector<MappingEntry>& mapping);
+void check_sync_destination_values(YamlReader& reader, const MapFields& fields, const YAML::Node& block,
+                                   const std::string& path, const destinations::DestinationType& type,
+                                   const SyncDestination& destination);
+void check_mapping_values(YamlReader& reader, const std::string& path, const destinations::DestinationType& type,
+                          const mappers::MappingSpec& mapping);
 
 // Reports cycles among `schedule: {after: [...]}` references.
 void check_after_cycles(YamlReader& reader, const std::vector<Sync>& syncs);

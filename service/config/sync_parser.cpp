@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <set>
 
-#include "destinations/catalog.h"
+#include "destinations/registry.h"
 #include "service/config/section_parsers.h"
 #include "common/suggest.h"
 
@@ -120,9 +120,9 @@ SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& nod
   }
   std::vector<std::string> allowed = destinations::common_sync_destination_keys();
   std::vector<const destinations::OptionSpec*> specs;
-  for (const auto& candidate : destinations::destination_types()) {
-    if (type != nullptr && &candidate != type) continue;
-    for (const auto& spec : candidate.sync_options) {
+  for (const destinations::DestinationType* candidate : destinations::destination_types()) {
+    if (type != nullptr && candidate != type) continue;
+    for (const auto& spec : candidate->sync_options) {
       if (std::find(allowed.begin(), allowed.end(), spec.name) == allowed.end()) {
         allowed.push_back(spec.name);
         specs.push_back(&spec);
@@ -189,7 +189,7 @@ SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& nod
       }
     }
   }
-  check_sync_destination_values(reader, *fields, path, type->name, destination);
+  check_sync_destination_values(reader, *fields, node, path, *type, destination);
   return destination;
 }
 
@@ -245,8 +245,10 @@ Sync parse_sync(YamlReader& reader, const MapEntry& entry, const SyncContext& co
     sync.mapping = parse_mapping(reader, *node, path + ".mapping");
     auto target = std::find_if(context.destinations.begin(), context.destinations.end(),
                                [&](const Destination& d) { return d.name == sync.destination.name; });
-    if (target != context.destinations.end() && target->type == "sql") {
-      check_sql_mapping(reader, path + ".mapping", sync.mapping);
+    if (target != context.destinations.end()) {
+      if (const auto* type = destinations::find_destination_type(target->type)) {
+        check_mapping_values(reader, path + ".mapping", *type, sync.mapping);
+      }
     }
   }
   if (auto node = fields->get("schedule")) {

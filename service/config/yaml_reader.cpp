@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "common/suggest.h"
-#include "service/schedule/duration.h"
+#include "common/duration.h"
 
 namespace backflow::config {
 namespace {
@@ -25,27 +25,6 @@ std::string lowercase(std::string s) {
 }  // namespace
 
 std::string join_path(const std::string& base, const std::string& key) { return base.empty() ? key : base + "." + key; }
-
-std::string quote_for_message(std::string_view text) {
-  std::string out = "'";
-  std::size_t shown = 0;
-  for (char c : text) {
-    if (++shown > 60) {
-      out += "...";
-      break;
-    }
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
@@ -283,7 +262,7 @@ std::optional<std::chrono::milliseconds> YamlReader::duration(const YAML::Node& 
   auto text = expanded_scalar(node, path, "a duration (e.g. 10m)");
   if (!text) return std::nullopt;
   try {
-    return schedule::parse_duration(*text);
+    return backflow::parse_duration(*text);
   } catch (const std::invalid_argument& e) {
     error(node, path, e.what());
     return std::nullopt;

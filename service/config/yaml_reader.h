@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/text.h"
 #include "service/config/diagnostic.h"
 #include "service/config/env_expansion.h"
 
@@ -23,9 +24,8 @@ namespace backflow::config {
 // "a.b" + "c" -> "a.b.c"; "" + "c" -> "c".
 std::string join_path(const std::string& base, const std::string& key);
 
-// A value as quoted in a message: 'text', with control characters escaped
-// (\n) so a diagnostic stays on one line, and cut after 60 characters.
-std::string quote_for_message(std::string_view text);
+// A value as quoted in a message (common/text.h).
+using text::quote_for_message;
 
 // How a node reads in a message: "a map", "a list", "nothing (null)", "'text'".
 std::string describe(const YAML::Node& node);

@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <stop_token>
 
-#include "diff/row_source.h"
+#include "model/row_source.h"
 
 namespace backflow::runner {
 

@@ -10,7 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "diff/value.h"
+#include "model/value.h"
 #include "state/failed_key_values.h"
 #include "state/failure_store.h"
 #include "state/record_store.h"

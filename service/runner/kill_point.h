@@ -3,9 +3,9 @@
 // are phase names entered ("preflight", "snapshot", "diff", "guard",
 // "deliver", "commit"), "ack" (after a checkpoint is saved), "outcome" (after
 // a record outcome is handled), "committed" (after the snapshot commit,
-// before SUCCEEDED is recorded), "detail" (after a Salesforce Bulk job's
-// checkpoint detail is saved) and "klaviyo_job" (after a Klaviyo job id is
-// journaled). Unset: a no-op.
+// before SUCCEEDED is recorded) and "job" (after a multi-step vendor job's
+// state is journaled: a Klaviyo import created, a Salesforce Bulk job
+// created or its upload closed). Unset: a no-op.
 #pragma once
 
 #include <string_view>

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "diff/change.h"
-#include "diff/sql_dialect.h"
+#include "model/sql_dialect.h"
 
 namespace backflow::runner {
 

@@ -36,11 +36,10 @@ void add_unique(std::vector<std::string>& names, const std::string& name) {
 
 std::vector<std::string> mapped_columns(const config::Sync& sync) {
   std::vector<std::string> names;
-  for (const config::MappingEntry& entry : sync.mapping) {
-    const config::MappingExpression& expression = entry.expression;
-    if (expression.kind == config::MappingExpression::Kind::column) add_unique(names, expression.column);
-    if (expression.kind == config::MappingExpression::Kind::template_text) {
-      for (const std::string& name : template_columns(expression.template_text)) add_unique(names, name);
+  for (const mappers::FieldMappingSpec& entry : sync.mapping) {
+    if (entry.kind == mappers::ExpressionKind::Column) add_unique(names, entry.column);
+    if (entry.kind == mappers::ExpressionKind::Template) {
+      for (const std::string& name : template_columns(entry.template_text)) add_unique(names, name);
     }
   }
   if (sync.destination.match_on) add_unique(names, sync.destination.match_on->column);
@@ -56,35 +55,9 @@ diff::DiffSpec make_diff_spec(const config::Sync& sync, bool full_resync) {
   return spec;
 }
 
-mappers::MappingSpec make_mapping_spec(const config::Sync& sync) {
-  mappers::MappingSpec spec;
-  for (const config::MappingEntry& entry : sync.mapping) {
-    mappers::FieldMappingSpec field;
-    field.field = entry.field;
-    const config::MappingExpression& expression = entry.expression;
-    switch (expression.kind) {
-      case config::MappingExpression::Kind::column:
-        field.kind = mappers::ExpressionKind::Column;
-        field.column = expression.column;
-        break;
-      case config::MappingExpression::Kind::value:
-        field.kind = mappers::ExpressionKind::Constant;
-        field.constant = expression.value;
-        break;
-      case config::MappingExpression::Kind::template_text:
-        field.kind = mappers::ExpressionKind::Template;
-        field.template_text = expression.template_text;
-        break;
-    }
-    for (const config::Transform& transform : expression.transforms) {
-      field.transforms.push_back(mappers::TransformSpec{transform.name, transform.argument});
-    }
-    spec.push_back(std::move(field));
-  }
-  return spec;
-}
+mappers::MappingSpec make_mapping_spec(const config::Sync& sync) { return sync.mapping; }
 
-Dialect dialect_of(const config::Warehouse& warehouse) { return parse_dialect(config::to_string(warehouse.dialect)); }
+Dialect dialect_of(const config::Warehouse& warehouse) { return warehouse.dialect; }
 
 std::string model_sql(const config::Sync& sync, Dialect dialect) {
   if (sync.source.table) return "SELECT * FROM " + quote_qualified(dialect, *sync.source.table);

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "diff/diff_spec.h"
-#include "diff/sql_dialect.h"
+#include "model/sql_dialect.h"
 #include "mappers/mapping_spec.h"
 #include "service/config/config.h"
 

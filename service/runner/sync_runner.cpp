@@ -8,11 +8,10 @@
 
 #include "destinations/delivery_engine.h"
 #include "destinations/destination_error.h"
-#include "destinations/module_factory.h"
 #include "diff/diff_error.h"
 #include "diff/local/local_diff_engine.h"
 #include "diff/model_columns.h"
-#include "diff/odbc/error.h"
+#include "odbc/error.h"
 #include "diff/warehouse/warehouse_diff_engine.h"
 #include "mappers/compiled_mapping.h"
 #include "mappers/json_writer.h"
@@ -438,7 +437,7 @@ class RunExecution {
           if (!append_mode()) in_flight[sent.key] = InFlight{change.key.values, op_name(change.op)};
         });
 
-    destinations::DeliveryRun run{sync_.name, record.id, destinations::to_delivery_mode(sync_.destination.mode),
+    destinations::DeliveryRun run{sync_.name, record.id, sync_.destination.mode,
                                   record.checkpoint.batches_acked, request_.stop};
     std::uint64_t max_batch = record.checkpoint.batches_acked;
     destinations::DeliveryCallbacks callbacks;
@@ -466,11 +465,7 @@ class RunExecution {
       kill_point("outcome");
     };
     callbacks.on_acknowledged = [&](const destinations::BatchAck& ack) {
-      const std::string head = ack.batch_id.substr(0, ack.batch_id.find('.'));
-      try {
-        max_batch = std::max<std::uint64_t>(max_batch, std::stoull(head) + 1);
-      } catch (const std::exception&) {
-      }
+      if (ack.sequence) max_batch = std::max<std::uint64_t>(max_batch, *ack.sequence + 1);
       const std::uint64_t acked = feed.acked_changes(ack.settled_through);
       if (acked > record.checkpoint.changes_acked) {
         record.checkpoint.changes_acked = acked;

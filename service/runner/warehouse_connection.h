@@ -1,7 +1,7 @@
 // Opens the ODBC connection of a config warehouse.
 #pragma once
 
-#include "diff/odbc/connection.h"
+#include "odbc/connection.h"
 #include "service/config/config.h"
 
 namespace backflow::runner {

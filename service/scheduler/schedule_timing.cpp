@@ -1,6 +1,6 @@
 #include "service/scheduler/schedule_timing.h"
 
-#include "service/schedule/duration.h"
+#include "common/duration.h"
 
 namespace backflow::scheduler {
 
@@ -29,7 +29,7 @@ std::string describe(const config::Schedule& schedule) {
     return cron->timezone.empty() ? cron->expression.text() : cron->expression.text() + " " + cron->timezone;
   }
   if (const auto* every = std::get_if<config::EverySchedule>(&schedule)) {
-    return "every " + schedule::format_duration(every->interval);
+    return "every " + backflow::format_duration(every->interval);
   }
   if (const auto* after = std::get_if<config::AfterSchedule>(&schedule)) {
     std::string text = "after ";

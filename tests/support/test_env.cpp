@@ -1,6 +1,6 @@
 #include "tests/support/test_env.h"
 
-#include "diff/odbc/connection.h"
+#include "odbc/connection.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

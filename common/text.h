@@ -1,0 +1,31 @@
+// Text helpers every layer needs, so no module keeps its own copy (as
+// DuckDB's StringUtil). ASCII case rules: identifiers, keys and names in
+// configs and vendor protocols are ASCII; UTF-8 text is common/utf8.h's.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace backflow::text {
+
+// ASCII lower / upper case; other bytes unchanged.
+std::string lower(std::string_view text);
+std::string upper(std::string_view text);
+
+// Equal ignoring ASCII case.
+bool iequals(std::string_view a, std::string_view b);
+
+// Without leading and trailing spaces and tabs (and, with `all_space`, any
+// of " \t\r\n\f\v").
+std::string trim(std::string_view text, bool all_space = false);
+
+// "a, b, c" for join({"a","b","c"}, ", ").
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+// A user-supplied value as quoted in a message: 'text', with control
+// characters escaped (\n, \t, \r, \x1b) so a diagnostic stays on one line
+// and cannot drive a terminal, and cut after 60 characters.
+std::string quote_for_message(std::string_view text);
+
+}  // namespace backflow::text
