@@ -30,6 +30,14 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool icontains(std::string_view haystack, std::string_view needle) {
+  if (needle.size() > haystack.size()) return false;
+  for (std::size_t at = 0; at + needle.size() <= haystack.size(); ++at) {
+    if (iequals(haystack.substr(at, needle.size()), needle)) return true;
+  }
+  return false;
+}
+
 std::string trim(std::string_view text, bool all_space) {
   const char* space = all_space ? " \t\r\n\f\v" : " \t";
   const auto first = text.find_first_not_of(space);
@@ -43,6 +51,25 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
   for (const std::string& part : parts) {
     if (!out.empty() || &part != &parts.front()) out += separator;
     out += part;
+  }
+  return out;
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool unreserved = (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
+                            (byte >= '0' && byte <= '9') || byte == '-' || byte == '_' || byte == '.' || byte == '~';
+    if (unreserved) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 15];
+    }
   }
   return out;
 }

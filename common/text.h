@@ -16,12 +16,19 @@ std::string upper(std::string_view text);
 // Equal ignoring ASCII case.
 bool iequals(std::string_view a, std::string_view b);
 
+// Whether `haystack` contains `needle`, ignoring ASCII case.
+bool icontains(std::string_view haystack, std::string_view needle);
+
 // Without leading and trailing spaces and tabs (and, with `all_space`, any
 // of " \t\r\n\f\v").
 std::string trim(std::string_view text, bool all_space = false);
 
 // "a, b, c" for join({"a","b","c"}, ", ").
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+// `text` percent-encoded for a URL path segment or a form value: every
+// byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - _ . ~) as %XX.
+std::string percent_encode(std::string_view text);
 
 // A user-supplied value as quoted in a message: 'text', with control
 // characters escaped (\n, \t, \r, \x1b) so a diagnostic stays on one line

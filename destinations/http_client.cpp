@@ -1,4 +1,5 @@
 #include "destinations/http_client.h"
+#include "common/text.h"
 
 #include <curl/curl.h>
 
@@ -74,8 +75,7 @@ struct HttpClient::Transfer {
     }
     std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) return line.size();
-    std::string name(line.substr(0, colon));
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string name = text::lower(line.substr(0, colon));
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {

@@ -13,4 +13,10 @@ std::optional<std::string_view> HttpResponse::header(std::string_view name) cons
   return std::nullopt;
 }
 
+std::string base_url(std::string_view configured, std::string_view fallback) {
+  std::string url(configured.empty() ? fallback : configured);
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
 }  // namespace backflow::destinations

@@ -40,4 +40,8 @@ struct HttpResponse {
   std::optional<std::string_view> header(std::string_view name) const;
 };
 
+// A vendor's base URL as configured (`url` / `base_url`), or `fallback` when
+// none was, without trailing slashes, so that paths can be appended.
+std::string base_url(std::string_view configured, std::string_view fallback = {});
+
 }  // namespace backflow::destinations

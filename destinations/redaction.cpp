@@ -1,4 +1,5 @@
 #include "destinations/redaction.h"
+#include "common/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -15,8 +16,7 @@ Redactor::Redactor(std::vector<std::string> secrets) {
 }
 
 bool Redactor::is_sensitive_name(std::string_view name) {
-  std::string lower(name);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = text::lower(name);
   if (lower == "authorization" || lower == "proxy-authorization" || lower == "cookie" ||
       lower == "set-cookie") {
     return true;
@@ -43,10 +43,7 @@ HttpHeaders Redactor::redact_headers(const HttpHeaders& headers) const {
   out.reserve(headers.size());
   for (const auto& [name, value] : headers) {
     // Idempotency keys are identifiers, not credentials: keep them for debugging.
-    bool keep = name.size() == 15 && std::equal(name.begin(), name.end(), "idempotency-key",
-                                                [](char a, char b) {
-                                                  return std::tolower(static_cast<unsigned char>(a)) == b;
-                                                });
+    bool keep = text::iequals(name, "idempotency-key");
     out.emplace_back(name, !keep && is_sensitive_name(name) ? std::string(kRedacted) : redact_text(value));
   }
   return out;

@@ -5,16 +5,11 @@
 #include <optional>
 
 #include "diff/diff_error.h"
+#include "common/text.h"
 
 namespace backflow::diff {
 
 namespace {
-
-bool iequals(const std::string& a, const std::string& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
 
 std::optional<std::size_t> find_column(const std::string& name, const std::vector<ColumnInfo>& columns) {
   for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -22,7 +17,7 @@ std::optional<std::size_t> find_column(const std::string& name, const std::vecto
   }
   std::optional<std::size_t> found;
   for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (!iequals(columns[i].name, name)) continue;
+    if (!text::iequals(columns[i].name, name)) continue;
     if (found) return std::nullopt;  // ambiguous
     found = i;
   }

@@ -4,15 +4,12 @@
 #include <cctype>
 
 #include "odbc/error.h"
+#include "common/text.h"
 
 namespace backflow::odbc {
 
 namespace {
 
-std::string lowercase(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool contains(const std::string& haystack, std::string_view needle) {
   return haystack.find(needle) != std::string::npos;
@@ -21,7 +18,7 @@ bool contains(const std::string& haystack, std::string_view needle) {
 }  // namespace
 
 ValueType logical_type(SQLSMALLINT sql_type, const std::string& type_name, bool is_unsigned) {
-  const std::string name = lowercase(type_name);
+  const std::string name = text::lower(type_name);
   if (name == "bool" || name == "boolean") return ValueType::Bool;  // psqlODBC BoolsAsChar=1 says VARCHAR
   if (contains(name, "numeric") || contains(name, "decimal")) return ValueType::Decimal;
   switch (sql_type) {

@@ -8,20 +8,17 @@
 #include "odbc/connection_string.h"
 #include "odbc/error.h"
 #include "odbc/redact.h"
+#include "common/text.h"
 
 namespace backflow::odbc {
 
 namespace {
 
-std::string lowercase(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // The dialect a driver's file or registered name, or a server's
 // SQL_DBMS_NAME, says: psqlODBC, sqliteodbc, MariaDB/MySQL Connector/ODBC.
 std::optional<Dialect> dialect_named_by(const std::string& name) {
-  const std::string lower = lowercase(name);
+  const std::string lower = text::lower(name);
   const auto has = [&](std::string_view part) { return lower.find(part) != std::string::npos; };
   if (has("psql") || has("postgres")) return Dialect::postgres;
   if (has("sqlite")) return Dialect::sqlite;
@@ -45,7 +42,7 @@ std::string info_text(SQLHDBC dbc, SQLUSMALLINT info_type) {
 // Connector/ODBC 3.1 returns the block's first row's value for the
 // positioned row, then SQL_NO_DATA, then ends the result early.
 bool positioned_getdata_proven(const std::string& driver_file) {
-  return lowercase(driver_file).find("psqlodbc") != std::string::npos;
+  return text::lower(driver_file).find("psqlodbc") != std::string::npos;
 }
 
 SQLUINTEGER info_bits(SQLHDBC dbc, SQLUSMALLINT info_type) {

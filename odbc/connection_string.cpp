@@ -1,4 +1,5 @@
 #include "odbc/connection_string.h"
+#include "common/text.h"
 
 #include <cctype>
 
@@ -6,22 +7,7 @@ namespace backflow::odbc {
 
 namespace {
 
-bool equal_ci(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
+std::string trim(std::string_view s) { return text::trim(s, /*all_space=*/true); }
 
 }  // namespace
 
@@ -71,7 +57,7 @@ std::vector<ConnectionAttribute> parse_connection_string(std::string_view s) {
 
 std::optional<std::string> find_attribute(std::string_view connection_string, std::string_view key) {
   for (auto& attr : parse_connection_string(connection_string)) {
-    if (equal_ci(attr.key, key)) return attr.value;
+    if (text::iequals(attr.key, key)) return attr.value;
   }
   return std::nullopt;
 }
@@ -88,7 +74,7 @@ std::string with_default_attribute(std::string connection_string, std::string_vi
 
 std::string with_attribute(std::string connection_string, std::string_view key, std::string_view value) {
   for (const auto& attr : parse_connection_string(connection_string)) {
-    if (!equal_ci(attr.key, key)) continue;
+    if (!text::iequals(attr.key, key)) continue;
     connection_string.replace(attr.value_begin, attr.value_end - attr.value_begin, value);
     return connection_string;
   }

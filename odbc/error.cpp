@@ -1,4 +1,5 @@
 #include "odbc/error.h"
+#include "common/text.h"
 
 #include <algorithm>
 #include <array>
@@ -19,13 +20,6 @@ std::string format_what(const std::string& context, const std::vector<Diagnostic
     out += "[SQLSTATE " + r.sqlstate + ", native " + std::to_string(r.native_error) + "] " + r.message;
   }
   return out;
-}
-
-bool contains_ci(std::string_view haystack, std::string_view needle) {
-  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-  });
-  return it != haystack.end();
 }
 
 bool any_transient(const std::vector<DiagnosticRecord>& records) {
@@ -63,7 +57,7 @@ bool is_transient(std::string_view sqlstate, std::string_view message) {
         "authentication failed", "no pg_hba.conf entry", "invalid port number", "invalid connection option",
     };
     return std::none_of(kMisconfigured.begin(), kMisconfigured.end(),
-                        [&](std::string_view needle) { return contains_ci(message, needle); });
+                        [&](std::string_view needle) { return text::icontains(message, needle); });
   }
   static constexpr std::array<std::string_view, 9> kTransientStates{
       "57P01", "57P02", "57P03",  // admin / crash shutdown, cannot connect now
@@ -83,7 +77,7 @@ bool is_transient(std::string_view sqlstate, std::string_view message) {
         "communication link",    "connection reset",             "broken pipe",
     };
     return std::any_of(kLostConnection.begin(), kLostConnection.end(),
-                       [&](std::string_view needle) { return contains_ci(message, needle); });
+                       [&](std::string_view needle) { return text::icontains(message, needle); });
   }
   return false;
 }

@@ -5,12 +5,12 @@
 #include <cctype>
 
 #include "odbc/connection_string.h"
+#include "common/text.h"
 
 namespace backflow::odbc {
 
 bool is_secret_key(std::string_view key) {
-  std::string lower(key);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = text::lower(key);
   if (lower == "pwd") return true;
   static constexpr std::array<std::string_view, 4> kMarkers{"pass", "secret", "token", "key"};
   return std::any_of(kMarkers.begin(), kMarkers.end(),

@@ -1,11 +1,10 @@
 // The loader's parts on their own: durations, ${...} substitution,
-// suggestions, redaction.
+// suggestions.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
 
 #include "service/config/env_expansion.h"
-#include "service/config/redaction.h"
 #include "common/suggest.h"
 #include "common/duration.h"
 #include "tests/support/test_env.h"
@@ -107,18 +106,4 @@ TEST_CASE("suggestions: close misspellings only", "[config][suggest]") {
   CHECK(backflow::text::nearest("Upsert", {"upsert", "update"}) == "upsert");  // case only
   CHECK(backflow::text::nearest("salesforce", {"crm", "hooks"}).empty());      // nothing close
   CHECK(backflow::text::nearest("ab", {"xy"}).empty());
-}
-
-TEST_CASE("redaction: secret options and connection-string passwords", "[config][redaction]") {
-  Destination destination;
-  destination.options = {{"url", "https://hooks.example.com"}, {"secret", "hmac-key"}};
-  destination.secret_keys = {"secret"};
-  CHECK(redacted_options(destination) ==
-        nlohmann::json{{"url", "https://hooks.example.com"}, {"secret", "[redacted]"}});
-  CHECK(redacted_connection_string("Driver={PostgreSQL Unicode};Server=db;Uid=bf;Pwd=hunter2;Port=5432") ==
-        "Driver={PostgreSQL Unicode};Server=db;Uid=bf;Pwd=[redacted];Port=5432");
-  CHECK(redacted_connection_string("Driver=x;PASSWORD={a;b}}c};Database=d") ==
-        "Driver=x;PASSWORD=[redacted];Database=d");
-  CHECK(redacted_connection_string("Driver=Snowflake;authenticator=oauth;Token=abc") ==
-        "Driver=Snowflake;authenticator=oauth;Token=[redacted]");
 }

@@ -6,6 +6,7 @@
 
 #include "destinations/destination_error.h"
 #include "mappers/json_writer.h"
+#include "destinations/http_message.h"
 
 namespace backflow::destinations {
 
@@ -60,7 +61,7 @@ BrazeDestination::BrazeDestination(DestinationSettings settings, BrazeOptions op
     throw DestinationError(where + "cannot identify users by '" + options_.identify_by +
                            "' (match_on field must be external_id or email)");
   }
-  while (!settings_.url.empty() && settings_.url.back() == '/') settings_.url.pop_back();
+  settings_.url = base_url(settings_.url);
 }
 
 BatchLimits BrazeDestination::batch_limits() const {

@@ -5,15 +5,11 @@
 #include "destinations/destination_error.h"
 #include "mappers/exact_number.h"
 #include "mappers/json_writer.h"
+#include "destinations/http_message.h"
 
 namespace backflow::destinations {
 
 namespace {
-
-std::string trim_trailing_slash(std::string url) {
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  return url;
-}
 
 // The error's explanation: message, plus its category when present.
 std::string error_message(const nlohmann::json& error) {
@@ -91,8 +87,7 @@ HubSpotDestination::HubSpotDestination(HubSpotOptions options) : options_(std::m
     throw DestinationError("destination '" + name + "' (hubspot): the sync must name an object (contacts, companies, "
                            "deals or a custom object)");
   }
-  if (options_.settings.url.empty()) options_.settings.url = kDefaultBaseUrl;
-  options_.settings.url = trim_trailing_slash(options_.settings.url);
+  options_.settings.url = base_url(options_.settings.url, kDefaultBaseUrl);
 }
 
 BatchLimits HubSpotDestination::batch_limits() const {

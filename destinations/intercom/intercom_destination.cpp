@@ -6,6 +6,8 @@
 
 #include "destinations/destination_error.h"
 #include "mappers/json_writer.h"
+#include "common/text.h"
+#include "destinations/http_message.h"
 
 namespace backflow::destinations {
 
@@ -20,21 +22,6 @@ const std::set<std::string>& standard_fields() {
                                                "name",      "avatar",       "owner_id", "signed_up_at",
                                                "last_seen_at", "unsubscribed_from_emails"};
   return fields;
-}
-
-std::string percent_encode(const std::string& text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
 }
 
 std::string intercom_message(const HttpResponse& response) {
@@ -81,8 +68,7 @@ IntercomDestination::IntercomDestination(DestinationSettings settings, IntercomO
   if (options_.object != "contacts") {
     throw DestinationError(where + "object '" + options_.object + "' is not supported yet (only contacts)");
   }
-  if (settings_.url.empty()) settings_.url = kDefaultUrl;
-  while (!settings_.url.empty() && settings_.url.back() == '/') settings_.url.pop_back();
+  settings_.url = base_url(settings_.url, kDefaultUrl);
 }
 
 std::vector<SyncMode> IntercomDestination::supported_modes() const {
@@ -130,12 +116,12 @@ HttpRequest IntercomDestination::build_request(const BatchContext& context, Reco
   }
   if (!known) {
     if (options_.identify_by == "external_id") {
-      return request("GET", "/contacts/find_by_external_id/" + percent_encode(id), {});
+      return request("GET", "/contacts/find_by_external_id/" + text::percent_encode(id), {});
     }
     nlohmann::json query = {{"query", {{"field", "email"}, {"operator", "="}, {"value", id}}}};
     return request("POST", "/contacts/search", query.dump());
   }
-  if (record.op == Operation::Delete) return request("POST", "/contacts/" + percent_encode(*known) + "/archive", {});
+  if (record.op == Operation::Delete) return request("POST", "/contacts/" + text::percent_encode(*known) + "/archive", {});
 
   nlohmann::json custom = nlohmann::json::object();
   std::string body = "{";
@@ -164,7 +150,7 @@ HttpRequest IntercomDestination::build_request(const BatchContext& context, Reco
   if (!custom.empty()) add("custom_attributes", custom);
   body += '}';
   if (known->empty()) return request("POST", "/contacts", std::move(body));
-  return request("PUT", "/contacts/" + percent_encode(*known), std::move(body));
+  return request("PUT", "/contacts/" + text::percent_encode(*known), std::move(body));
 }
 
 BatchVerdict IntercomDestination::parse_response(const HttpResponse& response, RecordBatch batch) const {

@@ -5,6 +5,7 @@
 
 #include "destinations/destination_error.h"
 #include "mappers/json_writer.h"
+#include "destinations/http_message.h"
 
 namespace backflow::destinations {
 
@@ -66,8 +67,7 @@ IterableDestination::IterableDestination(DestinationSettings settings, IterableO
     throw DestinationError(where + "cannot identify users by '" + options_.identify_by +
                            "' (match_on field must be email or userId)");
   }
-  if (settings_.url.empty()) settings_.url = kDefaultUrl;
-  while (!settings_.url.empty() && settings_.url.back() == '/') settings_.url.pop_back();
+  settings_.url = base_url(settings_.url, kDefaultUrl);
 }
 
 BatchLimits IterableDestination::batch_limits() const {

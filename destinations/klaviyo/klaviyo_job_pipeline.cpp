@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "destinations/klaviyo/klaviyo_profiles.h"
+#include "destinations/http_message.h"
 
 namespace backflow::destinations {
 
@@ -39,10 +40,8 @@ KlaviyoJobPipeline::KlaviyoJobPipeline(const DestinationSettings& settings, cons
       run_(run),
       callbacks_(callbacks),
       summary_(summary),
-      base_(settings.url.empty() ? KlaviyoBulkDelivery::kDefaultUrl : settings.url),
-      first_poll_delay_(options.poll_interval) {
-  while (!base_.empty() && base_.back() == '/') base_.pop_back();
-}
+      base_(base_url(settings.url, KlaviyoBulkDelivery::kDefaultUrl)),
+      first_poll_delay_(options.poll_interval) {}
 
 HttpRequest KlaviyoJobPipeline::request(std::string method, std::string path, std::string body) const {
   HttpRequest http;

@@ -11,16 +11,11 @@
 #include "diff/local/snapshot_keys.h"
 #include "diff/local/sync_meta.h"
 #include "diff/model_columns.h"
+#include "common/text.h"
 
 namespace backflow::diff::local {
 
 namespace {
-
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
 
 SyncMeta load_meta(SyncSnapshotDb& store, const std::string& sync_name) {
   std::string bytes;
@@ -36,8 +31,8 @@ std::unique_ptr<PendingSnapshot> LocalDiffEngine::diff(const DiffSpec& spec, Row
   std::shared_ptr<SyncSnapshotDb> store = store_->sync(spec.sync_name);
   SyncMeta committed = load_meta(*store, spec.sync_name);
   if (committed.committed_generation != 0 && !spec.full_resync && committed.primary_key != spec.primary_key) {
-    throw DiffError(spec.sync_name, "primary key changed from (" + join(committed.primary_key) + ") to (" +
-                                        join(spec.primary_key) +
+    throw DiffError(spec.sync_name, "primary key changed from (" + text::join(committed.primary_key, ", ") + ") to (" +
+                                        text::join(spec.primary_key, ", ") +
                                         ") since the last committed snapshot; run a full resync");
   }
   ModelColumns columns = resolve_model_columns(spec, model.columns());

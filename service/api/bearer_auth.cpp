@@ -1,4 +1,5 @@
 #include "service/api/bearer_auth.h"
+#include "common/text.h"
 
 #include <openssl/crypto.h>
 
@@ -11,10 +12,7 @@ bool BearerAuth::allows(std::string_view authorization_header) const {
   if (!enabled()) return true;
   constexpr std::string_view kScheme = "bearer ";
   if (authorization_header.size() < kScheme.size()) return false;
-  const bool scheme_matches = std::equal(
-      kScheme.begin(), kScheme.end(), authorization_header.begin(),
-      [](char expected, char actual) { return expected == std::tolower(static_cast<unsigned char>(actual)); });
-  if (!scheme_matches) return false;
+  if (!text::iequals(authorization_header.substr(0, kScheme.size()), kScheme)) return false;
   std::string_view presented = authorization_header.substr(kScheme.size());
   while (!presented.empty() && presented.front() == ' ') presented.remove_prefix(1);
   while (!presented.empty() && presented.back() == ' ') presented.remove_suffix(1);

@@ -17,6 +17,7 @@
 #include "service/config/config_loader.h"
 #include "service/runner/sync_runner.h"
 #include "state/state_db.h"
+#include "common/text.h"
 
 namespace backflow::cli {
 
@@ -68,8 +69,7 @@ class ProgressLine {
     if (now - last_ < std::chrono::milliseconds(200)) return;
     last_ = now;
     const double seconds = std::chrono::duration<double>(now - started_).count();
-    std::string phase(state::to_string(progress.phase));
-    for (char& c : phase) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string phase = text::lower(state::to_string(progress.phase));
     std::cerr << "\r\033[K  " << phase << ": " << progress.rows_read << " rows read, " << progress.records_sent
               << " sent";
     if (progress.records_sent > 0 && seconds > 0) {

@@ -1,4 +1,5 @@
 #include "service/commands/run_output.h"
+#include "common/text.h"
 
 #include <cstdio>
 #include <ctime>
@@ -8,11 +9,6 @@ namespace backflow::cli {
 
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string utc_time(std::int64_t ms) {
   if (ms <= 0) return "-";
@@ -48,7 +44,7 @@ void print_run_report(const runner::RunReport& report, std::ostream& out) {
   const state::RunRecord& run = report.record;
   const std::int64_t duration = run.ended_at_ms > 0 ? run.ended_at_ms - run.started_at_ms : 0;
   out << "sync " << run.sync << "  " << (run.id == "dry-run" ? std::string("dry run") : "run " + run.id) << "  "
-      << lower(state::to_string(run.phase)) << " in " << format_duration_ms(duration)
+      << text::lower(state::to_string(run.phase)) << " in " << format_duration_ms(duration)
       << (report.resumed ? "  (resumed after an interruption)" : "") << (run.full_resync ? "  (full resync)" : "")
       << "\n";
   const state::RunCounts& c = run.counts;
@@ -57,10 +53,10 @@ void print_run_report(const runner::RunReport& report, std::ostream& out) {
   if (run.id != "dry-run") count_row(out, "sent", c.sent, "accepted", c.accepted, "rejected", c.rejected, "retried", c.retried);
   if (!run.phase_ms.empty()) {
     out << "  phases   ";
-    for (const auto& [phase, ms] : run.phase_ms) out << " " << lower(phase) << " " << format_duration_ms(ms);
+    for (const auto& [phase, ms] : run.phase_ms) out << " " << text::lower(phase) << " " << format_duration_ms(ms);
     out << "\n";
   }
-  if (!run.error.empty()) out << "  " << lower(state::to_string(run.phase)) << " in " << lower(run.error_phase) << ": " << run.error << "\n";
+  if (!run.error.empty()) out << "  " << text::lower(state::to_string(run.phase)) << " in " << text::lower(run.error_phase) << ": " << run.error << "\n";
   if (!report.failures.empty()) {
     out << "  failed records (first " << report.failures.size() << "):\n";
     for (const state::RecordResult& r : report.failures) {
@@ -82,7 +78,7 @@ void print_run_report(const runner::RunReport& report, std::ostream& out) {
 void print_run_line(const state::RunRecord& run, std::ostream& out) {
   const std::int64_t duration = run.ended_at_ms > 0 ? run.ended_at_ms - run.started_at_ms : 0;
   const state::RunCounts& c = run.counts;
-  out << "  " << std::left << std::setw(14) << run.id << std::setw(11) << lower(state::to_string(run.phase))
+  out << "  " << std::left << std::setw(14) << run.id << std::setw(11) << text::lower(state::to_string(run.phase))
       << std::setw(22) << utc_time(run.started_at_ms) << std::right << std::setw(8) << format_duration_ms(duration)
       << "  +" << c.added << " ~" << c.changed << " -" << c.removed << "  sent " << c.sent << " rejected "
       << c.rejected << " invalid " << c.invalid;

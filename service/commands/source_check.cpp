@@ -9,6 +9,7 @@
 #include "common/suggest.h"
 #include "service/runner/sync_plan.h"
 #include "service/runner/warehouse_connection.h"
+#include "common/text.h"
 
 namespace backflow::cli {
 
@@ -25,12 +26,7 @@ bool has_column(const std::vector<ColumnInfo>& columns, const std::string& name)
   // Warehouses fold unquoted identifiers: accept a unique case-insensitive match.
   int matches = 0;
   for (const auto& c : columns) {
-    if (c.name.size() == name.size() &&
-        std::equal(c.name.begin(), c.name.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        })) {
-      ++matches;
-    }
+    if (text::iequals(c.name, name)) ++matches;
   }
   return matches == 1;
 }

@@ -8,6 +8,7 @@
 
 #include "common/suggest.h"
 #include "common/duration.h"
+#include "common/text.h"
 
 namespace backflow::config {
 namespace {
@@ -16,11 +17,6 @@ bool is_plain(const YAML::Node& node) { return node.Tag() == "?"; }
 
 // YAML 1.1's merge key, which yaml-cpp parses as an ordinary "<<" key.
 bool is_merge_key(const YAML::Node& key) { return key.Scalar() == "<<" && is_plain(key); }
-
-std::string lowercase(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 }  // namespace
 
@@ -251,7 +247,7 @@ std::optional<double> YamlReader::number(const YAML::Node& node, const std::stri
 std::optional<bool> YamlReader::boolean(const YAML::Node& node, const std::string& path) {
   auto text = expanded_scalar(node, path, "true or false");
   if (!text) return std::nullopt;
-  std::string lowered = lowercase(*text);
+  std::string lowered = text::lower(*text);
   if (lowered == "true") return true;
   if (lowered == "false") return false;
   error(node, path, "expected true or false, found " + quote_for_message(*text));
@@ -312,7 +308,7 @@ std::optional<nlohmann::json> YamlReader::scalar_json(const YAML::Node& node, co
   auto text = expanded_scalar(node, path, "a value (string, number, true/false or null)");
   if (!text) return std::nullopt;
   if (!is_plain(node) || *text != node.Scalar()) return nlohmann::json(*text);
-  const std::string lowered = lowercase(*text);
+  const std::string lowered = text::lower(*text);
   if (lowered == "null" || *text == "~") return nlohmann::json(nullptr);
   if (lowered == "true") return nlohmann::json(true);
   if (lowered == "false") return nlohmann::json(false);

@@ -1,4 +1,5 @@
 #include "service/runner/sync_plan.h"
+#include "common/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,12 +8,6 @@ namespace backflow::runner {
 
 namespace {
 
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return std::string(text.substr(first, last - first + 1));
-}
 
 // The names inside "{{ ... }}"; malformed templates are the mapper's to report.
 std::vector<std::string> template_columns(const std::string& text) {
@@ -21,7 +16,7 @@ std::vector<std::string> template_columns(const std::string& text) {
   while ((at = text.find("{{", at)) != std::string::npos) {
     const std::size_t close = text.find("}}", at + 2);
     if (close == std::string::npos) break;
-    std::string name = trim(std::string_view(text).substr(at + 2, close - at - 2));
+    std::string name = text::trim(std::string_view(text).substr(at + 2, close - at - 2));
     if (!name.empty()) names.push_back(std::move(name));
     at = close + 2;
   }

@@ -30,6 +30,7 @@
 #include "service/runner/sync_plan.h"
 #include "service/runner/warehouse_connection.h"
 #include "state/sync_lock.h"
+#include "common/text.h"
 
 namespace backflow::runner {
 
@@ -44,9 +45,7 @@ class RunFailure : public std::runtime_error {
 };
 
 std::string lower_phase(RunPhase phase) {
-  std::string name(state::to_string(phase));
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
+  return text::lower(state::to_string(phase));
 }
 
 std::string op_name(diff::ChangeOp op) { return diff::to_string(op); }

@@ -1,4 +1,5 @@
 #include "service/schedule/cron.h"
+#include "common/text.h"
 
 #include <array>
 #include <cctype>
@@ -33,8 +34,7 @@ const std::array<FieldSpec, 5> kFields = {{{"minute", 0, 59, nullptr},
 int parse_value(const FieldSpec& field, std::string_view whole, std::string_view text) {
   if (text.empty()) fail(field, whole, "missing value");
   if (std::isalpha(static_cast<unsigned char>(text[0]))) {
-    std::string upper;
-    for (char c : text) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const std::string upper = text::upper(text);
     if (field.names != nullptr) {
       for (std::size_t i = 0; i < field.names->size(); ++i) {
         if ((*field.names)[i] == upper) return field.min + static_cast<int>(i);
