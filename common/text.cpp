@@ -74,11 +74,13 @@ std::string percent_encode(std::string_view text) {
   return out;
 }
 
-std::string quote_for_message(std::string_view text) {
-  std::string out = "'";
+std::string escape_for_message(std::string_view text, std::size_t max_chars) {
+  std::string out;
   std::size_t shown = 0;
   for (char c : text) {
-    if (++shown > 60) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool continuation = (byte & 0xC0) == 0x80;  // counts with the character it continues
+    if (!continuation && ++shown > max_chars) {
       out += "...";
       break;
     }
@@ -88,15 +90,17 @@ std::string quote_for_message(std::string_view text) {
       out += "\\t";
     } else if (c == '\r') {
       out += "\\r";
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+    } else if (byte < 0x20 || byte == 0x7f) {
       char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(c));
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
       out += escaped;
     } else {
       out += c;
     }
   }
-  return out + "'";
+  return out;
 }
+
+std::string quote_for_message(std::string_view text) { return "'" + escape_for_message(text, 60) + "'"; }
 
 }  // namespace backflow::text

@@ -30,9 +30,14 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 // byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - _ . ~) as %XX.
 std::string percent_encode(std::string_view text);
 
-// A user-supplied value as quoted in a message: 'text', with control
-// characters escaped (\n, \t, \r, \x1b) so a diagnostic stays on one line
-// and cannot drive a terminal, and cut after 60 characters.
+// `text` made safe to put in a one-line message: control characters
+// escaped (\n, \t, \r, \x1b) so a diagnostic stays on one line and cannot
+// drive a terminal, and cut after `max_chars` characters with "..." (on a
+// character boundary, so UTF-8 text stays valid).
+std::string escape_for_message(std::string_view text, std::size_t max_chars);
+
+// A user-supplied value as quoted in a message: 'text', escaped and cut
+// after 60 characters as escape_for_message does.
 std::string quote_for_message(std::string_view text);
 
 }  // namespace backflow::text

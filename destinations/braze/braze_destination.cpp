@@ -7,6 +7,7 @@
 #include "destinations/destination_error.h"
 #include "mappers/json_writer.h"
 #include "destinations/http_message.h"
+#include "destinations/vendor_error.h"
 
 namespace backflow::destinations {
 
@@ -40,14 +41,11 @@ void append_fields(const nlohmann::json& fields, const std::string& skip, bool f
 }
 
 std::string braze_message(const HttpResponse& response) {
-  std::string text = "HTTP " + std::to_string(response.status);
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
-  if (body.is_object()) {
+  return vendor_error_text(response, [](const nlohmann::json& body) -> std::string {
+    if (!body.is_object()) return {};
     auto message = body.find("message");
-    if (message != body.end() && message->is_string()) return text + ": " + message->get<std::string>();
-  }
-  if (!response.body.empty()) text += ": " + response.body.substr(0, 300);
-  return text;
+    return message != body.end() && message->is_string() ? message->get<std::string>() : std::string();
+  });
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "mappers/exact_number.h"
 #include "mappers/json_writer.h"
 #include "destinations/http_message.h"
+#include "destinations/vendor_error.h"
 
 namespace backflow::destinations {
 
@@ -51,12 +52,13 @@ std::vector<std::size_t> records_named_by(const nlohmann::json& error,
 }
 
 std::string hubspot_failure(const HttpResponse& response) {
-  std::string prefix = "HubSpot answered HTTP " + std::to_string(response.status);
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
-  if (body.is_object() && body.contains("message") && body["message"].is_string()) {
-    return prefix + ": " + error_message(body);
-  }
-  return response.body.empty() ? prefix : prefix + ": " + response.body.substr(0, 300);
+  return vendor_error_text(
+      response,
+      [](const nlohmann::json& body) -> std::string {
+        if (body.is_object() && body.contains("message") && body["message"].is_string()) return error_message(body);
+        return {};
+      },
+      "HubSpot answered ");
 }
 
 }  // namespace

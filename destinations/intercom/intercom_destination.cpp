@@ -8,6 +8,7 @@
 #include "mappers/json_writer.h"
 #include "common/text.h"
 #include "destinations/http_message.h"
+#include "destinations/vendor_error.h"
 
 namespace backflow::destinations {
 
@@ -25,19 +26,15 @@ const std::set<std::string>& standard_fields() {
 }
 
 std::string intercom_message(const HttpResponse& response) {
-  std::string text = "HTTP " + std::to_string(response.status);
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
-  if (body.is_object()) {
+  return vendor_error_text(response, [](const nlohmann::json& body) -> std::string {
+    if (!body.is_object()) return {};
     auto errors = body.find("errors");
-    if (errors != body.end() && errors->is_array() && !errors->empty() && (*errors)[0].is_object()) {
-      const auto& first = (*errors)[0];
-      std::string code = first.value("code", std::string());
-      std::string message = first.value("message", std::string());
-      return text + ": " + code + (code.empty() || message.empty() ? "" : ": ") + message;
-    }
-  }
-  if (!response.body.empty()) text += ": " + response.body.substr(0, 300);
-  return text;
+    if (errors == body.end() || !errors->is_array() || errors->empty() || !(*errors)[0].is_object()) return {};
+    const auto& first = (*errors)[0];
+    std::string code = first.value("code", std::string());
+    std::string message = first.value("message", std::string());
+    return code + (code.empty() || message.empty() ? "" : ": ") + message;
+  });
 }
 
 // The Intercom id in a lookup answer: a contact, or the first of a search's list.

@@ -6,6 +6,7 @@
 #include "destinations/destination_error.h"
 #include "mappers/json_writer.h"
 #include "destinations/http_message.h"
+#include "destinations/vendor_error.h"
 
 namespace backflow::destinations {
 
@@ -14,18 +15,14 @@ namespace {
 constexpr const char* kDefaultUrl = "https://api.iterable.com";
 
 std::string iterable_message(const HttpResponse& response) {
-  std::string text = "HTTP " + std::to_string(response.status);
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
-  if (body.is_object()) {
+  return vendor_error_text(response, [](const nlohmann::json& body) -> std::string {
+    if (!body.is_object()) return {};
     auto message = body.find("msg");
-    if (message != body.end() && message->is_string()) {
-      std::string code;
-      if (auto it = body.find("code"); it != body.end() && it->is_string()) code = it->get<std::string>() + ": ";
-      return text + ": " + code + message->get<std::string>();
-    }
-  }
-  if (!response.body.empty()) text += ": " + response.body.substr(0, 300);
-  return text;
+    if (message == body.end() || !message->is_string()) return {};
+    std::string code;
+    if (auto it = body.find("code"); it != body.end() && it->is_string()) code = it->get<std::string>() + ": ";
+    return code + message->get<std::string>();
+  });
 }
 
 // Identifiers named in `lists` (an object of arrays of strings), each with the

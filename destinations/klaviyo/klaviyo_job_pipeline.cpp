@@ -4,6 +4,7 @@
 
 #include "destinations/klaviyo/klaviyo_profiles.h"
 #include "destinations/http_message.h"
+#include "destinations/vendor_error.h"
 
 namespace backflow::destinations {
 
@@ -15,13 +16,12 @@ constexpr std::uint64_t kProbeEvery = 16;
 constexpr auto kLongestNap = std::chrono::milliseconds(50);
 
 std::string klaviyo_message(const HttpResponse& response) {
-  std::string text = "HTTP " + std::to_string(response.status);
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
-  if (body.is_object() && body.contains("errors") && body["errors"].is_array() && !body["errors"].empty()) {
-    return text + ": " + klaviyo::error_message(body["errors"][0]);
-  }
-  if (!response.body.empty()) text += ": " + response.body.substr(0, 300);
-  return text;
+  return vendor_error_text(response, [](const nlohmann::json& body) -> std::string {
+    if (body.is_object() && body.contains("errors") && body["errors"].is_array() && !body["errors"].empty()) {
+      return klaviyo::error_message(body["errors"][0]);
+    }
+    return {};
+  });
 }
 
 bool succeeded(const HttpResponse& response) { return response.status >= 200 && response.status < 300; }

@@ -4,6 +4,7 @@
 
 #include "destinations/destination_error.h"
 #include "destinations/rate_limit_headers.h"
+#include "destinations/vendor_error.h"
 
 namespace backflow::destinations {
 
@@ -104,7 +105,7 @@ RequestResult KlaviyoRequester::send(const HttpRequest& request, const std::stri
       if (server_wait) limiter.pause_until(RateLimiter::Clock::now() + *server_wait);
       result.failure = "HTTP 429 (rate limited)";
     } else if (response->status == 408 || response->status >= 500) {
-      result.failure = "HTTP " + std::to_string(response->status) + ": " + redactor_.redact_text(response->body.substr(0, 300));
+      result.failure = "HTTP " + std::to_string(response->status) + ": " + body_excerpt(redactor_.redact_text(response->body));
     } else {
       limiter.on_success();
       result.response = std::move(*response);

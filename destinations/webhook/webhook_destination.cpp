@@ -3,6 +3,7 @@
 #include "destinations/destination_error.h"
 #include "mappers/digest.h"
 #include "mappers/json_writer.h"
+#include "destinations/vendor_error.h"
 
 namespace backflow::destinations {
 
@@ -11,23 +12,21 @@ namespace {
 // The receiver's own explanation: {"error": "..."} or {"message": "..."} or
 // the first entry of "errors", else the start of the body.
 std::string receiver_message(const HttpResponse& response) {
-  std::string prefix = "HTTP " + std::to_string(response.status);
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
-  if (body.is_object()) {
+  return vendor_error_text(response, [](const nlohmann::json& body) -> std::string {
+    if (!body.is_object()) return {};
     for (const char* name : {"error", "message"}) {
       auto it = body.find(name);
-      if (it != body.end() && it->is_string()) return prefix + ": " + it->get<std::string>();
+      if (it != body.end() && it->is_string()) return it->get<std::string>();
     }
     auto errors = body.find("errors");
     if (errors != body.end() && errors->is_array() && !errors->empty()) {
       const auto& first = errors->front();
       if (first.is_object() && first.contains("message") && first["message"].is_string()) {
-        return prefix + ": " + first["message"].get<std::string>();
+        return first["message"].get<std::string>();
       }
     }
-  }
-  if (response.body.empty()) return prefix;
-  return prefix + ": " + response.body.substr(0, 300);
+    return {};
+  });
 }
 
 }  // namespace
