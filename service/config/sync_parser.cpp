@@ -5,6 +5,7 @@
 #include "destinations/registry.h"
 #include "service/config/section_parsers.h"
 #include "common/suggest.h"
+#include "common/text.h"
 
 namespace backflow::config {
 namespace {
@@ -96,29 +97,31 @@ void check_on_delete(YamlReader& reader, const YAML::Node& node, const std::stri
   }
 }
 
-SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& node, const std::string& path,
-                                       const SyncContext& context) {
-  SyncDestination destination;
-  destination.location = reader.location(node);
-  auto fields = reader.map(node, path, nullptr);
-  if (!fields) return destination;
-  // The destination's type decides which keys are valid, so resolve it first.
-  const DestinationType* type = nullptr;
-  if (auto name_node = fields->get("name")) {
-    if (auto name = reader.non_empty_string(*name_node, path + ".name")) {
-      destination.name = *name;
-      const auto names = names_of(context.destinations);
-      auto found = std::find_if(context.destinations.begin(), context.destinations.end(),
-                                [&](const Destination& d) { return d.name == *name; });
-      if (found == context.destinations.end()) {
-        reader.error(*name_node, path + ".name", "unknown destination '" + *name + "' (" + text::defined_names(names) + ")",
-                     text::nearest(*name, names));
-      } else {
-        type = destinations::find_destination_type(found->type);
-      }
-    }
+// The type of the destination a sync's `name:` refers to, or null when the
+// name is missing or unknown (reported).
+const DestinationType* resolve_destination_type(YamlReader& reader, const MapFields& fields, const std::string& path,
+                                                const SyncContext& context, SyncDestination& destination) {
+  auto name_node = fields.get("name");
+  if (!name_node) return nullptr;
+  auto name = reader.non_empty_string(*name_node, path + ".name");
+  if (!name) return nullptr;
+  destination.name = *name;
+  const auto names = names_of(context.destinations);
+  auto found = std::find_if(context.destinations.begin(), context.destinations.end(),
+                            [&](const Destination& d) { return d.name == *name; });
+  if (found == context.destinations.end()) {
+    reader.error(*name_node, path + ".name", "unknown destination '" + *name + "' (" + text::defined_names(names) + ")",
+                 text::nearest(*name, names));
+    return nullptr;
   }
-  std::vector<std::string> allowed = destinations::common_sync_destination_keys();
+  return destinations::find_destination_type(found->type);
+}
+
+// The type-specific keys a sync's `destination:` block may hold: the type's,
+// or every type's when the type is unknown (so only a key no type has is
+// reported as unknown). Their names are appended to `allowed`.
+std::vector<const destinations::OptionSpec*> sync_option_specs(const DestinationType* type,
+                                                               std::vector<std::string>& allowed) {
   std::vector<const destinations::OptionSpec*> specs;
   for (const destinations::DestinationType* candidate : destinations::destination_types()) {
     if (type != nullptr && candidate != type) continue;
@@ -129,54 +132,51 @@ SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& nod
       }
     }
   }
-  reader.reject_unknown_keys(*fields, allowed);
-  reader.require(*fields, {"name", "mode"});
+  return specs;
+}
 
-  bool mode_known = false;
-  if (auto value = fields->get("mode")) {
-    if (auto mode = reader.choice(*value, path + ".mode", kModes)) {
-      destination.mode = static_cast<SyncMode>(std::find(kModes.begin(), kModes.end(), *mode) - kModes.begin());
-      mode_known = true;
-      if (type != nullptr && !destinations::supports_mode(*type, destination.mode)) {
-        std::vector<std::string> supported;
-        for (auto m : type->modes) supported.emplace_back(to_string(m));
-        std::string supported_text;
-        for (const auto& s : supported) supported_text += (supported_text.empty() ? "" : ", ") + s;
-        reader.error(*value, path + ".mode",
-                     "mode '" + *mode + "' is not supported by " + type->name +
-                         " destinations (supported: " + supported_text + ")");
-        mode_known = false;
-      }
-    }
-  }
-  if (auto value = fields->get("on_delete")) {
-    if (auto on_delete = reader.choice(*value, path + ".on_delete", kOnDelete)) {
-      destination.on_delete =
-          static_cast<OnDelete>(std::find(kOnDelete.begin(), kOnDelete.end(), *on_delete) - kOnDelete.begin());
-      if (mode_known)
-        check_on_delete(reader, *value, path + ".on_delete", destination.mode, destination.on_delete, type);
-    }
-  }
-  if (auto value = fields->get("match_on")) {
-    if (auto match = reader.map(*value, path + ".match_on", &kMatchOnKeys)) {
-      if (reader.require(*match, kMatchOnKeys)) {
-        auto field = reader.non_empty_string(*match->get("field"), path + ".match_on.field");
-        auto column = reader.non_empty_string(*match->get("column"), path + ".match_on.column");
-        if (field && column) destination.match_on = MatchOn{*field, *column};
-      }
-    }
-  }
-  if (type == nullptr) return destination;
+// `mode:`; true when it is known and the type supports it.
+bool parse_mode(YamlReader& reader, const MapFields& fields, const std::string& path, const DestinationType* type,
+                SyncDestination& destination) {
+  auto value = fields.get("mode");
+  if (!value) return false;
+  auto mode = reader.choice(*value, path + ".mode", kModes);
+  if (!mode) return false;
+  destination.mode = static_cast<SyncMode>(std::find(kModes.begin(), kModes.end(), *mode) - kModes.begin());
+  if (type == nullptr || destinations::supports_mode(*type, destination.mode)) return true;
+  std::vector<std::string> supported;
+  for (auto m : type->modes) supported.emplace_back(to_string(m));
+  reader.error(*value, path + ".mode",
+               "mode '" + *mode + "' is not supported by " + type->name +
+                   " destinations (supported: " + text::join(supported, ", ") + ")");
+  return false;
+}
+
+void parse_match_on(YamlReader& reader, const MapFields& fields, const std::string& path,
+                    SyncDestination& destination) {
+  auto value = fields.get("match_on");
+  if (!value) return;
+  auto match = reader.map(*value, path + ".match_on", &kMatchOnKeys);
+  if (!match || !reader.require(*match, kMatchOnKeys)) return;
+  auto field = reader.non_empty_string(*match->get("field"), path + ".match_on.field");
+  auto column = reader.non_empty_string(*match->get("column"), path + ".match_on.column");
+  if (field && column) destination.match_on = MatchOn{*field, *column};
+}
+
+// The type's own keys: required ones present, each of its kind and range.
+void parse_type_options(YamlReader& reader, const MapFields& fields, const YAML::Node& node, const std::string& path,
+                        const DestinationType& type, const std::vector<const destinations::OptionSpec*>& specs,
+                        bool mode_known, SyncDestination& destination) {
   for (const auto* spec : specs) {
     const std::string key_path = join_path(path, spec->name);
-    auto value = fields->get(spec->name);
+    auto value = fields.get(spec->name);
     if (!value) {
       const bool required =
           spec->requirement == Requirement::required ||
           (spec->requirement == Requirement::required_for_append && mode_known && destination.mode == SyncMode::append);
       if (required) {
         reader.error(node, key_path,
-                     "missing required key '" + spec->name + "' for a " + type->name + " destination" +
+                     "missing required key '" + spec->name + "' for a " + type.name + " destination" +
                          (spec->requirement == Requirement::required_for_append ? " in append mode" : ""));
       }
       continue;
@@ -189,6 +189,33 @@ SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& nod
       }
     }
   }
+}
+
+SyncDestination parse_sync_destination(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                                       const SyncContext& context) {
+  SyncDestination destination;
+  destination.location = reader.location(node);
+  auto fields = reader.map(node, path, nullptr);
+  if (!fields) return destination;
+  // The destination's type decides which keys are valid, so resolve it first.
+  const DestinationType* type = resolve_destination_type(reader, *fields, path, context, destination);
+  std::vector<std::string> allowed = destinations::common_sync_destination_keys();
+  const auto specs = sync_option_specs(type, allowed);
+  reader.reject_unknown_keys(*fields, allowed);
+  reader.require(*fields, {"name", "mode"});
+
+  const bool mode_known = parse_mode(reader, *fields, path, type, destination);
+  if (auto value = fields->get("on_delete")) {
+    if (auto on_delete = reader.choice(*value, path + ".on_delete", kOnDelete)) {
+      destination.on_delete =
+          static_cast<OnDelete>(std::find(kOnDelete.begin(), kOnDelete.end(), *on_delete) - kOnDelete.begin());
+      if (mode_known)
+        check_on_delete(reader, *value, path + ".on_delete", destination.mode, destination.on_delete, type);
+    }
+  }
+  parse_match_on(reader, *fields, path, destination);
+  if (type == nullptr) return destination;
+  parse_type_options(reader, *fields, node, path, *type, specs, mode_known, destination);
   check_sync_destination_values(reader, *fields, node, path, *type, destination);
   return destination;
 }
