@@ -1,69 +1,76 @@
 #include "model/sql_dialect.h"
 
 #include <array>
-#include <cctype>
 #include <stdexcept>
-#include <utility>
+
+#include "common/text.h"
+#include "model/dialects/dialects.h"
 
 namespace backflow {
 
 namespace {
 
-constexpr std::array<std::pair<Dialect, std::string_view>, 7> kNames{{
-    {Dialect::postgres, "postgres"},
-    {Dialect::sqlite, "sqlite"},
-    {Dialect::mysql, "mysql"},
-    {Dialect::snowflake, "snowflake"},
-    {Dialect::bigquery, "bigquery"},
-    {Dialect::redshift, "redshift"},
-    {Dialect::databricks, "databricks"},
-}};
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-char quote_char(Dialect dialect) {
-  switch (dialect) {
-    case Dialect::mysql:
-    case Dialect::databricks:
-    case Dialect::bigquery:
-      return '`';
-    default:
-      return '"';
-  }
-}
+// The registry: one line per dialect, in the enum's order (sql_dialect()
+// checks that each entry is the dialect of its position).
+using DialectFactory = const SqlDialect& (*)();
+constexpr std::array<DialectFactory, 7> kDialects{
+    &dialects::postgres, &dialects::sqlite,   &dialects::mysql,      &dialects::snowflake,
+    &dialects::bigquery, &dialects::redshift, &dialects::databricks,
+};
 
 }  // namespace
 
-std::string_view to_string(Dialect dialect) {
-  for (const auto& [d, name] : kNames) {
-    if (d == dialect) return name;
+const SqlDialect& sql_dialect(Dialect dialect) {
+  const auto index = static_cast<std::size_t>(dialect);
+  if (index >= kDialects.size() || kDialects[index]().id() != dialect) {
+    throw std::logic_error("the dialect registry does not hold dialect #" + std::to_string(index) +
+                           " at its position");
   }
-  return "unknown";
+  return kDialects[index]();
+}
+
+std::string SqlDialect::concat(const std::vector<std::string>& parts) const { return text::join(parts, " || "); }
+
+std::string SqlDialect::key_index(const std::string& /*index_name*/, const std::vector<std::string>& /*quoted_columns*/,
+                                  const std::vector<std::string>& /*type_names*/, bool /*unique*/) const {
+  return "";
+}
+
+std::string SqlDialect::unique_key_index_query(const std::string& /*quoted_table*/,
+                                               const std::vector<std::string>& /*key_columns*/) const {
+  return "";
+}
+
+std::string SqlDialect::decimal_precision(const ColumnInfo& column) {
+  return column.size > 0 && column.size <= 38 ? "(" + std::to_string(column.size) + "," + std::to_string(column.scale) + ")"
+                                              : "(38,9)";
+}
+
+std::string_view to_string(Dialect dialect) {
+  const auto index = static_cast<std::size_t>(dialect);
+  return index < kDialects.size() ? sql_dialect(dialect).name() : "unknown";
 }
 
 const std::vector<std::string>& dialect_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
-    for (const auto& [d, spelling] : kNames) out.emplace_back(spelling);
+    for (DialectFactory factory : kDialects) out.emplace_back(factory().name());
     return out;
   }();
   return names;
 }
 
 Dialect parse_dialect(std::string_view name) {
-  const std::string lower = lowercase(name);
-  if (lower == "postgresql") return Dialect::postgres;
-  for (const auto& [d, spelling] : kNames) {
-    if (lower == spelling) return d;
+  const std::string lower = text::lower(name);
+  for (DialectFactory factory : kDialects) {
+    const SqlDialect& candidate = factory();
+    if (lower == candidate.name()) return candidate.id();
+    for (std::string_view alias : candidate.aliases()) {
+      if (lower == alias) return candidate.id();
+    }
   }
-  std::string valid;
-  for (const auto& [d, spelling] : kNames) valid += (valid.empty() ? "" : ", ") + std::string(spelling);
   throw std::invalid_argument("unknown SQL dialect '" + std::string(name) + "' (expected one of: " +
-                              valid + ")");
+                              text::join(dialect_names(), ", ") + ")");
 }
 
 std::string quote_identifier(Dialect dialect, std::string_view name) {
@@ -71,13 +78,14 @@ std::string quote_identifier(Dialect dialect, std::string_view name) {
   if (name.find('\0') != std::string_view::npos) {
     throw std::invalid_argument("identifier contains a NUL character");
   }
-  const char q = quote_char(dialect);
+  const IdentifierQuoting quoting = sql_dialect(dialect).quoting();
+  const char q = quoting.quote;
   std::string out;
   out.reserve(name.size() + 2);
   out += q;
   for (char c : name) {
-    if (dialect == Dialect::bigquery) {
-      if (c == '`' || c == '\\') out += '\\';
+    if (quoting.backslash_escapes) {
+      if (c == q || c == '\\') out += '\\';
     } else if (c == q) {
       out += q;
     }
@@ -88,7 +96,8 @@ std::string quote_identifier(Dialect dialect, std::string_view name) {
 }
 
 std::string quote_qualified(Dialect dialect, std::string_view dotted_name) {
-  const char q = quote_char(dialect);
+  const IdentifierQuoting quoting = sql_dialect(dialect).quoting();
+  const char q = quoting.quote;
   std::string out;
   std::size_t i = 0;
   while (true) {
@@ -99,12 +108,12 @@ std::string quote_qualified(Dialect dialect, std::string_view dotted_name) {
       bool closed = false;
       while (i < dotted_name.size()) {
         const char c = dotted_name[i];
-        if (dialect == Dialect::bigquery && c == '\\' && i + 1 < dotted_name.size()) {
+        if (quoting.backslash_escapes && c == '\\' && i + 1 < dotted_name.size()) {
           i += 2;
           continue;
         }
         if (c == q) {
-          if (dialect != Dialect::bigquery && i + 1 < dotted_name.size() && dotted_name[i + 1] == q) {
+          if (!quoting.backslash_escapes && i + 1 < dotted_name.size() && dotted_name[i + 1] == q) {
             i += 2;
             continue;
           }

@@ -54,3 +54,33 @@ TEST_CASE("qualified names are split on dots and already-quoted parts are kept",
   CHECK_THROWS_AS(quote_qualified(Dialect::postgres, R"("unterminated.t)"), std::invalid_argument);
   CHECK_THROWS_AS(quote_qualified(Dialect::postgres, R"("a"x.t)"), std::invalid_argument);
 }
+
+TEST_CASE("the dialect registry holds each dialect once, at its enum position, under its config name",
+          "[sql_dialect]") {
+  const auto& names = backflow::dialect_names();
+  REQUIRE(names.size() == 7);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const Dialect dialect = parse_dialect(names[i]);
+    CHECK(static_cast<std::size_t>(dialect) == i);
+    const backflow::SqlDialect& rules = backflow::sql_dialect(dialect);
+    CHECK(rules.id() == dialect);
+    CHECK(rules.name() == names[i]);
+    CHECK(backflow::to_string(dialect) == names[i]);
+    for (std::string_view alias : rules.aliases()) CHECK(parse_dialect(alias) == dialect);
+  }
+}
+
+TEST_CASE("dialect capabilities that the statement builders rely on", "[sql_dialect]") {
+  using backflow::sql_dialect;
+  // Without schemas the bookkeeping tables take a name prefix; only SQLite.
+  CHECK_FALSE(sql_dialect(Dialect::sqlite).capabilities().schemas);
+  CHECK(sql_dialect(Dialect::postgres).capabilities().schemas);
+  // No hash functions means no row hash, only compared renderings.
+  CHECK(sql_dialect(Dialect::sqlite).row_hash({{"m.a", "int"}}, "1", true).empty());
+  CHECK_FALSE(sql_dialect(Dialect::mysql).row_hash({{"m.a", "int"}}, "1", true).empty());
+  // A transient table is cheaper only where the warehouse offers it.
+  CHECK(sql_dialect(Dialect::postgres).create_transient_table() == "CREATE UNLOGGED TABLE ");
+  CHECK(sql_dialect(Dialect::snowflake).create_transient_table() == "CREATE TABLE ");
+  CHECK(sql_dialect(Dialect::mysql).concat({"a", "b"}) == "CONCAT(a, b)");
+  CHECK(sql_dialect(Dialect::redshift).concat({"a", "b"}) == "a || b");
+}
