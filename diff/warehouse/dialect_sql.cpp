@@ -46,45 +46,18 @@ DiffSql::DiffSql(DiffSqlInput input) : in_(std::move(input)) {
 
 std::string DiffSql::q(const std::string& identifier) const { return quote_identifier(in_.dialect, identifier); }
 
-bool DiffSql::has_full_outer_join() const {
-  return in_.dialect != Dialect::sqlite && in_.dialect != Dialect::mysql;
-}
+const SqlDialect& DiffSql::dialect() const { return sql_dialect(in_.dialect); }
 
-bool DiffSql::commits_in_place() const {
-  return in_.dialect == Dialect::postgres || in_.dialect == Dialect::redshift || in_.dialect == Dialect::sqlite ||
-         in_.dialect == Dialect::mysql;
-}
+bool DiffSql::has_full_outer_join() const { return dialect().capabilities().full_outer_join; }
+
+bool DiffSql::commits_in_place() const { return dialect().capabilities().commits_in_place; }
 
 // A NULL-distinguishing, typed hash of one model value (see docs/diff.md).
 std::string DiffSql::hash_expression(std::size_t mapped_index, const std::string& c) const {
   std::string type = mapped_index < in_.mapped_type_names.size() ? in_.mapped_type_names[mapped_index] : "";
   for (std::size_t pos = 0; (pos = type.find('\'', pos)) != std::string::npos; pos += 2) type.insert(pos, "'");
   const std::string tag = "'V" + type + ":'";
-  switch (in_.dialect) {
-    case Dialect::postgres:
-      // hashtext: PostgreSQL's built-in 32-bit text hash, several times
-      // cheaper than md5 (see docs/diff.md about major upgrades).
-      return "hashtext(CASE WHEN " + c + " IS NULL THEN 'N' ELSE " + tag + " || " + c + "::text END)";
-    case Dialect::sqlite:
-      // No hash function: quote() renders the value as an SQL literal, which
-      // is injective across types (1, 1.0, '1', X'31', NULL) and is compared
-      // as is.
-      return "quote(" + c + ")";
-    case Dialect::snowflake:
-      return "HASH(" + c + ")";
-    case Dialect::bigquery:
-      return "FARM_FINGERPRINT(TO_JSON_STRING(" + c + "))";
-    case Dialect::redshift:
-      return "STRTOL(LEFT(MD5(CASE WHEN " + c + " IS NULL THEN 'N' ELSE " + tag + " || " + c +
-             "::varchar END), 15), 16)";
-    case Dialect::databricks:
-      return "xxhash64(CASE WHEN " + c + " IS NULL THEN 'N' ELSE concat('V', typeof(" + c + "), ':', CAST(" + c +
-             " AS STRING)) END)";
-    case Dialect::mysql:
-      return "CONV(LEFT(MD5(CASE WHEN " + c + " IS NULL THEN 'N' ELSE CONCAT(" + tag + ", " + c +
-             ") END), 16), 16, 10)";
-  }
-  return "";
+  return dialect().value_hash(c, tag);
 }
 
 // Mixed into the row hash: mapped column names and types, so that a changed
@@ -100,106 +73,25 @@ std::string DiffSql::row_hash_seed() const {
   return std::to_string(XXH3_64bits(text.data(), text.size()) >> 2);
 }
 
-namespace {
-
-// PostgreSQL types whose built-in hash distinguishes exactly what their text
-// rendering does; other types are hashed as text (numeric: 1.5 and 1.50 hash
-// alike; float: -0 and 0; interval: '1 day' and '24 hours'; json: none).
-bool hashes_as_is(std::string type) {
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static const std::set<std::string> exact = {"int2", "int4", "int8", "smallint", "integer", "bigint", "text",
-                                              "varchar", "character varying", "bool", "boolean", "date",
-                                              "timestamp", "timestamp without time zone", "timestamptz",
-                                              "timestamp with time zone", "uuid", "bytea"};
-  return exact.count(type) > 0;
-}
-
-}  // namespace
-
 std::string DiffSql::row_hash_expression() const {
-  if (in_.dialect == Dialect::sqlite) return "";
+  if (!dialect().capabilities().hash_functions) return "";
   const std::string seed = row_hash_seed();
   if (in_.mapped_columns.empty()) return seed;
-  std::vector<std::string> values, parts;
+  std::vector<HashedValue> values;
   for (std::size_t i = 0; i < in_.mapped_columns.size(); ++i) {
-    const std::string c = "m." + q(in_.mapped_columns[i]);
-    values.push_back(c);
-    switch (in_.dialect) {
-      case Dialect::postgres: {
-        const std::string type = i < in_.mapped_type_names.size() ? in_.mapped_type_names[i] : "";
-        parts.push_back(hashes_as_is(type) && in_.typed_row_hash ? c : c + "::text");
-        break;
-      }
-      case Dialect::redshift:
-        parts.push_back("CASE WHEN " + c + " IS NULL THEN 'N' ELSE 'V' || CAST(LEN(" + c + "::varchar) AS varchar) || ':' || " +
-                        c + "::varchar END");
-        break;
-      case Dialect::mysql:
-        // LENGTH (bytes), not CHAR_LENGTH: as injective, and a third cheaper
-        // on MariaDB (2.2 s against 3.2 s for 1M rows x 9 columns, measured).
-        // The change fails every row's prefilter once; the column hashes
-        // then decide, so it sends nothing.
-        parts.push_back("COALESCE(CONCAT('V', LENGTH(" + c + "), ':', " + c + "), 'N')");
-        break;
-      case Dialect::databricks:
-        // xxhash64 skips NULL arguments: the flags keep (NULL, x) and (x, NULL) apart.
-        parts.push_back("isnull(" + c + ")");
-        parts.push_back(c);
-        break;
-      default:
-        parts.push_back(c);
-    }
+    values.push_back({"m." + q(in_.mapped_columns[i]), i < in_.mapped_type_names.size() ? in_.mapped_type_names[i] : ""});
   }
-  switch (in_.dialect) {
-    case Dialect::postgres:
-      // hash_record_extended (PostgreSQL 14+) hashes each value with its
-      // type's own hash function, no text rendering: the cheapest per-row
-      // work the engine does on the whole model. Before 14: the record's
-      // text rendering (quoted fields: injective) through hashtextextended.
-      if (!in_.typed_row_hash) return "hashtextextended(ROW(" + join(parts, ", ") + ")::text, " + seed + ")";
-      return "hash_record_extended(ROW(" + join(parts, ", ") + "), " + seed + ")";
-    case Dialect::snowflake:
-      return "HASH(" + seed + ", " + join(parts, ", ") + ")";
-    case Dialect::bigquery:
-      return "FARM_FINGERPRINT(CONCAT('" + seed + "', TO_JSON_STRING(STRUCT(" + join(parts, ", ") + "))))";
-    case Dialect::redshift:
-      return "STRTOL(LEFT(MD5('" + seed + "' || " + join(parts, " || ") + "), 15), 16)";
-    case Dialect::databricks:
-      return "xxhash64(" + seed + ", " + join(parts, ", ") + ")";
-    case Dialect::mysql:
-      return "CONV(LEFT(MD5(CONCAT('" + seed + "', " + join(parts, ", ") + ")), 16), 16, 10)";
-    case Dialect::sqlite:
-      break;
-  }
-  return "";
+  return dialect().row_hash(values, seed, in_.typed_row_hash);
 }
 
-std::string DiffSql::hash_type() const {
-  switch (in_.dialect) {
-    case Dialect::postgres: return "integer";
-    case Dialect::sqlite: return "text";
-    case Dialect::snowflake: return "number";
-    case Dialect::bigquery: return "INT64";
-    case Dialect::redshift: return "bigint";
-    case Dialect::databricks: return "bigint";
-    case Dialect::mysql: return "char(20)";
-  }
-  return "";
-}
+std::string DiffSql::hash_type() const { return dialect().value_hash_type(); }
 
-std::string DiffSql::row_hash_type() const {
-  switch (in_.dialect) {
-    case Dialect::postgres: return "bigint";
-    case Dialect::sqlite: return "integer";
-    default: return hash_type();
-  }
-}
+std::string DiffSql::row_hash_type() const { return dialect().row_hash_type(); }
 
 std::string DiffSql::concat(const std::vector<std::string>& parts) const {
   if (parts.empty()) return "''";
   if (parts.size() == 1) return parts.front();
-  if (in_.dialect == Dialect::mysql) return "CONCAT(" + join(parts, ", ") + ")";
-  return join(parts, " || ");
+  return dialect().concat(parts);
 }
 
 std::string DiffSql::key_join(const char* left, const char* right) const {
@@ -247,38 +139,18 @@ std::string DiffSql::slot_list(const char* alias, bool with_hashes) const {
 }
 
 std::string DiffSql::create_table(bool transient) const {
-  // PostgreSQL: no WAL for tables a warehouse crash may lose (the next run
-  // rebuilds them); the committed table and what becomes it stay logged.
-  if (transient && in_.dialect == Dialect::postgres) return "CREATE UNLOGGED TABLE ";
-  return "CREATE TABLE ";
+  // The committed table and what becomes it must survive a warehouse crash.
+  return transient ? dialect().create_transient_table() : "CREATE TABLE ";
 }
 
-// MySQL/MariaDB only: an index on the key slots, declared inside CREATE
-// TABLE ... AS SELECT. Tables built that way have no index, and MariaDB's
-// defaults (join_cache_level 2) allow no hash join, so the diff's join with
-// the committed table and the commit's NOT EXISTS over the diff table were
-// nested loops: 171-222 s for a 20,000-row incremental run, 0.2 s with the
-// index (docs/diff.md). TEXT and BLOB keys are indexed on a 255-character
-// prefix (MySQL needs a length there; a prefix index still finds equal
-// values, only less selectively). "" when the key types are unknown (a
-// resumed run does not probe the model): those statements run unindexed.
+// Where tables built by CREATE TABLE ... AS need their key index declared
+// (MySQL): on the key slots, a primary key in tables that hold each valid
+// key once. "" when the key types are unknown (a resumed run does not probe
+// the model): those statements run unindexed.
 std::string DiffSql::key_index(bool unique_keys) const {
-  if (in_.dialect != Dialect::mysql || in_.key_type_names.size() != key_slots_.size()) return "";
-  std::vector<std::string> parts;
-  bool any_prefix = false;
-  for (std::size_t i = 0; i < key_slots_.size(); ++i) {
-    std::string type = in_.key_type_names[i];
-    for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const bool prefix = type.find("text") != std::string::npos || type.find("blob") != std::string::npos;
-    any_prefix = any_prefix || prefix;
-    parts.push_back(q(key_slots_[i]) + (prefix ? "(255)" : ""));
-  }
-  // Committed and next tables hold each valid key once: a primary key there
-  // is InnoDB's clustered index, one B-tree lookup per model row instead of
-  // a secondary index plus the row (docs/diff.md). A prefix
-  // cannot be a primary key (equal prefixes are not equal keys).
-  if (unique_keys && !any_prefix) return "(PRIMARY KEY (" + join(parts, ", ") + ")) ";
-  return "(INDEX " + q("bf_key") + " (" + join(parts, ", ") + ")) ";
+  std::vector<std::string> columns;
+  for (const auto& slot : key_slots_) columns.push_back(q(slot));
+  return dialect().key_index("bf_key", columns, in_.key_type_names, unique_keys);
 }
 
 std::string DiffSql::create_schema() const {
@@ -310,69 +182,11 @@ std::string DiffSql::probe_model() const { return "SELECT * FROM " + in_.model_f
 std::string DiffSql::probe_committed() const { return "SELECT * FROM " + in_.tables.committed + " WHERE 1 = 0"; }
 
 std::string DiffSql::probe_server_version() const {
-  return in_.dialect == Dialect::postgres ? "SELECT current_setting('server_version_num')" : "";
+  return dialect().server_version_query();
 }
-
-namespace {
-
-// `a`.`b` -> {"a", "b"} (doubled backticks unescaped).
-std::vector<std::string> unquote_mysql_parts(const std::string& quoted) {
-  std::vector<std::string> parts(1);
-  bool inside = false;
-  for (std::size_t i = 0; i < quoted.size(); ++i) {
-    const char c = quoted[i];
-    if (c == '`') {
-      if (inside && i + 1 < quoted.size() && quoted[i + 1] == '`') {
-        parts.back() += '`';
-        ++i;
-      } else {
-        inside = !inside;
-      }
-    } else if (c == '.' && !inside) {
-      parts.emplace_back();
-    } else {
-      parts.back() += c;
-    }
-  }
-  return parts;
-}
-
-std::string mysql_string_literal(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : c == '\\' ? std::string("\\\\") : std::string(1, c);
-  return out + "'";
-}
-
-}  // namespace
 
 std::string DiffSql::probe_unique_key_index(const std::string& model_table) const {
-  if (in_.dialect == Dialect::mysql) {
-    // A unique index (no prefix parts) on key columns only.
-    const std::vector<std::string> parts = unquote_mysql_parts(model_table);
-    std::vector<std::string> names;
-    for (const auto& k : in_.key_columns) names.push_back(mysql_string_literal(k));
-    return "SELECT 1 FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = " +
-           (parts.size() > 1 ? mysql_string_literal(parts[parts.size() - 2]) : std::string("DATABASE()")) +
-           " AND s.TABLE_NAME = " + mysql_string_literal(parts.back()) +
-           " AND s.NON_UNIQUE = 0 GROUP BY s.INDEX_NAME HAVING SUM(s.COLUMN_NAME NOT IN (" + join(names, ", ") +
-           ")) = 0 AND SUM(s.SUB_PART IS NOT NULL) = 0 LIMIT 1";
-  }
-  if (in_.dialect != Dialect::postgres) return "";
-  std::string literal;
-  for (char c : model_table) literal += c == '\'' ? std::string("''") : std::string(1, c);
-  std::vector<std::string> names;
-  for (const auto& k : in_.key_columns) {
-    std::string name;
-    for (char c : k) name += c == '\'' ? std::string("''") : std::string(1, c);
-    names.push_back("'" + name + "'");
-  }
-  // A unique index on a subset of the key columns makes the whole key unique
-  // among rows whose key columns are all non-NULL (the only valid rows).
-  return "SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass('" + literal +
-         "') AND i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL AND NOT EXISTS "
-         "(SELECT 1 FROM unnest(i.indkey::int2[]) AS k(attnum) WHERE k.attnum NOT IN (SELECT a.attnum FROM "
-         "pg_attribute a WHERE a.attrelid = i.indrelid AND a.attname IN (" +
-         join(names, ", ") + "))) LIMIT 1";
+  return dialect().unique_key_index_query(model_table, in_.key_columns);
 }
 
 std::vector<std::string> DiffSql::create_committed_if_missing() const {
@@ -384,8 +198,8 @@ std::vector<std::string> DiffSql::create_committed_if_missing() const {
   for (const auto& slot : hash_slots_) items.push_back("CAST(NULL AS " + hash_type() + ") AS " + q(slot));
   const std::string shape = " AS SELECT " + join(items, ", ") + " FROM " + in_.model_from + " m WHERE 1 = 0";
   const auto& t = in_.tables;
-  if (in_.dialect == Dialect::redshift) {
-    // No CREATE TABLE IF NOT EXISTS ... AS: an empty shape table, then LIKE.
+  if (!dialect().capabilities().create_table_if_not_exists_as) {
+    // An empty shape table, then CREATE TABLE IF NOT EXISTS ... LIKE.
     return {"CREATE TABLE " + t.current + shape, "CREATE TABLE IF NOT EXISTS " + t.committed + " (LIKE " + t.current + ")",
             "DROP TABLE " + t.current};
   }
@@ -421,13 +235,7 @@ std::string DiffSql::insert_key(const std::string& table) const {
   return "INSERT INTO " + table + " (" + join(columns, ", ") + ") VALUES (" + join(markers, ", ") + ")";
 }
 
-std::string DiffSql::diff_session_setting() const {
-  if (in_.dialect != Dialect::postgres) return "";
-  // JIT compilation costs more than it saves on this one-pass statement
-  // (about 80 ms of code generation on 1M rows, measured).
-  return "SELECT set_config('work_mem', CASE WHEN pg_size_bytes(current_setting('work_mem')) < 268435456 THEN "
-         "'256MB' ELSE current_setting('work_mem') END, true), set_config('jit', 'off', true)";
-}
+std::string DiffSql::diff_session_setting() const { return dialect().large_query_setting(); }
 
 // The model side of the diff: keys, values, row hash and occurrences of the
 // key, read once.
@@ -540,20 +348,28 @@ std::vector<std::string> DiffSql::create_diff(const DiffMode& mode, const std::s
     select += " UNION ALL SELECT " + join(items, ", ") + " FROM " + t.committed + " c LEFT JOIN " + in_.model_from +
               " m ON " + join(model_join, " AND ") + " WHERE m." + q(in_.key_columns.front()) + " IS NULL";
   }
-  if (in_.dialect != Dialect::sqlite) return {create_table(true) + t.diff + " " + key_index(false) + "AS " + select};
-  // SQLite's CREATE TABLE ... AS declares columns by affinity only ("NUM"
-  // for a TIMESTAMP column), which would change the type the ODBC driver
-  // reports when the values are read back; declare the model's types.
+  if (dialect().capabilities().create_table_as_keeps_types) {
+    return {create_table(true) + t.diff + " " + key_index(false) + "AS " + select};
+  }
+  // CREATE TABLE ... AS declares columns by affinity only (SQLite: "NUM" for
+  // a TIMESTAMP column), which would change the type the ODBC driver reports
+  // when the values are read back; declare the model's types.
+  const auto declared = [this](ValueType type) {
+    ColumnInfo column;
+    column.type = type;
+    return dialect().column_type(column, false);
+  };
   std::vector<std::string> declarations;
   for (std::size_t i = 0; i < key_slots_.size(); ++i) {
     declarations.push_back(q(key_slots_[i]) + " " + declared_type(in_.key_type_names, i));
   }
-  declarations.push_back(q("bf_op") + " TEXT");
-  declarations.push_back(q("bf_mask") + " TEXT");
-  declarations.push_back(q("bf_n") + " INTEGER");
-  declarations.push_back(q("bf_com") + " INTEGER");
-  declarations.push_back(q("bf_h") + " INTEGER");
-  for (const auto& slot : hash_slots_) declarations.push_back(q(slot) + " TEXT");
+  declarations.push_back(q("bf_op") + " " + declared(ValueType::Text));
+  declarations.push_back(q("bf_mask") + " " + declared(ValueType::Text));
+  declarations.push_back(q("bf_n") + " " + declared(ValueType::Int));
+  declarations.push_back(q("bf_com") + " " + declared(ValueType::Int));
+  declarations.push_back(q("bf_h") + " " + declared(ValueType::Int));
+  // Column "hashes" are the values' renderings without hash functions.
+  for (const auto& slot : hash_slots_) declarations.push_back(q(slot) + " " + declared(ValueType::Text));
   for (std::size_t i = 0; i < value_slots_.size(); ++i) {
     declarations.push_back(q(value_slots_[i]) + " " + declared_type(in_.mapped_type_names, i));
   }
@@ -617,21 +433,27 @@ std::string DiffSql::excluded(const char* alias) const {
 
 std::vector<std::string> DiffSql::commit_in_place(bool with_excluded_keys) const {
   const auto& t = in_.tables;
+  const DialectCapabilities can = dialect().capabilities();
   const std::string op = q("bf_op");
-  // No alias on the DELETE's table (Redshift has none): columns of the
-  // committed table are qualified with its name.
-  std::string remove = "DELETE FROM " + t.committed + " WHERE EXISTS (SELECT 1 FROM " + t.diff + " d WHERE " +
-                       key_join("d", t.committed.c_str()) + " AND d." + op + " IN ('c', 'r'))";
-  if (in_.dialect == Dialect::mysql) {
+  // Where DDL commits implicitly, the DROP of the diff table commits too: a
+  // crash can leave a committed snapshot whose diff table still exists, and
+  // the resumed run commits it again, which is why added keys are deleted
+  // first too (idempotent).
+  const std::string replaced = can.transactional_ddl ? "('c', 'r')" : "('a', 'c', 'r')";
+  std::string remove, removed_from;
+  if (can.multi_table_delete) {
     // A join drives the delete from the (small) diff table into the
     // committed table's key index; MariaDB 10.11 runs a single-table
-    // DELETE's EXISTS as a subquery per committed row. The DROP of the diff
-    // table commits implicitly, so a crash can leave a committed snapshot
-    // whose diff table still exists: the resumed run commits it again,
-    // which is why added keys are deleted first too (idempotent).
+    // DELETE's EXISTS as a subquery per committed row.
     remove = "DELETE c FROM " + t.committed + " c JOIN " + t.diff + " d ON " + key_join("d", "c") + " WHERE d." + op +
-             " IN ('a', 'c', 'r')";
-    if (with_excluded_keys) remove += " AND NOT " + excluded("c");
+             " IN " + replaced;
+    removed_from = "c";
+  } else {
+    // No alias on the DELETE's table (Redshift has none): columns of the
+    // committed table are qualified with its name.
+    remove = "DELETE FROM " + t.committed + " WHERE EXISTS (SELECT 1 FROM " + t.diff + " d WHERE " +
+             key_join("d", t.committed.c_str()) + " AND d." + op + " IN " + replaced + ")";
+    removed_from = t.committed;
   }
   std::vector<std::string> columns;
   for (const auto& slot : key_slots_) columns.push_back(q(slot));
@@ -640,7 +462,7 @@ std::vector<std::string> DiffSql::commit_in_place(bool with_excluded_keys) const
   std::string insert = "INSERT INTO " + t.committed + " (" + join(columns, ", ") + ") SELECT " + slot_list("d", true) +
                        " FROM " + t.diff + " d WHERE d." + op + " IN ('a', 'c')";
   if (with_excluded_keys) {
-    if (in_.dialect != Dialect::mysql) remove += " AND NOT " + excluded(t.committed.c_str());
+    remove += " AND NOT " + excluded(removed_from.c_str());
     insert += " AND NOT " + excluded("d");
   }
   return {remove, insert, "DROP TABLE " + t.diff};
@@ -673,31 +495,30 @@ std::string DiffSql::create_next(bool full_resync, bool with_excluded_keys, bool
 SwapPlan DiffSql::swap(const std::string& source) const {
   const auto& t = in_.tables;
   const std::string drop_diff = "DROP TABLE IF EXISTS " + t.diff;
-  switch (in_.dialect) {
-    case Dialect::postgres:
-    case Dialect::redshift:
-    case Dialect::sqlite:
+  switch (dialect().table_swap()) {
+    case TableSwap::rename_in_transaction:
       // Transactional DDL: the drops and the rename commit together.
       return {true,
               {"DROP TABLE IF EXISTS " + t.committed, "ALTER TABLE " + source + " RENAME TO " + t.committed_unqualified,
                drop_diff}};
-    case Dialect::snowflake:
+    case TableSwap::swap_with:
       // No transaction spans DDL: the diff table goes first, so that a crash
       // in between leaves a run that delivered everything but did not commit
       // (its changes are sent again), never a committed run that resends.
       return {false,
               {drop_diff, "ALTER TABLE " + source + " SWAP WITH " + t.committed, "DROP TABLE IF EXISTS " + source}};
-    case Dialect::mysql:
-      // One RENAME TABLE renames all its pairs atomically.
+    case TableSwap::rename_pairs:
+      // One RENAME TABLE renames all its pairs atomically, the diff table too.
       return {false,
               {"RENAME TABLE " + t.committed + " TO " + t.old + ", " + source + " TO " + t.committed + ", " + t.diff +
                    " TO " + t.old_diff,
                "DROP TABLE IF EXISTS " + t.old, "DROP TABLE IF EXISTS " + t.old_diff}};
-    case Dialect::bigquery:
+    case TableSwap::replace_by_copy:
+      // The diff table first, as for swap_with.
       return {false,
               {drop_diff, "CREATE OR REPLACE TABLE " + t.committed + " COPY " + source,
                "DROP TABLE IF EXISTS " + source}};
-    case Dialect::databricks:
+    case TableSwap::replace_by_select:
       return {false,
               {drop_diff, "CREATE OR REPLACE TABLE " + t.committed + " AS SELECT * FROM " + source,
                "DROP TABLE IF EXISTS " + source}};

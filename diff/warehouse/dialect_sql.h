@@ -15,7 +15,10 @@
 // the mapped values, so that the change stream is a function of this table
 // alone and can be resumed by another process. Slots are named after columns
 // rather than positions so that a changed mapping is detected per column.
-// docs/diff.md describes the hashes of each dialect, its join and its commit.
+// Dialect-agnostic: what differs between warehouses (hash expressions, types,
+// capabilities, the swap) comes from the dialect's SqlDialect
+// (model/sql_dialect.h, model/dialects/<name>.cpp). docs/diff.md describes
+// the hashes of each dialect, its join and its commit.
 #pragma once
 
 #include <set>
@@ -115,8 +118,8 @@ class DiffSql {
   // "" elsewhere.
   std::string diff_session_setting() const;
   // The statements building the diff table in one pass over the model (one,
-  // or two on SQLite: a CREATE with the model's declared types, then an
-  // INSERT). `committed_columns`: the committed table's columns (lower
+  // or three where CREATE TABLE ... AS loses the types, SQLite: a CREATE with
+  // the model's declared types, an INSERT, a key index). `committed_columns`: the committed table's columns (lower
   // case); a mapped column without a hash slot there counts as changed.
   std::vector<std::string> create_diff(const DiffMode& mode, const std::set<std::string>& committed_columns) const;
 
@@ -138,9 +141,10 @@ class DiffSql {
   // Rows: key slots of removed records, ordered by key.
   std::string removed_keys() const;
 
-  // True for dialects whose DDL is transactional (PostgreSQL, Redshift,
-  // SQLite): the commit deletes and inserts the changed records in the
-  // committed table and drops the diff table in one transaction.
+  // True for dialects that commit in place (DialectCapabilities: PostgreSQL,
+  // Redshift, SQLite, MySQL): the commit deletes and inserts the changed
+  // records in the committed table and drops the diff table in one
+  // transaction (which the DROP commits early where DDL is not transactional).
   bool commits_in_place() const;
   // Those statements (run them in one transaction): except excluded keys,
   // removed and changed records leave the committed table, added and changed
@@ -161,6 +165,7 @@ class DiffSql {
   SwapPlan swap(const std::string& source) const;
 
  private:
+  const SqlDialect& dialect() const;
   std::string q(const std::string& identifier) const;
   // Typed, NULL-distinguishing hash of one mapped value (`value`: an SQL
   // expression of the model's column type).
@@ -172,9 +177,9 @@ class DiffSql {
   // "CREATE TABLE" or, for tables that need not survive a warehouse crash,
   // the dialect's cheaper unlogged variant.
   std::string create_table(bool transient) const;
+  // The dialect's key index for CREATE TABLE ... AS (SqlDialect::key_index):
   // MySQL: "(PRIMARY KEY (<key slots>)) " (tables of unique keys, no prefix
-  // needed) or "(INDEX bf_key (<key slots>)) " for CREATE TABLE ... AS; ""
-  // elsewhere.
+  // needed) or "(INDEX bf_key (<key slots>)) "; "" elsewhere.
   std::string key_index(bool unique_keys) const;
   std::string hash_type() const;
   std::string row_hash_type() const;

@@ -29,7 +29,7 @@ std::string hash8(const std::string& name) {
 }  // namespace
 
 SyncTables make_sync_tables(Dialect dialect, const std::string& bookkeeping_schema, const std::string& sync_name) {
-  const bool has_schemas = dialect != Dialect::sqlite;
+  const bool has_schemas = sql_dialect(dialect).capabilities().schemas;
   std::string lead = has_schemas ? "bf_" : sanitize(bookkeeping_schema) + "__bf_";
   const std::string tail = "_" + hash8(sync_name);
   const std::size_t role_size = 4;  // "_com"
