@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 
+#include "common/text.h"
 #include "destinations/destination_error.h"
 #include "destinations/sql/sql_statements.h"
 #include "odbc/connection.h"
@@ -121,7 +122,7 @@ DeliverySummary SqlDestination::deliver(const DeliveryRun& run, RecordFeed& feed
     // Guessing wrong (double quotes on MySQL) fails every statement; say so once.
     throw DestinationError("destination '" + options_.name + "' (sql): cannot tell the SQL dialect of driver '" +
                            connection.driver() +
-                           "'; set `dialect:` (postgres, sqlite, mysql, snowflake, bigquery, redshift, databricks)");
+                           "'; set `dialect:` (" + text::join(dialect_names(), ", ") + ")");
   }
   const Dialect dialect = *connection.dialect();
   if (options_.create_table) {

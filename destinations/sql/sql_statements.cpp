@@ -62,9 +62,8 @@ SqlStatement upsert_statement(const SqlTableShape& shape) {
   require_keys(shape);
   const std::string table = quote_qualified(shape.dialect, shape.table);
   const auto updated = non_key_columns(shape);
-  switch (shape.dialect) {
-    case Dialect::postgres:
-    case Dialect::sqlite: {
+  switch (sql_dialect(shape.dialect).upsert_form()) {
+    case UpsertForm::on_conflict: {
       SqlStatement statement = insert_statement(shape);
       statement.text += " ON CONFLICT (" + column_list(shape, shape.key_columns) + ")";
       if (updated.empty()) {
@@ -78,7 +77,7 @@ SqlStatement upsert_statement(const SqlTableShape& shape) {
       }
       return statement;
     }
-    case Dialect::mysql: {
+    case UpsertForm::on_duplicate_key: {
       SqlStatement statement = insert_statement(shape);
       // Assigning a key column to itself makes a key-only row a no-op.
       const auto& assigned = updated.empty() ? shape.key_columns : updated;
@@ -89,25 +88,25 @@ SqlStatement upsert_statement(const SqlTableShape& shape) {
       }
       return statement;
     }
-    default: {  // MERGE: snowflake, bigquery, redshift, databricks
-      std::string source;
-      for (std::size_t i = 0; i < shape.columns.size(); ++i) {
-        source += (i == 0 ? "? AS " : ", ? AS ") + q(shape, shape.columns[i]);
-      }
-      std::string text = "MERGE INTO " + table + " AS target USING (SELECT " + source + ") AS source ON " +
-                         key_condition(shape, "target.", "source.");
-      if (!updated.empty()) {
-        text += " WHEN MATCHED THEN UPDATE SET ";
-        for (std::size_t i = 0; i < updated.size(); ++i) {
-          if (i != 0) text += ", ";
-          text += q(shape, updated[i]) + " = source." + q(shape, updated[i]);
-        }
-      }
-      text += " WHEN NOT MATCHED THEN INSERT (" + column_list(shape, shape.columns) + ") VALUES (" +
-              column_list(shape, shape.columns, "source.") + ")";
-      return {text, shape.columns};
+    case UpsertForm::merge:
+      break;
+  }
+  std::string source;
+  for (std::size_t i = 0; i < shape.columns.size(); ++i) {
+    source += (i == 0 ? "? AS " : ", ? AS ") + q(shape, shape.columns[i]);
+  }
+  std::string text = "MERGE INTO " + table + " AS target USING (SELECT " + source + ") AS source ON " +
+                     key_condition(shape, "target.", "source.");
+  if (!updated.empty()) {
+    text += " WHEN MATCHED THEN UPDATE SET ";
+    for (std::size_t i = 0; i < updated.size(); ++i) {
+      if (i != 0) text += ", ";
+      text += q(shape, updated[i]) + " = source." + q(shape, updated[i]);
     }
   }
+  text += " WHEN NOT MATCHED THEN INSERT (" + column_list(shape, shape.columns) + ") VALUES (" +
+          column_list(shape, shape.columns, "source.") + ")";
+  return {text, shape.columns};
 }
 
 SqlStatement update_statement(const SqlTableShape& shape) {
@@ -140,98 +139,7 @@ SqlStatement delete_statement(const SqlTableShape& shape) {
 }
 
 std::string column_type(Dialect dialect, const ColumnInfo& column, bool key_column) {
-  const std::string precision =
-      column.size > 0 && column.size <= 38 ? "(" + std::to_string(column.size) + "," + std::to_string(column.scale) + ")"
-                                           : "(38,9)";
-  switch (dialect) {
-    case Dialect::postgres:
-      switch (column.type) {
-        case ValueType::Bool: return "BOOLEAN";
-        case ValueType::Int: return "BIGINT";
-        case ValueType::Decimal: return "NUMERIC";
-        case ValueType::Double: return "DOUBLE PRECISION";
-        case ValueType::Date: return "DATE";
-        case ValueType::Time: return "TIME";
-        case ValueType::Timestamp: return "TIMESTAMP";
-        case ValueType::TimestampTz: return "TIMESTAMPTZ";
-        case ValueType::Binary: return "BYTEA";
-        default: return "TEXT";
-      }
-    case Dialect::sqlite:
-      switch (column.type) {
-        case ValueType::Bool:
-        case ValueType::Int: return "INTEGER";
-        case ValueType::Decimal: return "NUMERIC";
-        case ValueType::Double: return "REAL";
-        case ValueType::Binary: return "BLOB";
-        default: return "TEXT";
-      }
-    case Dialect::mysql:
-      switch (column.type) {
-        case ValueType::Bool: return "BOOLEAN";
-        case ValueType::Int: return "BIGINT";
-        case ValueType::Decimal: return "DECIMAL" + precision;
-        case ValueType::Double: return "DOUBLE";
-        case ValueType::Date: return "DATE";
-        case ValueType::Time: return "TIME(6)";
-        case ValueType::Timestamp:
-        case ValueType::TimestampTz: return "DATETIME(6)";
-        case ValueType::Binary: return "LONGBLOB";
-        default: return key_column ? "VARCHAR(255)" : "TEXT";
-      }
-    case Dialect::snowflake:
-      switch (column.type) {
-        case ValueType::Bool: return "BOOLEAN";
-        case ValueType::Int: return "NUMBER(38,0)";
-        case ValueType::Decimal: return "NUMBER" + precision;
-        case ValueType::Double: return "FLOAT";
-        case ValueType::Date: return "DATE";
-        case ValueType::Time: return "TIME";
-        case ValueType::Timestamp: return "TIMESTAMP_NTZ";
-        case ValueType::TimestampTz: return "TIMESTAMP_TZ";
-        case ValueType::Binary: return "BINARY";
-        default: return "VARCHAR";
-      }
-    case Dialect::bigquery:
-      switch (column.type) {
-        case ValueType::Bool: return "BOOL";
-        case ValueType::Int: return "INT64";
-        case ValueType::Decimal: return "BIGNUMERIC";
-        case ValueType::Double: return "FLOAT64";
-        case ValueType::Date: return "DATE";
-        case ValueType::Time: return "TIME";
-        case ValueType::Timestamp: return "DATETIME";
-        case ValueType::TimestampTz: return "TIMESTAMP";
-        case ValueType::Binary: return "BYTES";
-        default: return "STRING";
-      }
-    case Dialect::redshift:
-      switch (column.type) {
-        case ValueType::Bool: return "BOOLEAN";
-        case ValueType::Int: return "BIGINT";
-        case ValueType::Decimal: return "NUMERIC" + precision;
-        case ValueType::Double: return "DOUBLE PRECISION";
-        case ValueType::Date: return "DATE";
-        case ValueType::Time: return "TIME";
-        case ValueType::Timestamp: return "TIMESTAMP";
-        case ValueType::TimestampTz: return "TIMESTAMPTZ";
-        case ValueType::Binary: return "VARBYTE";
-        default: return key_column ? "VARCHAR(1024)" : "VARCHAR(65535)";
-      }
-    case Dialect::databricks:
-      switch (column.type) {
-        case ValueType::Bool: return "BOOLEAN";
-        case ValueType::Int: return "BIGINT";
-        case ValueType::Decimal: return "DECIMAL" + precision;
-        case ValueType::Double: return "DOUBLE";
-        case ValueType::Date: return "DATE";
-        case ValueType::Timestamp: return "TIMESTAMP_NTZ";
-        case ValueType::TimestampTz: return "TIMESTAMP";
-        case ValueType::Binary: return "BINARY";
-        default: return "STRING";
-      }
-  }
-  return "TEXT";
+  return sql_dialect(dialect).column_type(column, key_column);
 }
 
 std::string create_table_statement(Dialect dialect, const std::string& table, const std::vector<ColumnInfo>& columns,

@@ -1,6 +1,7 @@
-// The SQL text the `sql` destination runs, per dialect: upsert (INSERT ... ON
-// CONFLICT for PostgreSQL and SQLite, ON DUPLICATE KEY for MySQL, MERGE for
-// the others), insert, update, delete and CREATE TABLE. Identifiers are
+// The SQL text the `sql` destination runs, per dialect: upsert (in the
+// dialect's UpsertForm: INSERT ... ON CONFLICT for PostgreSQL and SQLite, ON
+// DUPLICATE KEY for MySQL, MERGE for the others), insert, update, delete and
+// CREATE TABLE (with the dialect's column types). Identifiers are
 // quoted (model/sql_dialect.h); values are always '?' markers bound by the
 // caller, in the order parameter_columns() gives. Pure functions.
 #pragma once
@@ -33,8 +34,9 @@ SqlStatement update_statement(const SqlTableShape& shape);
 SqlStatement delete_statement(const SqlTableShape& shape);
 
 // The column type a model column gets in CREATE TABLE, per dialect
-// ("BIGINT", "NUMERIC", "TEXT", "TIMESTAMPTZ", ...). Key columns of text type
-// get a bounded VARCHAR where the dialect cannot index unbounded text.
+// ("BIGINT", "NUMERIC", "TEXT", "TIMESTAMPTZ", ...; SqlDialect::column_type).
+// Key columns of text type get a bounded VARCHAR where the dialect cannot
+// index unbounded text.
 std::string column_type(Dialect dialect, const ColumnInfo& column, bool key_column);
 
 // CREATE TABLE IF NOT EXISTS with the columns in order and the primary key.
