@@ -57,6 +57,129 @@ std::string model_from(Dialect dialect, const WarehouseModel& model) {
   return "(" + model.query + ")";
 }
 
+// What a sync's statements need before the model is probed: its tables and
+// the config names its slots are named after.
+DiffSqlInput sync_input(Dialect dialect, const std::string& bookkeeping_schema, const DiffSpec& spec) {
+  DiffSqlInput input;
+  input.dialect = dialect;
+  input.tables = make_sync_tables(dialect, bookkeeping_schema, spec.sync_name);
+  input.key_config_names = spec.primary_key;
+  input.mapped_config_names = spec.mapped_columns;
+  return input;
+}
+
+// Preflight: the model must be readable. Its columns, as the driver describes them.
+std::vector<ColumnInfo> probe_model_columns(StatementRunner& runner, const DiffSqlInput& input, const DiffSpec& spec,
+                                            const WarehouseModel& model) {
+  try {
+    odbc::ResultReader reader = runner.query(DiffSql(input).probe_model());
+    return reader.columns();
+  } catch (const odbc::Error& e) {
+    if (e.transient()) throw;
+    throw DiffError(spec.sync_name, "cannot read the model " +
+                                        (model.table.empty() ? std::string("query") : "table '" + model.table + "'") +
+                                        ": " + e.driver_message() + " (SQLSTATE " + e.sqlstate() + ")");
+  }
+}
+
+// The model's key and mapped columns (names and types) into `input`; throws
+// DiffError when one is missing (resolve_model_columns).
+void add_model_columns(const DiffSpec& spec, const std::vector<ColumnInfo>& model_columns, DiffSqlInput& input) {
+  const ModelColumns resolved = resolve_model_columns(spec, model_columns);
+  for (auto i : resolved.key) {
+    input.key_columns.push_back(model_columns[i].name);
+    input.key_type_names.push_back(model_columns[i].type_name);
+  }
+  for (auto i : resolved.mapped) {
+    input.mapped_columns.push_back(model_columns[i].name);
+    input.mapped_type_names.push_back(model_columns[i].type_name);
+  }
+}
+
+// Clears what an interrupted run left and makes sure the schema and the
+// committed table exist.
+void prepare_bookkeeping(StatementRunner& runner, const DiffSql& sql) {
+  for (const auto& drop : sql.drop_transient_tables()) runner.execute(drop);
+  runner.execute(sql.create_schema());
+  for (const auto& statement : sql.create_committed_if_missing()) runner.execute(statement);
+}
+
+DiffMode plan_diff(const DiffSpec& spec, const DiffSql& sql, const std::set<std::string>& committed_slots) {
+  DiffMode mode;
+  mode.full_resync = spec.full_resync;
+  mode.full_build = spec.full_resync || !sql.committed_layout_matches(committed_slots);
+  mode.with_retry_keys = !spec.retry_keys.empty() && !spec.full_resync;
+  return mode;
+}
+
+// Loads the retry keys if any and builds the diff table (in one transaction
+// where that takes several statements).
+void build_diff_table(StatementRunner& runner, const DiffSql& sql, const DiffSpec& spec, const DiffMode& mode,
+                      const std::set<std::string>& committed_slots) {
+  if (mode.with_retry_keys) {
+    runner.load_keys(sql.create_key_table(sql.tables().retry_keys), sql.insert_key(sql.tables().retry_keys),
+                     spec.retry_keys);
+  }
+  std::vector<std::string> build = sql.create_diff(mode, committed_slots);
+  const std::string setting = sql.diff_session_setting();
+  if (!setting.empty()) build.insert(build.begin(), setting);
+  runner.run_all(build, build.size() > 1);
+}
+
+struct RunCounts {
+  DiffCounts counts;
+  std::uint64_t null_rows = 0;
+  std::uint64_t duplicate_rows = 0;
+};
+
+RunCounts read_counts(StatementRunner& runner, const DiffSql& sql, const DiffSpec& spec) {
+  std::map<std::string, std::uint64_t> per_op;
+  {
+    odbc::ResultReader reader = runner.query(sql.count_run());
+    Row row;
+    while (reader.next(row)) per_op[row[0].as_text()] = count_value(row[1]);
+  }
+  RunCounts run;
+  run.null_rows = per_op["n"];
+  run.duplicate_rows = per_op["d"];
+  run.counts.added = per_op["a"];
+  run.counts.changed = per_op["c"];
+  run.counts.removed = per_op["r"];
+  // The diff holds only changed and invalid rows; the unchanged ones are the
+  // committed keys it neither removes nor finds duplicated.
+  const std::uint64_t read_as_new = run.counts.added + run.duplicate_rows + run.null_rows;
+  run.counts.rows_read = spec.full_resync ? read_as_new : per_op["K"] - run.counts.removed - per_op["D"] + read_as_new;
+  // The samples are partial; the counts are exact.
+  run.counts.invalid = run.null_rows + run.duplicate_rows;
+  return run;
+}
+
+// Samples of the NULL-key and duplicate-key rows the counts found.
+InvalidRows sample_invalid_rows(StatementRunner& runner, const DiffSql& sql, const DiffSpec& spec,
+                                const RunCounts& run) {
+  InvalidRows invalid;
+  Row row;
+  const std::size_t key_count = spec.primary_key.size();
+  if (run.null_rows > 0) {
+    odbc::ResultReader reader = runner.query(sql.null_key_sample());
+    while (reader.next(row)) {
+      std::size_t null_key = 0;
+      while (null_key < key_count && !row[null_key].is_null()) ++null_key;
+      invalid.add_null_key(spec.primary_key[std::min(null_key, key_count - 1)],
+                           Row(row.begin() + static_cast<std::ptrdiff_t>(key_count), row.end()));
+    }
+  }
+  if (run.duplicate_rows > 0) {
+    odbc::ResultReader reader = runner.query(sql.duplicate_sample());
+    while (reader.next(row)) {
+      Row key(row.begin() + 1, row.begin() + 1 + static_cast<std::ptrdiff_t>(key_count));
+      invalid.add_duplicates(make_record_key(std::move(key)), count_value(row[0]),
+                             {Row(row.begin() + 1 + static_cast<std::ptrdiff_t>(key_count), row.end())});
+    }
+  }
+  return invalid;
+}
+
 }  // namespace
 
 WarehouseDiffEngine::WarehouseDiffEngine(odbc::Connection& connection, Dialect dialect, std::string bookkeeping_schema)
@@ -67,43 +190,13 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec,
     throw DiffError(spec.sync_name, "the model needs exactly one of a table or a query");
   }
   StatementRunner runner(connection_, before_statement);
-  DiffSqlInput input;
-  input.dialect = dialect_;
-  input.tables = make_sync_tables(dialect_, bookkeeping_schema_, spec.sync_name);
+  DiffSqlInput input = sync_input(dialect_, bookkeeping_schema_, spec);
   input.model_from = model_from(dialect_, model);
-  input.key_config_names = spec.primary_key;
-  input.mapped_config_names = spec.mapped_columns;
-
-  // Preflight: the model must be readable and have every column.
-  std::vector<ColumnInfo> model_columns;
-  {
-    DiffSql probe(input);
-    try {
-      odbc::ResultReader reader = runner.query(probe.probe_model());
-      model_columns = reader.columns();
-    } catch (const odbc::Error& e) {
-      if (e.transient()) throw;
-      throw DiffError(spec.sync_name, "cannot read the model " +
-                                          (model.table.empty() ? std::string("query") : "table '" + model.table + "'") +
-                                          ": " + e.driver_message() + " (SQLSTATE " + e.sqlstate() + ")");
-    }
-  }
-  ModelColumns resolved = resolve_model_columns(spec, model_columns);
-  for (auto i : resolved.key) {
-    input.key_columns.push_back(model_columns[i].name);
-    input.key_type_names.push_back(model_columns[i].type_name);
-  }
-  for (auto i : resolved.mapped) {
-    input.mapped_columns.push_back(model_columns[i].name);
-    input.mapped_type_names.push_back(model_columns[i].type_name);
-  }
+  add_model_columns(spec, probe_model_columns(runner, input, spec, model), input);
   probe_warehouse_guarantees(runner, model, input);
   DiffSql sql(input);
 
-  for (const auto& drop : sql.drop_transient_tables()) runner.execute(drop);
-  runner.execute(sql.create_schema());
-  for (const auto& statement : sql.create_committed_if_missing()) runner.execute(statement);
-
+  prepare_bookkeeping(runner, sql);
   std::set<std::string> committed_slots = committed_columns(runner, sql);
   const bool keys_match = has_key_slots(sql, committed_slots);
   if (!keys_match && !spec.full_resync) {
@@ -111,68 +204,18 @@ std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::diff(const DiffSpec& spec,
                     "primary key changed since the last committed snapshot (" + input.tables.committed_name +
                         " has other key columns); run a full resync");
   }
+  const DiffMode mode = plan_diff(spec, sql, committed_slots);
+  build_diff_table(runner, sql, spec, mode, committed_slots);
 
-  DiffMode mode;
-  mode.full_resync = spec.full_resync;
-  mode.full_build = spec.full_resync || !sql.committed_layout_matches(committed_slots);
-  mode.with_retry_keys = !spec.retry_keys.empty() && !spec.full_resync;
-  if (mode.with_retry_keys) {
-    runner.load_keys(sql.create_key_table(input.tables.retry_keys), sql.insert_key(input.tables.retry_keys),
-                     spec.retry_keys);
-  }
-  std::vector<std::string> build = sql.create_diff(mode, committed_slots);
-  const std::string setting = sql.diff_session_setting();
-  if (!setting.empty()) build.insert(build.begin(), setting);
-  runner.run_all(build, build.size() > 1);
-
-  DiffCounts counts;
-  InvalidRows invalid;
-  std::map<std::string, std::uint64_t> per_op;
-  Row row;
-  {
-    odbc::ResultReader reader = runner.query(sql.count_run());
-    while (reader.next(row)) per_op[row[0].as_text()] = count_value(row[1]);
-  }
-  const std::uint64_t null_rows = per_op["n"], duplicate_rows = per_op["d"];
-  counts.added = per_op["a"];
-  counts.changed = per_op["c"];
-  counts.removed = per_op["r"];
-  // The diff holds only changed and invalid rows; the unchanged ones are the
-  // committed keys it neither removes nor finds duplicated.
-  counts.rows_read = spec.full_resync
-                         ? counts.added + duplicate_rows + null_rows
-                         : per_op["K"] - counts.removed - per_op["D"] + counts.added + duplicate_rows + null_rows;
-  const std::size_t key_count = spec.primary_key.size();
-  if (null_rows > 0) {
-    odbc::ResultReader reader = runner.query(sql.null_key_sample());
-    while (reader.next(row)) {
-      std::size_t null_key = 0;
-      while (null_key < key_count && !row[null_key].is_null()) ++null_key;
-      invalid.add_null_key(spec.primary_key[std::min(null_key, key_count - 1)],
-                           Row(row.begin() + static_cast<std::ptrdiff_t>(key_count), row.end()));
-    }
-  }
-  if (duplicate_rows > 0) {
-    odbc::ResultReader reader = runner.query(sql.duplicate_sample());
-    while (reader.next(row)) {
-      Row key(row.begin() + 1, row.begin() + 1 + static_cast<std::ptrdiff_t>(key_count));
-      invalid.add_duplicates(make_record_key(std::move(key)), count_value(row[0]),
-                             {Row(row.begin() + 1 + static_cast<std::ptrdiff_t>(key_count), row.end())});
-    }
-  }
-  // The samples are partial; the counts are exact.
-  counts.invalid = null_rows + duplicate_rows;
+  const RunCounts run = read_counts(runner, sql, spec);
+  InvalidRows invalid = sample_invalid_rows(runner, sql, spec, run);
   return std::make_unique<WarehousePendingSnapshot>(std::move(runner), std::move(sql), spec, std::move(committed_slots),
-                                                    keys_match, mode.full_build, counts, std::move(invalid));
+                                                    keys_match, mode.full_build, run.counts, std::move(invalid));
 }
 
 std::unique_ptr<PendingSnapshot> WarehouseDiffEngine::resume(const DiffSpec& spec, const DiffCounts& counts) {
   StatementRunner runner(connection_, before_statement);
-  DiffSqlInput input;
-  input.dialect = dialect_;
-  input.tables = make_sync_tables(dialect_, bookkeeping_schema_, spec.sync_name);
-  input.key_config_names = spec.primary_key;
-  input.mapped_config_names = spec.mapped_columns;
+  const DiffSqlInput input = sync_input(dialect_, bookkeeping_schema_, spec);
   DiffSql sql(input);
 
   // The commit drops the diff table in its transaction (or with the swap):
