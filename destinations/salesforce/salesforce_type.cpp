@@ -1,5 +1,5 @@
 // `type: salesforce` (docs/destinations/salesforce.md): sObject Collections
-// through the delivery engine, or one Bulk API 2.0 job for large runs.
+// through the delivery engine, or Bulk API 2.0 jobs for large runs.
 #include "destinations/destination_type.h"
 #include "destinations/account_options.h"
 #include "destinations/salesforce/salesforce_bulk_loader.h"
@@ -8,10 +8,11 @@
 namespace backflow::destinations {
 namespace {
 
-// Collections through the engine, or one Bulk API 2.0 job when the run's
-// changes exceed bulk_threshold (upsert and mirror only: a Bulk upsert job
-// would create records an update-mode sync must not) or when the
-// interrupted run being resumed had started one.
+// Collections through the engine, or Bulk API 2.0 jobs (one per
+// bulk_job_bytes of CSV) when the run's changes exceed bulk_threshold
+// (upsert and mirror only: a Bulk upsert job would create records an
+// update-mode sync must not) or when the interrupted run being resumed had
+// started one.
 class SalesforceTarget final : public DeliveryTarget {
  public:
   explicit SalesforceTarget(const TargetContext& context)
@@ -20,6 +21,7 @@ class SalesforceTarget final : public DeliveryTarget {
         bulk_threshold_(number_option(context.account.options, "bulk_threshold")),
         bulk_allowed_(context.sync.mode == SyncMode::upsert || context.sync.mode == SyncMode::mirror),
         poll_interval_(duration_option(context.account.options, "bulk_poll_interval")),
+        job_bytes_(number_option(context.account.options, "bulk_job_bytes")),
         change_count_(context.change_count),
         jobs_(context.jobs) {
     require_mode(context, collections_.supported_modes());
@@ -35,6 +37,7 @@ class SalesforceTarget final : public DeliveryTarget {
     SalesforceBulkOptions bulk;
     bulk.target = options_;
     if (poll_interval_) bulk.poll_interval = *poll_interval_;
+    if (job_bytes_ > 0) bulk.max_job_bytes = static_cast<std::size_t>(job_bytes_);
     SalesforceBulkLoader loader(std::move(bulk));
     return loader.deliver(run, feed, callbacks, jobs_);
   }
@@ -45,6 +48,7 @@ class SalesforceTarget final : public DeliveryTarget {
   const std::uint64_t bulk_threshold_;
   const bool bulk_allowed_;
   const std::optional<std::chrono::milliseconds> poll_interval_;
+  const std::uint64_t job_bytes_;  // 0: the loader's default, kMaxBulkJobBytes
   const std::function<std::uint64_t()> change_count_;
   JobJournal& jobs_;
 };
@@ -65,6 +69,9 @@ const DestinationType& salesforce_type() {
                  key("api_version"),
                  key("bulk_threshold", OptionKind::integer),
                  key("bulk_poll_interval", OptionKind::duration),
+                 bounded_key("bulk_job_bytes", 1, kMaxBulkJobBytes,
+                             "Salesforce takes at most 150,000,000 bytes of base64 per Bulk API upload, about "
+                             "100,000,000 bytes of CSV"),
                  key("batch_size", OptionKind::integer)};
     t.one_of = {{"access_token", "refresh_token"}};
     t.sync_options = {key("object", OptionKind::string, Requirement::required), key("external_id_field")};
