@@ -8,7 +8,9 @@
 #include <catch2/catch.hpp>
 
 #include <functional>
+#include <map>
 #include <set>
+#include <sstream>
 
 #include "odbc/connection.h"
 #include "tests/odbc_test_helpers.h"
@@ -391,4 +393,72 @@ TEST_CASE("backflow run killed after a Klaviyo job was created: the resumed run 
   CHECK(resumed["counts"]["accepted"] == 30);
   CHECK(emulator.jobs_created() == 1);
   CHECK(emulator.profiles().size() == 30);
+}
+
+namespace {
+
+// Every model row's external id in exactly one of the emulator's Bulk uploads.
+void require_each_row_uploaded_once(SalesforceEmulator& emulator, CustomerModel& model) {
+  std::map<std::string, int> times;
+  for (const auto& body : emulator.bulk_upload_bodies()) {
+    std::istringstream lines(body);
+    std::string line;
+    std::getline(lines, line);  // header
+    while (std::getline(lines, line)) {
+      if (!line.empty()) ++times[line.substr(0, line.find(','))];
+    }
+  }
+  std::map<std::string, int> expected;
+  for (const auto& [id, customer] : model.rows()) expected["C-" + std::to_string(id)] = 1;
+  REQUIRE(times == expected);
+}
+
+}  // namespace
+
+TEST_CASE("backflow run killed between two Salesforce Bulk jobs (bulk_job_bytes): the resumed run sends only the "
+          "parts not yet acknowledged",
+          "[vendor-e2e][salesforce]") {
+  SalesforceEmulator emulator;
+  emulator.set_bulk_behaviour(1);
+  auto dir = make_temp_dir("e2e-salesforce-bulk-parts-model");
+  CustomerModel model(dir, 40);
+  VendorCase vendor = salesforce_case(emulator, "e2e-salesforce-bulk-parts",
+                                      "    bulk_threshold: 5\n    bulk_poll_interval: 10ms\n    bulk_job_bytes: 500\n");
+  VendorSyncRun sync(vendor.label, model, vendor.yaml);
+  // Die right after the first part's job was acknowledged.
+  auto killed = sync.run_unchecked("BACKFLOW_TEST_KILL_AT=ack:1 ");
+  INFO(killed.output);
+  REQUIRE(killed.exit_code != 0);
+  CHECK(emulator.bulk_jobs_created() == 1);
+  nlohmann::json resumed = sync.run();
+  CHECK(resumed["phase"] == "succeeded");
+  CHECK(resumed["counts"]["rejected"] == 0);
+  require_holds_model(vendor, model, {});
+  CHECK(emulator.bulk_uploads() >= 3);  // 500 bytes hold about a dozen rows
+  CHECK(emulator.bulk_jobs_created() == emulator.bulk_uploads());
+  for (const auto& body : emulator.bulk_upload_bodies()) CHECK(body.size() <= 500);
+  require_each_row_uploaded_once(emulator, model);
+}
+
+TEST_CASE("backflow run killed after a later Salesforce Bulk part's job was created: only that job is redone",
+          "[vendor-e2e][salesforce]") {
+  SalesforceEmulator emulator;
+  emulator.set_bulk_behaviour(1);
+  auto dir = make_temp_dir("e2e-salesforce-bulk-part-job-model");
+  CustomerModel model(dir, 40);
+  VendorCase vendor = salesforce_case(emulator, "e2e-salesforce-bulk-part-job",
+                                      "    bulk_threshold: 5\n    bulk_poll_interval: 10ms\n    bulk_job_bytes: 500\n");
+  VendorSyncRun sync(vendor.label, model, vendor.yaml);
+  // Journal writes: part 0 created, part 0 uploaded, part 1 created: die there, before part 1's upload.
+  auto killed = sync.run_unchecked("BACKFLOW_TEST_KILL_AT=job:3 ");
+  INFO(killed.output);
+  REQUIRE(killed.exit_code != 0);
+  CHECK(emulator.bulk_jobs_created() == 2);
+  CHECK(emulator.bulk_uploads() == 1);
+  nlohmann::json resumed = sync.run();
+  CHECK(resumed["phase"] == "succeeded");
+  require_holds_model(vendor, model, {});
+  CHECK(emulator.bulk_uploads() >= 3);
+  CHECK(emulator.bulk_jobs_created() == emulator.bulk_uploads() + 1);  // part 1's first job aborted
+  require_each_row_uploaded_once(emulator, model);
 }

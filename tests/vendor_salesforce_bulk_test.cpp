@@ -104,9 +104,8 @@ struct Checkpoint {
 // The uploads the emulator received, each as its rows' external ids.
 std::vector<std::vector<std::string>> uploaded_external_ids(SalesforceEmulator& emulator) {
   std::vector<std::vector<std::string>> uploads;
-  for (const auto& request : emulator.server().requests()) {
-    if (request.method != "PUT") continue;
-    auto rows = parse_csv(request.body);
+  for (const auto& body : emulator.bulk_upload_bodies()) {
+    auto rows = parse_csv(body);
     REQUIRE_FALSE(rows.empty());
     REQUIRE(rows.front().front() == "External_Id__c");
     std::vector<std::string> ids;
@@ -118,9 +117,7 @@ std::vector<std::vector<std::string>> uploaded_external_ids(SalesforceEmulator& 
 
 std::size_t largest_upload_bytes(SalesforceEmulator& emulator) {
   std::size_t largest = 0;
-  for (const auto& request : emulator.server().requests()) {
-    if (request.method == "PUT") largest = std::max(largest, request.body.size());
-  }
+  for (const auto& body : emulator.bulk_upload_bodies()) largest = std::max(largest, body.size());
   return largest;
 }
 

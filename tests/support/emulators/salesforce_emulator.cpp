@@ -175,6 +175,11 @@ std::size_t SalesforceEmulator::bulk_jobs_created() const {
   return bulk_jobs_created_;
 }
 
+std::vector<std::string> SalesforceEmulator::bulk_upload_bodies() const {
+  std::lock_guard lock(mutex_);
+  return upload_bodies_;
+}
+
 std::size_t SalesforceEmulator::bulk_uploads() const {
   std::lock_guard lock(mutex_);
   return bulk_uploads_;
@@ -217,6 +222,7 @@ ServerReply SalesforceEmulator::bulk(const ReceivedRequest& request, const std::
     if (job.state != "Open") return salesforce_error(400, "INVALIDJOBSTATE", "job is " + job.state);
     if (request.header("content-type") != "text/csv") return salesforce_error(400, "INVALID_CONTENT_TYPE", "text/csv");
     ++bulk_uploads_;
+    upload_bodies_.push_back(request.body);
     job.csv += request.body;
     return ServerReply::json(201, "");
   }

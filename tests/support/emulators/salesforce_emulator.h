@@ -19,6 +19,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -56,6 +57,8 @@ class SalesforceEmulator {
   void set_bulk_behaviour(std::size_t polls, std::optional<std::size_t> process_at_most = std::nullopt);
   std::size_t bulk_jobs_created() const;
   std::size_t bulk_uploads() const;
+  // The CSV body of every accepted upload, in arrival order.
+  std::vector<std::string> bulk_upload_bodies() const;
   std::size_t bulk_polls() const;
 
   std::size_t quota_refusals() const;
@@ -77,6 +80,7 @@ class SalesforceEmulator {
     std::string successful, failed, unprocessed;  // result CSVs
   };
   std::map<std::string, BulkJob> jobs_;
+  std::vector<std::string> upload_bodies_;
   std::size_t bulk_polls_setting_ = 1;
   std::optional<std::size_t> bulk_process_at_most_;
   std::size_t bulk_jobs_created_ = 0, bulk_uploads_ = 0, bulk_polls_ = 0;
