@@ -46,6 +46,16 @@ std::string SqlDialect::decimal_precision(const ColumnInfo& column) {
                                               : "(38,9)";
 }
 
+std::optional<Dialect> dialect_for_driver_name(std::string_view name) {
+  const std::string lower = text::lower(name);
+  for (DialectFactory factory : kDialects) {
+    for (std::string_view part : factory().driver_name_parts()) {
+      if (lower.find(part) != std::string::npos) return factory().id();
+    }
+  }
+  return std::nullopt;
+}
+
 std::string_view to_string(Dialect dialect) {
   const auto index = static_cast<std::size_t>(dialect);
   return index < kDialects.size() ? sql_dialect(dialect).name() : "unknown";
@@ -69,7 +79,7 @@ Dialect parse_dialect(std::string_view name) {
       if (lower == alias) return candidate.id();
     }
   }
-  throw std::invalid_argument("unknown SQL dialect '" + std::string(name) + "' (expected one of: " +
+  throw std::invalid_argument("unknown SQL dialect " + text::quote_for_message(name) + " (expected one of: " +
                               text::join(dialect_names(), ", ") + ")");
 }
 

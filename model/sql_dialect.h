@@ -10,6 +10,7 @@
 // into SQL text; values always go in as bound parameters.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,10 @@ struct DialectCapabilities {
   // Built-in hash functions (SQLite has none: values are compared as their
   // quote() rendering, and there is no row hash).
   bool hash_functions = true;
+  // The warehouse is a file this process opens (SQLite): a sync's default
+  // diff engine is then the local one, since reading every row costs no
+  // network and the file need not grow bookkeeping tables.
+  bool embedded = false;
 };
 
 // How one row is written so that it replaces the row with the same key.
@@ -89,6 +94,10 @@ class SqlDialect {
   virtual std::string_view name() const = 0;
   // Other spellings parse_dialect() accepts (lower case): "postgresql".
   virtual std::vector<std::string_view> aliases() const { return {}; }
+  // Lower-case parts of an ODBC driver's file or registered name, or of a
+  // server's SQL_DBMS_NAME, that identify this dialect's warehouse
+  // ("psql" in psqlodbcw.so). Empty: never guessed from a driver.
+  virtual std::vector<std::string_view> driver_name_parts() const { return {}; }
 
   virtual IdentifierQuoting quoting() const = 0;
   virtual DialectCapabilities capabilities() const = 0;
@@ -142,6 +151,14 @@ class SqlDialect {
   // A statement to run in the transaction of one large one-pass query (the
   // warehouse diff), tuning the session for it. "" when there is nothing to tune.
   virtual std::string large_query_setting() const { return ""; }
+  // A statement that makes the transaction it starts read one consistent
+  // snapshot, run first in that transaction; "" where every transaction
+  // already does (SQLite) or the dialect offers nothing portable.
+  virtual std::string consistent_read_statement() const { return ""; }
+  // Statements run once on every new connection, outside any transaction,
+  // so that values come back as the row codec expects (PostgreSQL renders
+  // timestamptz in the session's time zone: UTC).
+  virtual std::vector<std::string> session_setup() const { return {}; }
 
  protected:
   // "(<precision>,<scale>)" of a decimal column, "(38,9)" when the driver
@@ -151,6 +168,10 @@ class SqlDialect {
 
 // The dialect's implementation. Never fails for a Dialect value.
 const SqlDialect& sql_dialect(Dialect dialect);
+
+// The first dialect, in the enum's order, one of whose driver_name_parts()
+// occurs in `name` (compared in lower case); nullopt when none does.
+std::optional<Dialect> dialect_for_driver_name(std::string_view name);
 
 // "postgres", "sqlite", ... (the spelling the config uses).
 std::string_view to_string(Dialect dialect);

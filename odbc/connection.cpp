@@ -15,19 +15,6 @@ namespace backflow::odbc {
 namespace {
 
 
-// The dialect a driver's file or registered name, or a server's
-// SQL_DBMS_NAME, says: psqlODBC, sqliteodbc, MariaDB/MySQL Connector/ODBC.
-std::optional<Dialect> dialect_named_by(const std::string& name) {
-  const std::string lower = text::lower(name);
-  const auto has = [&](std::string_view part) { return lower.find(part) != std::string::npos; };
-  if (has("psql") || has("postgres")) return Dialect::postgres;
-  if (has("sqlite")) return Dialect::sqlite;
-  // Connector/ODBC's file names (libmaodbc.so, libmyodbc8w.so) and names
-  // ("MariaDB Unicode", "MySQL ODBC 8.0 Unicode Driver", DBMS "MariaDB").
-  if (has("maodbc") || has("myodbc") || has("mariadb") || has("mysql")) return Dialect::mysql;
-  return std::nullopt;
-}
-
 std::string info_text(SQLHDBC dbc, SQLUSMALLINT info_type) {
   SQLCHAR text[256] = {};
   SQLSMALLINT length = 0;
@@ -76,7 +63,7 @@ std::string with_mysql_options(std::string connection_string) {
 }  // namespace
 
 std::optional<Dialect> guess_dialect(const std::string& connection_string) {
-  return dialect_named_by(find_attribute(connection_string, "Driver").value_or(""));
+  return dialect_for_driver_name(find_attribute(connection_string, "Driver").value_or(""));
 }
 
 Connection Connection::open(const std::string& connection_string, std::string label,
@@ -120,15 +107,14 @@ Connection Connection::open(const std::string& connection_string, std::string la
   const bool advertised = (getdata & SQL_GD_BLOCK) && (getdata & SQL_GD_BOUND) && (positioning & SQL_POS_POSITION);
   conn.driver_ = info_text(dbc, SQL_DRIVER_NAME);
   // A DSN hides the driver from the connection string: ask the server.
-  if (!conn.dialect_) conn.dialect_ = dialect_named_by(info_text(dbc, SQL_DBMS_NAME));
+  if (!conn.dialect_) conn.dialect_ = dialect_for_driver_name(info_text(dbc, SQL_DBMS_NAME));
   conn.block_fetch_ = !advertised                              ? BlockFetch::none
                       : positioned_getdata_proven(conn.driver_) ? BlockFetch::positioned
                                                                 : BlockFetch::whole_values;
 
-  if (conn.dialect_ == Dialect::postgres) {
-    // timestamptz values come back as the session renders them: make that UTC.
-    // Runs before autocommit is switched off so no transaction can undo it.
-    conn.execute("SET TIME ZONE 'UTC'");
+  if (conn.dialect_) {
+    // Before autocommit is switched off, so that no transaction can undo it.
+    for (const std::string& statement : sql_dialect(*conn.dialect_).session_setup()) conn.execute(statement);
   }
   if (!options.autocommit) conn.set_autocommit(false);
   return conn;

@@ -84,3 +84,37 @@ TEST_CASE("dialect capabilities that the statement builders rely on", "[sql_dial
   CHECK(sql_dialect(Dialect::mysql).concat({"a", "b"}) == "CONCAT(a, b)");
   CHECK(sql_dialect(Dialect::redshift).concat({"a", "b"}) == "a || b");
 }
+
+TEST_CASE("an unknown dialect name is quoted and escaped in the message", "[sql_dialect]") {
+  try {
+    parse_dialect("ora\ncle\x1b[31m");
+    FAIL("accepted");
+  } catch (const std::invalid_argument& e) {
+    const std::string message = e.what();
+    CHECK(message.find('\n') == std::string::npos);
+    CHECK(message.find('\x1b') == std::string::npos);
+    CHECK_THAT(message, Catch::StartsWith("unknown SQL dialect 'ora"));
+  }
+}
+
+TEST_CASE("driver and DBMS names pick the dialect whose file lists them, with its session and snapshot statements",
+          "[sql_dialect]") {
+  using backflow::dialect_for_driver_name;
+  using backflow::sql_dialect;
+  CHECK(dialect_for_driver_name("/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so") == Dialect::postgres);
+  CHECK(dialect_for_driver_name("PostgreSQL") == Dialect::postgres);
+  CHECK(dialect_for_driver_name("SQLite3") == Dialect::sqlite);
+  CHECK(dialect_for_driver_name("MariaDB") == Dialect::mysql);
+  CHECK(dialect_for_driver_name("libmyodbc8w.so") == Dialect::mysql);
+  CHECK_FALSE(dialect_for_driver_name("Exotic ODBC"));
+  CHECK_FALSE(dialect_for_driver_name(""));
+  // Only dialects whose default isolation may read two snapshots in one transaction ask for one.
+  CHECK(sql_dialect(Dialect::postgres).consistent_read_statement() == "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+  CHECK(sql_dialect(Dialect::mysql).consistent_read_statement() == "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+  CHECK(sql_dialect(Dialect::sqlite).consistent_read_statement().empty());
+  CHECK(sql_dialect(Dialect::postgres).session_setup() == std::vector<std::string>{"SET TIME ZONE 'UTC'"});
+  CHECK(sql_dialect(Dialect::mysql).session_setup().empty());
+  // An embedded warehouse defaults to the local diff engine.
+  CHECK(sql_dialect(Dialect::sqlite).capabilities().embedded);
+  CHECK_FALSE(sql_dialect(Dialect::postgres).capabilities().embedded);
+}

@@ -247,7 +247,7 @@ TEST_CASE("Salesforce Bulk: a crash before the upload was closed aborts that job
   CHECK(emulator.bulk_uploads() == 1);
 }
 
-TEST_CASE("BulkCsvBuilder: a column a later record brings pads the earlier rows; a row over the limit is refused",
+TEST_CASE("BulkCsvBuilder: a column a later record brings pads the earlier rows, and a row over the limit is refused",
           "[salesforce]") {
   BulkCsvBuilder csv("Id__c");
   CHECK(csv.size() == std::string("Id__c\n").size());

@@ -42,6 +42,12 @@ class Mysql final : public SqlDialect {
  public:
   Dialect id() const override { return Dialect::mysql; }
   std::string_view name() const override { return "mysql"; }
+  // Connector/ODBC's file names (libmaodbc.so, libmyodbc8w.so) and names
+  // ("MariaDB Unicode", "MySQL ODBC 8.0 Unicode Driver", DBMS "MariaDB").
+  std::vector<std::string_view> driver_name_parts() const override {
+    return {"maodbc", "myodbc", "mariadb", "mysql"};
+  }
+  std::string consistent_read_statement() const override { return "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"; }
   IdentifierQuoting quoting() const override { return {'`', false}; }
   DialectCapabilities capabilities() const override {
     DialectCapabilities can;

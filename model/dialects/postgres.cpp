@@ -34,6 +34,8 @@ class Postgres final : public SqlDialect {
   Dialect id() const override { return Dialect::postgres; }
   std::string_view name() const override { return "postgres"; }
   std::vector<std::string_view> aliases() const override { return {"postgresql"}; }
+  // psqlODBC (psqlodbcw.so, "PostgreSQL Unicode"), DBMS "PostgreSQL".
+  std::vector<std::string_view> driver_name_parts() const override { return {"psql", "postgres"}; }
   IdentifierQuoting quoting() const override { return {'"', false}; }
   DialectCapabilities capabilities() const override {
     DialectCapabilities can;
@@ -82,6 +84,8 @@ class Postgres final : public SqlDialect {
 
   // No WAL for tables a warehouse crash may lose (the next run rebuilds them).
   std::string create_transient_table() const override { return "CREATE UNLOGGED TABLE "; }
+  std::string consistent_read_statement() const override { return "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"; }
+  std::vector<std::string> session_setup() const override { return {"SET TIME ZONE 'UTC'"}; }
 
   std::string server_version_query() const override { return "SELECT current_setting('server_version_num')"; }
 

@@ -12,6 +12,7 @@ class Redshift final : public SqlDialect {
  public:
   Dialect id() const override { return Dialect::redshift; }
   std::string_view name() const override { return "redshift"; }
+  std::string consistent_read_statement() const override { return "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"; }
   IdentifierQuoting quoting() const override { return {'"', false}; }
   DialectCapabilities capabilities() const override {
     DialectCapabilities can;

@@ -11,6 +11,9 @@ class Sqlite final : public SqlDialect {
  public:
   Dialect id() const override { return Dialect::sqlite; }
   std::string_view name() const override { return "sqlite"; }
+  // sqliteodbc (libsqlite3odbc.so, "SQLite3").
+  std::vector<std::string_view> driver_name_parts() const override { return {"sqlite"}; }
+  // Every transaction reads one snapshot: consistent_read_statement() stays "".
   IdentifierQuoting quoting() const override { return {'"', false}; }
   DialectCapabilities capabilities() const override {
     DialectCapabilities can;
@@ -19,6 +22,7 @@ class Sqlite final : public SqlDialect {
     can.commits_in_place = true;
     can.create_table_as_keeps_types = false;
     can.hash_functions = false;
+    can.embedded = true;
     return can;
   }
   UpsertForm upsert_form() const override { return UpsertForm::on_conflict; }

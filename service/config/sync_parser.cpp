@@ -285,8 +285,9 @@ Sync parse_sync(YamlReader& reader, const MapEntry& entry, const SyncContext& co
   }
   auto warehouse = std::find_if(context.warehouses.begin(), context.warehouses.end(),
                                 [&](const Warehouse& w) { return w.name == sync.source.warehouse; });
-  const bool sqlite = warehouse != context.warehouses.end() && warehouse->dialect == Dialect::sqlite;
-  sync.diff.engine = sqlite ? DiffEngine::local : DiffEngine::warehouse;
+  const bool embedded =
+      warehouse != context.warehouses.end() && sql_dialect(warehouse->dialect).capabilities().embedded;
+  sync.diff.engine = embedded ? DiffEngine::local : DiffEngine::warehouse;
   if (auto node = fields->get("diff")) parse_diff(reader, *node, path + ".diff", sync.diff);
   if (auto node = fields->get("guard")) sync.guard = parse_guard(reader, *node, path + ".guard");
   if (auto node = fields->get("retry")) {

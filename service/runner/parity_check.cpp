@@ -34,21 +34,6 @@ std::optional<std::string> outcome_parity_violation(const std::string& sync, std
          " outcomes (each needs exactly one: accepted, rejected or undelivered)" + kNothingCommitted;
 }
 
-std::string consistent_read_statement(Dialect dialect) {
-  switch (dialect) {
-    case Dialect::postgres:
-    case Dialect::redshift:
-    case Dialect::mysql:
-      return "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
-    case Dialect::sqlite:  // every transaction is serializable
-    case Dialect::snowflake:
-    case Dialect::bigquery:
-    case Dialect::databricks:
-      return "";
-  }
-  return "";
-}
-
 std::string count_model_sql(const std::string& model_sql) {
   return "SELECT COUNT(*) FROM (" + model_sql + ") bf_model";
 }

@@ -10,7 +10,6 @@
 #include <string>
 
 #include "diff/change.h"
-#include "model/sql_dialect.h"
 
 namespace backflow::runner {
 
@@ -27,12 +26,6 @@ std::optional<std::string> change_parity_violation(const std::string& sync, cons
 // reported (accepted, rejected or undelivered): exactly one each.
 std::optional<std::string> outcome_parity_violation(const std::string& sync, std::uint64_t records_sent,
                                                     std::uint64_t outcomes);
-
-// A statement that makes the transaction it starts read one consistent
-// snapshot (PostgreSQL, MySQL/MariaDB: REPEATABLE READ); "" where every
-// transaction already does (SQLite) or the dialect offers nothing portable.
-// Run it first in the read's transaction.
-std::string consistent_read_statement(Dialect dialect);
 
 // SELECT COUNT(*) over the model query `model_sql`.
 std::string count_model_sql(const std::string& model_sql);

@@ -16,6 +16,7 @@
 #include "mappers/compiled_mapping.h"
 #include "mappers/json_writer.h"
 #include "mappers/mapping_error.h"
+#include "model/sql_dialect.h"
 #include "service/runner/change_feed.h"
 #include "service/runner/change_translator.h"
 #include "service/runner/counting_row_source.h"
@@ -231,7 +232,7 @@ class RunExecution {
       // One transaction, one snapshot: the read and the warehouse's count of
       // the same rows must agree (the parity check below).
       connection_->set_autocommit(false);
-      if (const std::string isolation = consistent_read_statement(dialect_); !isolation.empty()) {
+      if (const std::string isolation = sql_dialect(dialect_).consistent_read_statement(); !isolation.empty()) {
         connection_->execute(isolation);
       }
       {
