@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 
+#include "common/text.h"
 #include "destinations/delivery_engine.h"
 #include "destinations/destination_error.h"
 #include "destinations/http_client.h"
@@ -272,7 +273,7 @@ TEST_CASE("Salesforce OAuth: refresh-token and client-credentials grants give th
     CHECK(message.find("revoked-refresh-token") == std::string::npos);
     CHECK(message.find("app-secret") == std::string::npos);
   }
-  CHECK(form_encode("a b&c=d/é") == "a%20b%26c%3Dd%2F%C3%A9");
+  CHECK(backflow::text::percent_encode("a b&c=d/é") == "a%20b%26c%3Dd%2F%C3%A9");
 }
 
 TEST_CASE("Salesforce module from config: OAuth session used when no access token is set", "[salesforce]") {

@@ -13,6 +13,7 @@
 #include "destinations/destination_error.h"
 #include "destinations/http_client.h"
 #include "destinations/salesforce/csv.h"
+#include "destinations/vendor_error.h"
 
 namespace backflow::destinations {
 
@@ -58,7 +59,7 @@ class BulkApi {
       if (response.status == 401 || response.status == 403) {
         throw DestinationAuthError("destination '" + options_.settings.name + "' (salesforce): HTTP " +
                                        std::to_string(response.status) + " from " + url + ": " +
-                                       response.body.substr(0, 300),
+                                       body_excerpt(response.body),
                                    response.status);
       }
       if (response.transport_error != TransportError::None || response.status < 200 || response.status >= 300) {
@@ -66,7 +67,7 @@ class BulkApi {
                                url + " failed: " +
                                (response.transport_error != TransportError::None
                                     ? response.error_message
-                                    : "HTTP " + std::to_string(response.status) + " " + response.body.substr(0, 300)));
+                                    : "HTTP " + std::to_string(response.status) + " " + body_excerpt(response.body)));
       }
       return response;
     }

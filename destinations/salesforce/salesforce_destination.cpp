@@ -1,6 +1,7 @@
 #include "destinations/salesforce/salesforce_destination.h"
 
 #include "destinations/destination_error.h"
+#include "destinations/vendor_error.h"
 #include "mappers/json_writer.h"
 
 namespace backflow::destinations {
@@ -25,10 +26,14 @@ std::string describe_error(const nlohmann::json& error) {
 }
 
 std::string salesforce_failure(const HttpResponse& response) {
-  std::string prefix = "Salesforce answered HTTP " + std::to_string(response.status);
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
-  if (body.is_array() && !body.empty() && body.front().is_object()) return prefix + ": " + describe_error(body.front());
-  return response.body.empty() ? prefix : prefix + ": " + response.body.substr(0, 300);
+  // Salesforce answers a refused request with an array of {errorCode, message}.
+  return vendor_error_text(
+      response,
+      [](const nlohmann::json& body) {
+        return body.is_array() && !body.empty() && body.front().is_object() ? describe_error(body.front())
+                                                                            : std::string();
+      },
+      "Salesforce answered ");
 }
 
 // Names no record (a well-formed 18-character id): stands in for a delete
@@ -128,7 +133,7 @@ BatchVerdict SalesforceDestination::parse_response(const HttpResponse& response,
   auto body = nlohmann::json::parse(response.body, nullptr, false);
   if (!body.is_array() || body.size() != batch.size()) {
     return BatchVerdict::whole_batch_rejected("Salesforce answered HTTP " + std::to_string(response.status) +
-                                              " without one result per record: " + response.body.substr(0, 300));
+                                              " without one result per record: " + body_excerpt(response.body));
   }
   BatchVerdict verdict = BatchVerdict::all(batch.size(), RecordVerdictKind::Accepted);
   for (std::size_t i = 0; i < batch.size(); ++i) {

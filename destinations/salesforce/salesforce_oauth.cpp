@@ -5,24 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "destinations/destination_error.h"
+#include "common/text.h"
 #include "destinations/http_client.h"
 
 namespace backflow::destinations {
-
-std::string form_encode(const std::string& value) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string encoded;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += hex[c >> 4];
-      encoded += hex[c & 15];
-    }
-  }
-  return encoded;
-}
 
 SalesforceSession obtain_salesforce_session(const SalesforceCredentials& credentials) {
   const std::string where = "destination '" + credentials.destination + "' (salesforce): ";
@@ -33,12 +19,12 @@ SalesforceSession obtain_salesforce_session(const SalesforceCredentials& credent
   request.url = url + "/services/oauth2/token";
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
   if (!credentials.refresh_token.empty()) {
-    request.body = "grant_type=refresh_token&refresh_token=" + form_encode(credentials.refresh_token);
+    request.body = "grant_type=refresh_token&refresh_token=" + text::percent_encode(credentials.refresh_token);
   } else {
     request.body = "grant_type=client_credentials";
   }
-  request.body += "&client_id=" + form_encode(credentials.client_id);
-  if (!credentials.client_secret.empty()) request.body += "&client_secret=" + form_encode(credentials.client_secret);
+  request.body += "&client_id=" + text::percent_encode(credentials.client_id);
+  if (!credentials.client_secret.empty()) request.body += "&client_secret=" + text::percent_encode(credentials.client_secret);
 
   HttpClientOptions options;
   options.total_timeout = credentials.timeout;

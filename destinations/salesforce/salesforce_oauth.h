@@ -29,7 +29,4 @@ struct SalesforceSession {
 // answers. Blocks the calling thread.
 SalesforceSession obtain_salesforce_session(const SalesforceCredentials& credentials);
 
-// application/x-www-form-urlencoded encoding of one value.
-std::string form_encode(const std::string& value);
-
 }  // namespace backflow::destinations

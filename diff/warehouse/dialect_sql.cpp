@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <set>
 
+#include "common/text.h"
+
 namespace backflow::diff::warehouse {
 
 namespace {
@@ -14,12 +16,6 @@ std::string slot_name(const char* prefix, const std::string& column) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(XXH3_64bits(column.data(), column.size()) & 0xffffffffu));
   return std::string(prefix) + buf;
-}
-
-std::string join(const std::vector<std::string>& parts, const std::string& separator) {
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
-  return out;
 }
 
 // A driver-reported type name, reduced to what a column declaration may hold.
@@ -99,7 +95,7 @@ std::string DiffSql::key_join(const char* left, const char* right) const {
   for (const auto& slot : key_slots_) {
     terms.push_back(std::string(left) + "." + q(slot) + " = " + right + "." + q(slot));
   }
-  return join(terms, " AND ");
+  return text::join(terms, " AND ");
 }
 
 // The new hash of column `column` is computed from the diff's own value slot
@@ -115,7 +111,7 @@ std::string DiffSql::any_differs(const std::set<std::string>& committed_columns)
   if (hash_slots_.empty()) return "1 = 0";
   std::vector<std::string> terms;
   for (std::size_t i = 0; i < hash_slots_.size(); ++i) terms.push_back(differs(i, committed_columns));
-  return "(" + join(terms, " OR ") + ")";
+  return "(" + text::join(terms, " OR ") + ")";
 }
 
 std::string DiffSql::change_mask(const std::set<std::string>& committed_columns) const {
@@ -135,7 +131,7 @@ std::string DiffSql::slot_list(const char* alias, bool with_hashes) const {
     items.push_back(std::string(alias) + "." + q("bf_h"));
     for (const auto& slot : hash_slots_) items.push_back(std::string(alias) + "." + q(slot));
   }
-  return join(items, ", ");
+  return text::join(items, ", ");
 }
 
 std::string DiffSql::create_table(bool transient) const {
@@ -196,7 +192,7 @@ std::vector<std::string> DiffSql::create_committed_if_missing() const {
   }
   items.push_back("CAST(NULL AS " + row_hash_type() + ") AS " + q("bf_h"));
   for (const auto& slot : hash_slots_) items.push_back("CAST(NULL AS " + hash_type() + ") AS " + q(slot));
-  const std::string shape = " AS SELECT " + join(items, ", ") + " FROM " + in_.model_from + " m WHERE 1 = 0";
+  const std::string shape = " AS SELECT " + text::join(items, ", ") + " FROM " + in_.model_from + " m WHERE 1 = 0";
   const auto& t = in_.tables;
   if (!dialect().capabilities().create_table_if_not_exists_as) {
     // An empty shape table, then CREATE TABLE IF NOT EXISTS ... LIKE.
@@ -218,7 +214,7 @@ std::string DiffSql::create_key_table(const std::string& table) const {
   for (std::size_t i = 0; i < key_slots_.size(); ++i) {
     items.push_back("m." + q(in_.key_columns[i]) + " AS " + q(key_slots_[i]));
   }
-  return create_table(true) + table + " AS SELECT " + join(items, ", ") + " FROM " + in_.model_from + " m WHERE 1 = 0";
+  return create_table(true) + table + " AS SELECT " + text::join(items, ", ") + " FROM " + in_.model_from + " m WHERE 1 = 0";
 }
 
 std::string DiffSql::create_excluded_keys() const {
@@ -232,7 +228,7 @@ std::string DiffSql::insert_key(const std::string& table) const {
     columns.push_back(q(slot));
     markers.push_back("?");
   }
-  return "INSERT INTO " + table + " (" + join(columns, ", ") + ") VALUES (" + join(markers, ", ") + ")";
+  return "INSERT INTO " + table + " (" + text::join(columns, ", ") + ") VALUES (" + text::join(markers, ", ") + ")";
 }
 
 std::string DiffSql::diff_session_setting() const { return dialect().large_query_setting(); }
@@ -250,10 +246,10 @@ std::string DiffSql::model_rows() const {
   }
   const std::string row_hash = row_hash_expression();
   items.push_back((row_hash.empty() ? "NULL" : row_hash) + " AS " + q("bf_h"));
-  items.push_back((in_.model_keys_unique ? std::string("1") : "COUNT(*) OVER (PARTITION BY " + join(keys, ", ") + ")") +
+  items.push_back((in_.model_keys_unique ? std::string("1") : "COUNT(*) OVER (PARTITION BY " + text::join(keys, ", ") + ")") +
                   " AS " + q("bf_n"));
   items.push_back("1 AS " + q("bf_row"));
-  return "SELECT " + join(items, ", ") + " FROM " + in_.model_from + " m";
+  return "SELECT " + text::join(items, ", ") + " FROM " + in_.model_from + " m";
 }
 
 std::string DiffSql::diff_columns() const {
@@ -262,7 +258,7 @@ std::string DiffSql::diff_columns() const {
   for (const char* name : {"bf_op", "bf_mask", "bf_n", "bf_com", "bf_h"}) columns.push_back(q(name));
   for (const auto& slot : hash_slots_) columns.push_back(q(slot));
   for (const auto& slot : value_slots_) columns.push_back(q(slot));
-  return join(columns, ", ");
+  return text::join(columns, ", ");
 }
 
 // One SELECT of the diff. `joined`: the model side n is joined with the
@@ -275,7 +271,7 @@ std::string DiffSql::diff_select(const DiffMode& mode, bool joined, const std::s
   std::vector<std::string> null_tests;
   for (const auto& slot : key_slots_) null_tests.push_back("n." + q(slot) + " IS NULL");
   const std::string removed = "n." + q("bf_row") + " IS NULL";
-  const std::string null_key = "(" + join(null_tests, " OR ") + ")";
+  const std::string null_key = "(" + text::join(null_tests, " OR ") + ")";
   const std::string duplicate = "n." + q("bf_n") + " > 1";
   const std::string added = "c." + first_key + " IS NULL";
   const std::string any = any_differs(committed_columns);
@@ -317,7 +313,7 @@ std::string DiffSql::diff_select(const DiffMode& mode, bool joined, const std::s
   }
   for (const auto& slot : value_slots_) items.push_back("n." + q(slot));
 
-  std::string sql = "SELECT " + join(items, ", ") + " FROM (" + model_rows() + ") n";
+  std::string sql = "SELECT " + text::join(items, ", ") + " FROM (" + model_rows() + ") n";
   if (!joined) return sql;
   sql += std::string(full_join ? " FULL OUTER JOIN " : " LEFT JOIN ") + t.committed + " c ON " + key_join("n", "c");
   if (!mode.full_build) {
@@ -345,8 +341,8 @@ std::vector<std::string> DiffSql::create_diff(const DiffMode& mode, const std::s
     for (std::size_t i = 0; i < key_slots_.size(); ++i) {
       model_join.push_back("m." + q(in_.key_columns[i]) + " = c." + q(key_slots_[i]));
     }
-    select += " UNION ALL SELECT " + join(items, ", ") + " FROM " + t.committed + " c LEFT JOIN " + in_.model_from +
-              " m ON " + join(model_join, " AND ") + " WHERE m." + q(in_.key_columns.front()) + " IS NULL";
+    select += " UNION ALL SELECT " + text::join(items, ", ") + " FROM " + t.committed + " c LEFT JOIN " + in_.model_from +
+              " m ON " + text::join(model_join, " AND ") + " WHERE m." + q(in_.key_columns.front()) + " IS NULL";
   }
   if (dialect().capabilities().create_table_as_keeps_types) {
     return {create_table(true) + t.diff + " " + key_index(false) + "AS " + select};
@@ -381,9 +377,9 @@ std::vector<std::string> DiffSql::create_diff(const DiffMode& mode, const std::s
   index_name.insert(index_name.size() - 1, "_key");
   std::vector<std::string> key_columns;
   for (const auto& slot : key_slots_) key_columns.push_back(q(slot));
-  return {"CREATE TABLE " + t.diff + " (" + join(declarations, ", ") + ")",
+  return {"CREATE TABLE " + t.diff + " (" + text::join(declarations, ", ") + ")",
           "INSERT INTO " + t.diff + " (" + diff_columns() + ") " + select,
-          "CREATE INDEX " + index_name + " ON " + t.diff + " (" + join(key_columns, ", ") + ")"};
+          "CREATE INDEX " + index_name + " ON " + t.diff + " (" + text::join(key_columns, ", ") + ")"};
 }
 
 std::string DiffSql::count_run() const {
@@ -402,14 +398,14 @@ std::string DiffSql::null_key_sample() const {
   std::vector<std::string> items;
   for (const auto& slot : key_slots_) items.push_back("d." + q(slot));
   for (const auto& slot : value_slots_) items.push_back("d." + q(slot));
-  return "SELECT " + join(items, ", ") + " FROM " + in_.tables.diff + " d WHERE d." + q("bf_op") + " = 'n' LIMIT 100";
+  return "SELECT " + text::join(items, ", ") + " FROM " + in_.tables.diff + " d WHERE d." + q("bf_op") + " = 'n' LIMIT 100";
 }
 
 std::string DiffSql::duplicate_sample() const {
   std::vector<std::string> items{"d." + q("bf_n")};
   for (const auto& slot : key_slots_) items.push_back("d." + q(slot));
   for (const auto& slot : value_slots_) items.push_back("d." + q(slot));
-  return "SELECT " + join(items, ", ") + " FROM " + in_.tables.diff + " d WHERE d." + q("bf_op") + " = 'd' LIMIT 100";
+  return "SELECT " + text::join(items, ", ") + " FROM " + in_.tables.diff + " d WHERE d." + q("bf_op") + " = 'd' LIMIT 100";
 }
 
 std::string DiffSql::key_order(const char* alias) const { return " ORDER BY " + slot_list(alias, false); }
@@ -418,7 +414,7 @@ std::string DiffSql::changed_rows() const {
   std::vector<std::string> items{"d." + q("bf_op"), "d." + q("bf_mask")};
   for (const auto& slot : key_slots_) items.push_back("d." + q(slot));
   for (const auto& slot : value_slots_) items.push_back("d." + q(slot));
-  return "SELECT " + join(items, ", ") + " FROM " + in_.tables.diff + " d WHERE d." + q("bf_op") + " IN ('a', 'c')" +
+  return "SELECT " + text::join(items, ", ") + " FROM " + in_.tables.diff + " d WHERE d." + q("bf_op") + " IN ('a', 'c')" +
          key_order("d");
 }
 
@@ -459,7 +455,7 @@ std::vector<std::string> DiffSql::commit_in_place(bool with_excluded_keys) const
   for (const auto& slot : key_slots_) columns.push_back(q(slot));
   columns.push_back(q("bf_h"));
   for (const auto& slot : hash_slots_) columns.push_back(q(slot));
-  std::string insert = "INSERT INTO " + t.committed + " (" + join(columns, ", ") + ") SELECT " + slot_list("d", true) +
+  std::string insert = "INSERT INTO " + t.committed + " (" + text::join(columns, ", ") + ") SELECT " + slot_list("d", true) +
                        " FROM " + t.diff + " d WHERE d." + op + " IN ('a', 'c')";
   if (with_excluded_keys) {
     remove += " AND NOT " + excluded(removed_from.c_str());
@@ -489,7 +485,7 @@ std::string DiffSql::create_next(bool full_resync, bool with_excluded_keys, bool
   for (const auto& slot : hash_slots_) {
     items.push_back(committed_columns.count(slot) ? "c." + q(slot) : "CAST(NULL AS " + hash_type() + ") AS " + q(slot));
   }
-  return sql + " UNION ALL SELECT " + join(items, ", ") + " FROM " + t.committed + " c WHERE " + join(keep, " OR ");
+  return sql + " UNION ALL SELECT " + text::join(items, ", ") + " FROM " + t.committed + " c WHERE " + text::join(keep, " OR ");
 }
 
 SwapPlan DiffSql::swap(const std::string& source) const {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "common/text.h"
 #include "diff/diff_error.h"
 #include "diff/invalid_rows.h"
 #include "diff/model_columns.h"
@@ -16,16 +17,11 @@ namespace backflow::diff::warehouse {
 
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // The committed table's column names, lower-cased.
 std::set<std::string> committed_columns(StatementRunner& runner, const DiffSql& sql) {
   std::set<std::string> columns;
   odbc::ResultReader reader = runner.query(sql.probe_committed());
-  for (const auto& c : reader.columns()) columns.insert(lower(c.name));
+  for (const auto& c : reader.columns()) columns.insert(text::lower(c.name));
   return columns;
 }
 
