@@ -6,6 +6,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "common/text.h"
+
 namespace backflow {
 namespace {
 
@@ -19,7 +21,7 @@ constexpr std::array<Unit, 6> kUnits = {
     {{"w", 7 * 86'400'000LL}, {"d", 86'400'000LL}, {"h", 3'600'000LL}, {"m", 60'000LL}, {"s", 1'000LL}, {"ms", 1LL}}};
 
 [[noreturn]] void fail(std::string_view text, const std::string& why) {
-  throw std::invalid_argument("invalid duration '" + std::string(text) + "': " + why +
+  throw std::invalid_argument("invalid duration " + text::quote_for_message(text) + ": " + why +
                               " (expected e.g. 500ms, 45s, 10m, 1h30m, 2d)");
 }
 
@@ -34,7 +36,7 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
     char c = text[i];
     if (c == '-' || c == '+') fail(text, "a duration has no sign");
     if (!std::isdigit(static_cast<unsigned char>(c))) {
-      fail(text, "expected a number before '" + std::string(1, c) + "'");
+      fail(text, "expected a number before " + text::quote_for_message(std::string(1, c)));
     }
     std::int64_t number = 0;
     while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
@@ -47,14 +49,14 @@ std::chrono::milliseconds parse_duration(std::string_view text) {
     std::string_view suffix = text.substr(unit_start, i - unit_start);
     if (suffix.empty()) {
       if (i == text.size()) fail(text, "the number has no unit");
-      fail(text, "unexpected '" + std::string(1, text[i]) + "'");
+      fail(text, "unexpected " + text::quote_for_message(std::string(1, text[i])));
     }
     std::size_t unit_index = kUnits.size();
     for (std::size_t u = 0; u < kUnits.size(); ++u) {
       if (kUnits[u].suffix == suffix) unit_index = u;
     }
     if (unit_index == kUnits.size()) {
-      fail(text, "unknown unit '" + std::string(suffix) + "'; the units are ms, s, m, h, d, w");
+      fail(text, "unknown unit " + text::quote_for_message(suffix) + "; the units are ms, s, m, h, d, w");
     }
     if (unit_index + 1 <= previous_unit) fail(text, "units must go from largest to smallest, each once");
     previous_unit = unit_index + 1;

@@ -4,6 +4,8 @@
 #include "service/serve/serve_service.h"
 
 #include <catch2/catch.hpp>
+#include <sys/stat.h>
+
 #include <fstream>
 
 #include "tests/api_fixture.h"
@@ -121,6 +123,34 @@ TEST_CASE("serve: a config reload adds syncs and a bad config is refused with it
   CHECK(refused.body.find("unknown key 'shedule'") != std::string::npos);
   CHECK(f.get("/api/v1/syncs").json()["syncs"].size() == 2);
   CHECK(f.post("/api/v1/syncs/deals/trigger").status == 202);
+}
+
+TEST_CASE("serve: hostile reloads (a FIFO, /dev/zero, a 20,000-sync after: cycle) are answered and the old config stays",
+          "[serve][reload][hostile]") {
+  ServedFixture f(Syncs{{"contacts", "manual"}});
+  const auto fifo = f.dir / "token.fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  for (const std::string& source : {fifo.string(), std::string("/dev/zero")}) {
+    INFO(source);
+    f.write_config({{"contacts", "manual"}, {"deals", "manual"}},
+                   "alerts:\n  - { type: webhook, url: \"${file:" + source + "}\" }\n");
+    const auto started = std::chrono::steady_clock::now();
+    auto refused = f.post("/api/v1/config/reload");
+    CHECK(std::chrono::steady_clock::now() - started < 5s);
+    CHECK(refused.status == 400);
+    CHECK(refused.body.find("only regular files are read") != std::string::npos);
+    CHECK(f.get("/api/v1/syncs").json()["syncs"].size() == 1);
+  }
+  Syncs chain;
+  for (int i = 0; i < 20'000; ++i) {
+    chain.emplace_back("s" + std::to_string(i), "{ after: [s" + std::to_string((i + 19'999) % 20'000) + "] }");
+  }
+  f.write_config(chain, "");
+  auto refused = f.post("/api/v1/config/reload");
+  CHECK(refused.status == 400);
+  CHECK(refused.body.find("form a cycle: s0 -> s19999 -> ") != std::string::npos);
+  CHECK(f.get("/api/v1/syncs").json()["syncs"].size() == 1);
+  CHECK(f.post("/api/v1/syncs/contacts/trigger").status == 202);
 }
 
 TEST_CASE("serve: failed runs raise one alert and a recovery end to end", "[serve][alerts]") {

@@ -34,8 +34,8 @@ bool check_name(YamlReader& reader, const MapEntry& entry, const std::string& pa
   }
   if (!valid) {
     reader.error(entry.key_node, path,
-                 std::string("invalid ") + what + " name '" + name +
-                     "': use letters, digits, '_', '-' and '.', starting with a letter, digit or '_'");
+                 std::string("invalid ") + what + " name " + quote_for_message(name) +
+                     ": use letters, digits, '_', '-' and '.', starting with a letter, digit or '_'");
   }
   return valid;
 }
@@ -49,7 +49,7 @@ ServerConfig parse_server(YamlReader& reader, const YAML::Node& node) {
       if (valid_listen_address(*text)) {
         server.listen = *text;
       } else {
-        reader.error(*listen, "server.listen", "expected host:port with a port from 1 to 65535, found " + quote_for_message(*text));
+        reader.error(*listen, "server.listen", "expected host:port with a port from 1 to 65535, found " + YamlReader::quote_value(*listen, *text));
       }
     }
   }

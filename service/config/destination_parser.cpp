@@ -18,7 +18,7 @@ std::optional<std::string> http_url(YamlReader& reader, const YAML::Node& node, 
   auto url = reader.non_empty_string(node, path);
   if (!url) return std::nullopt;
   if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
-    reader.error(node, path, "expected an http:// or https:// URL, found " + quote_for_message(*url));
+    reader.error(node, path, "expected an http:// or https:// URL, found " + YamlReader::quote_value(node, *url));
     return std::nullopt;
   }
   return url;
@@ -141,7 +141,7 @@ std::vector<Destination> parse_destinations(YamlReader& reader, const YAML::Node
       if (!value) {
         if (spec.requirement == destinations::Requirement::required) {
           reader.error(entry.value, key_path,
-                       "missing required key '" + spec.name + "' for a " + type->name + " destination");
+                       "missing required key " + quote_for_message(spec.name) + " for a " + type->name + " destination");
         }
         continue;
       }

@@ -113,7 +113,7 @@ mappers::MappingSpec parse_mapping(YamlReader& reader, const YAML::Node& node, c
     const std::string field_path = join_path(path, entry.key);
     const std::string& field = entry.key;
     if (field.empty() || field.front() == '.' || field.back() == '.' || field.find("..") != std::string::npos) {
-      reader.error(entry.key_node, field_path, "invalid field path '" + field + "': empty path segment");
+      reader.error(entry.key_node, field_path, "invalid field path " + quote_for_message(field) + ": empty path segment");
       continue;
     }
     if (auto expression = parse_expression(reader, entry.value, field_path)) {

@@ -18,7 +18,11 @@ std::optional<Schedule> parse_cron(YamlReader& reader, const YAML::Node& node, c
   try {
     return CronSchedule{schedule::CronExpression::parse(*text), zone.name(), zone};
   } catch (const std::invalid_argument& e) {
-    reader.error(node, path, "invalid cron expression " + quote_for_message(*text) + ": " + e.what());
+    // The parser's reason may quote the expression's fields.
+    const bool substituted = !substituted_references(node.Scalar()).empty();
+    reader.error(node, path,
+                 "invalid cron expression " + YamlReader::quote_value(node, *text) +
+                     (substituted ? std::string() : std::string(": ") + e.what()));
     return std::nullopt;
   }
 }
@@ -58,7 +62,7 @@ std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& nod
     if (!name) return std::nullopt;
     if (!schedule::TimeZone::exists(*name)) {
       reader.error(*zone, path + ".timezone",
-                   "unknown time zone '" + *name + "' (expected an IANA name such as Europe/Paris or UTC)");
+                   "unknown time zone " + YamlReader::quote_value(*zone, *name) + " (expected an IANA name such as Europe/Paris or UTC)");
       return std::nullopt;
     }
     try {
@@ -73,7 +77,7 @@ std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& nod
     auto interval = reader.duration(*every, path + ".every");
     if (!interval) return std::nullopt;
     if (interval->count() <= 0) {
-      reader.error(*every, path + ".every", "expected a duration longer than 0, found " + quote_for_message(every->Scalar()));
+      reader.error(*every, path + ".every", "expected a duration longer than 0, found " + YamlReader::quote_value(*every, every->Scalar()));
       return std::nullopt;
     }
     return EverySchedule{*interval};
@@ -92,7 +96,7 @@ std::optional<Schedule> parse_schedule(YamlReader& reader, const YAML::Node& nod
       const bool listed_form = after_node.IsSequence();
       reader.error(listed_form ? after_node[i] : after_node,
                    listed_form ? path + ".after[" + std::to_string(i) + "]" : path + ".after",
-                   "unknown sync '" + name + "' (" + text::defined_names(sync_names) + ")", text::nearest(name, sync_names));
+                   "unknown sync " + quote_for_message(name) + " (" + text::defined_names(sync_names) + ")", text::nearest(name, sync_names));
       ok = false;
     }
   }

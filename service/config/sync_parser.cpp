@@ -50,7 +50,7 @@ SyncSource parse_source(YamlReader& reader, const YAML::Node& node, const std::s
       source.warehouse = *name;
       const auto names = names_of(context.warehouses);
       if (std::find(names.begin(), names.end(), *name) == names.end()) {
-        reader.error(*value, path + ".warehouse", "unknown warehouse '" + *name + "' (" + text::defined_names(names) + ")",
+        reader.error(*value, path + ".warehouse", "unknown warehouse " + YamlReader::quote_value(*value, *name) + " (" + text::defined_names(names) + ")",
                      text::nearest(*name, names));
       }
     }
@@ -72,7 +72,7 @@ SyncSource parse_source(YamlReader& reader, const YAML::Node& node, const std::s
       std::set<std::string> seen;
       for (const auto& column : *columns) {
         if (!seen.insert(column).second) {
-          reader.error(*value, path + ".primary_key", "column '" + column + "' is listed twice");
+          reader.error(*value, path + ".primary_key", "column " + quote_for_message(column) + " is listed twice");
         }
       }
       source.primary_key = *columns;
@@ -110,7 +110,7 @@ const DestinationType* resolve_destination_type(YamlReader& reader, const MapFie
   auto found = std::find_if(context.destinations.begin(), context.destinations.end(),
                             [&](const Destination& d) { return d.name == *name; });
   if (found == context.destinations.end()) {
-    reader.error(*name_node, path + ".name", "unknown destination '" + *name + "' (" + text::defined_names(names) + ")",
+    reader.error(*name_node, path + ".name", "unknown destination " + YamlReader::quote_value(*name_node, *name) + " (" + text::defined_names(names) + ")",
                  text::nearest(*name, names));
     return nullptr;
   }
@@ -176,7 +176,7 @@ void parse_type_options(YamlReader& reader, const MapFields& fields, const YAML:
           (spec->requirement == Requirement::required_for_append && mode_known && destination.mode == SyncMode::append);
       if (required) {
         reader.error(node, key_path,
-                     "missing required key '" + spec->name + "' for a " + type.name + " destination" +
+                     "missing required key " + quote_for_message(spec->name) + " for a " + type.name + " destination" +
                          (spec->requirement == Requirement::required_for_append ? " in append mode" : ""));
       }
       continue;
@@ -302,7 +302,7 @@ Sync parse_sync(YamlReader& reader, const MapEntry& entry, const SyncContext& co
   if (auto node = fields->get("retention")) {
     if (auto retention = reader.duration(*node, path + ".retention")) {
       if (retention->count() <= 0) {
-        reader.error(*node, path + ".retention", "expected a duration longer than 0, found " + quote_for_message(node->Scalar()));
+        reader.error(*node, path + ".retention", "expected a duration longer than 0, found " + YamlReader::quote_value(*node, node->Scalar()));
       } else {
         sync.retention = *retention;
       }

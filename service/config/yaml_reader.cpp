@@ -18,6 +18,12 @@ bool is_plain(const YAML::Node& node) { return node.Tag() == "?"; }
 // YAML 1.1's merge key, which yaml-cpp parses as an ordinary "<<" key.
 bool is_merge_key(const YAML::Node& key) { return key.Scalar() == "<<" && is_plain(key); }
 
+// A number that parsed but is out of range, as a message shows it: as
+// written, unless it was substituted.
+std::string number_as_shown(const YAML::Node& node, const std::string& text) {
+  return substituted_references(node.Scalar()).empty() ? text : YamlReader::quote_value(node, text);
+}
+
 }  // namespace
 
 std::string join_path(const std::string& base, const std::string& key) { return base.empty() ? key : base + "." + key; }
@@ -58,7 +64,23 @@ SourceLocation YamlReader::location(const YAML::Node& node) const {
 }
 
 void YamlReader::error(const SourceLocation& at, const std::string& path, std::string message, std::string suggestion) {
-  diagnostics_.push_back(Diagnostic{at, path, std::move(message), std::move(suggestion)});
+  // Callers quote values with quote_for_message; the bounds here catch the
+  // keys and names that reach a message some other way.
+  constexpr std::size_t kMaxPath = 300, kMaxMessage = 4000, kMaxSuggestion = 80;
+  diagnostics_.push_back(Diagnostic{at, text::escape_for_message(path, kMaxPath),
+                                    text::escape_for_message(message, kMaxMessage),
+                                    text::escape_for_message(suggestion, kMaxSuggestion)});
+}
+
+std::string YamlReader::quote_value(const YAML::Node& node, std::string_view value) {
+  if (!node.IsScalar()) return quote_for_message(value);
+  const std::vector<std::string> references = substituted_references(node.Scalar());
+  if (references.empty()) return quote_for_message(value);
+  std::string names;
+  for (const auto& reference : references) {
+    names += (names.empty() ? "" : ", ") + text::escape_for_message(reference, 60);
+  }
+  return "the value of " + names + " (not shown: values from the environment and files are never echoed)";
 }
 
 void YamlReader::error(const YAML::Node& at, const std::string& path, std::string message, std::string suggestion) {
@@ -87,7 +109,7 @@ std::optional<MapFields> YamlReader::map(const YAML::Node& node, const std::stri
     const std::string key = key_node.Scalar();
     if (auto seen = first_line.find(key); seen != first_line.end()) {
       error(key_node, join_path(path, key),
-            "duplicate key '" + key + "' (first defined on line " + std::to_string(seen->second) + ")");
+            "duplicate key " + quote_for_message(key) + " (first defined on line " + std::to_string(seen->second) + ")");
       continue;
     }
     first_line[key] = location(key_node).line;
@@ -138,7 +160,7 @@ void YamlReader::report_unknown_key(const MapFields& fields, const YAML::Node& k
   const std::string key = key_node.Scalar();
   std::string valid;
   for (const auto& a : allowed) valid += (valid.empty() ? "" : ", ") + a;
-  error(key_node, join_path(fields.path, key), "unknown key '" + key + "' (valid keys: " + valid + ")",
+  error(key_node, join_path(fields.path, key), "unknown key " + quote_for_message(key) + " (valid keys: " + valid + ")",
         text::nearest(key, allowed));
 }
 
@@ -171,7 +193,7 @@ bool YamlReader::require(const MapFields& fields, const std::vector<std::string>
   bool all = true;
   for (const auto& key : keys) {
     if (!fields.has(key)) {
-      error(fields.node, join_path(fields.path, key), "missing required key '" + key + "'");
+      error(fields.node, join_path(fields.path, key), "missing required key " + quote_for_message(key));
       all = false;
     }
   }
@@ -213,11 +235,11 @@ std::optional<std::uint64_t> YamlReader::whole_number(const YAML::Node& node, co
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   const std::string range = "a whole number from " + std::to_string(min) + " to " + std::to_string(max);
   if (text->empty() || ec == std::errc::invalid_argument || end != text->data() + text->size()) {
-    error(node, path, "expected " + range + ", found " + quote_for_message(*text));
+    error(node, path, "expected " + range + ", found " + quote_value(node, *text));
     return std::nullopt;
   }
   if (ec == std::errc::result_out_of_range || value < min || value > max) {
-    error(node, path, "expected " + range + ", found " + *text);
+    error(node, path, "expected " + range + ", found " + number_as_shown(node, *text));
     return std::nullopt;
   }
   return value;
@@ -234,12 +256,12 @@ std::optional<double> YamlReader::number(const YAML::Node& node, const std::stri
     double value = std::stod(*text, &used);
     if (used != text->size()) throw std::invalid_argument("trailing text");
     if (value < min || value > max) {
-      error(node, path, "expected " + range + ", found " + *text);
+      error(node, path, "expected " + range + ", found " + number_as_shown(node, *text));
       return std::nullopt;
     }
     return value;
   } catch (const std::exception&) {
-    error(node, path, "expected " + range + ", found " + quote_for_message(*text));
+    error(node, path, "expected " + range + ", found " + quote_value(node, *text));
     return std::nullopt;
   }
 }
@@ -250,7 +272,7 @@ std::optional<bool> YamlReader::boolean(const YAML::Node& node, const std::strin
   std::string lowered = text::lower(*text);
   if (lowered == "true") return true;
   if (lowered == "false") return false;
-  error(node, path, "expected true or false, found " + quote_for_message(*text));
+  error(node, path, "expected true or false, found " + quote_value(node, *text));
   return std::nullopt;
 }
 
@@ -260,7 +282,11 @@ std::optional<std::chrono::milliseconds> YamlReader::duration(const YAML::Node& 
   try {
     return backflow::parse_duration(*text);
   } catch (const std::invalid_argument& e) {
-    error(node, path, e.what());
+    // The parser's message quotes the text, which must not show a substituted value.
+    error(node, path,
+          substituted_references(node.Scalar()).empty()
+              ? std::string(e.what())
+              : "expected a duration (e.g. 500ms, 45s, 10m, 1h30m, 2d), found " + quote_value(node, *text));
     return std::nullopt;
   }
 }
@@ -272,7 +298,7 @@ std::optional<std::string> YamlReader::choice(const YAML::Node& node, const std:
   auto text = expanded_scalar(node, path, ("one of " + listed).c_str());
   if (!text) return std::nullopt;
   if (std::find(choices.begin(), choices.end(), *text) != choices.end()) return text;
-  error(node, path, "expected one of " + listed + ", found " + quote_for_message(*text), text::nearest(*text, choices));
+  error(node, path, "expected one of " + listed + ", found " + quote_value(node, *text), text::nearest(*text, choices));
   return std::nullopt;
 }
 

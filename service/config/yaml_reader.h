@@ -56,6 +56,9 @@ class YamlReader {
   const std::string& file() const { return file_; }
   SourceLocation location(const YAML::Node& node) const;
 
+  // Records an error. Every part is escaped to one line of printable text
+  // (newlines and terminal escapes shown as \n, \x1b) and bounded in length,
+  // whatever user text it holds.
   void error(const SourceLocation& at, const std::string& path, std::string message, std::string suggestion = {});
   void error(const YAML::Node& at, const std::string& path, std::string message, std::string suggestion = {});
 
@@ -77,6 +80,12 @@ class YamlReader {
   // Reports "missing required key" at the map for each of `keys` it lacks;
   // returns true when none is missing.
   bool require(const MapFields& fields, const std::vector<std::string>& keys);
+
+  // `value` (read from `node`) as a message may show it: quoted and escaped
+  // when the config file holds it literally; when it came from ${NAME} or
+  // ${file:...}, the references instead ("the value of ${API_TOKEN}, not
+  // shown"), since the environment and files are where secrets live.
+  static std::string quote_value(const YAML::Node& node, std::string_view value);
 
   // Scalar reads. Each reports a wrong type or bad value and returns nullopt.
   // ${...} substitution applies to every scalar value before conversion.

@@ -10,7 +10,16 @@ ConfigReloader::ConfigReloader(std::filesystem::path file, config::LoadOptions o
 
 void ConfigReloader::reload() {
   std::lock_guard lock(mutex_);
-  auto result = config::load_config(file_, options_);
+  config::LoadResult result;
+  try {
+    result = config::load_config(file_, options_);
+  } catch (const std::exception& e) {
+    // load_config reports bad configs as diagnostics; anything it throws
+    // (out of memory on a hostile file) must still leave the old config
+    // running and reach the caller as a refusal.
+    spdlog::error("config reload refused, the old config stays: file={} error={}", file_.string(), e.what());
+    throw ConfigRefused(std::string("could not load ") + file_.string() + ": " + e.what());
+  }
   if (!result.ok()) {
     std::string errors;
     for (const auto& diagnostic : result.diagnostics) {
