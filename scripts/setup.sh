@@ -9,7 +9,7 @@ PACKAGES=(
   g++ cmake make pkg-config git
   # libraries (design §7)
   unixodbc unixodbc-dev odbc-postgresql libsqliteodbc
-  libcurl4-openssl-dev nlohmann-json3-dev librocksdb-dev libcpprest-dev
+  libcurl4-openssl-dev nlohmann-json3-dev librocksdb-dev libboost-dev
   libspdlog-dev catch2 libyaml-cpp-dev libxxhash-dev libssl-dev
   libhowardhinnant-date-dev
   # embedded sample warehouse, test and benchmark servers

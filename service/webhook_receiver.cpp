@@ -2,8 +2,6 @@
 
 #include <openssl/crypto.h>
 
-#include <cpprest/http_listener.h>
-
 #include <algorithm>
 #include <fstream>
 #include <stdexcept>
@@ -139,53 +137,32 @@ std::optional<std::string> missing_required_field(const nlohmann::json& record,
 
 }  // namespace
 
-struct WebhookReceiver::Listener {
-  web::http::experimental::listener::http_listener listener;
-  explicit Listener(const std::string& url) : listener(web::uri(url)) {}
-};
-
 WebhookReceiver::WebhookReceiver(Options options) : options_(std::move(options)) {
-  using namespace web::http;
-  listener_ = std::make_unique<Listener>("http://" + options_.listen + "/");
-  // The body is read in a continuation: blocking on it inside the handler
-  // would tie up cpprestsdk's thread pool and hang under concurrent clients.
-  listener_->listener.support(methods::POST, [this](http_request request) {
-    request.extract_utf8string(true).then([this, request](pplx::task<std::string> body_read) {
-      std::string body;
-      try {
-        body = body_read.get();
-      } catch (const std::exception&) {
-        return;  // the client went away before sending its body
-      }
-      auto header = [&](const char* name) {
-        auto it = request.headers().find(name);
-        return it == request.headers().end() ? std::string() : it->second;
-      };
-      auto [status, reply] = handle(body, header("X-Backflow-Signature"), header("Idempotency-Key"));
-      request.reply(static_cast<status_code>(status), web::json::value::parse(reply.dump()))
-          .then([](pplx::task<void> sent) {
-            try {
-              sent.get();
-            } catch (const std::exception&) {
-              // The client disconnected; there is nobody left to answer.
-            }
-          });
-    });
-  });
+  http::HttpLimits limits;
+  limits.max_body_bytes = 128 * 1024 * 1024;  // batches up to any webhook max_bytes
   try {
-    listener_->listener.open().wait();
+    server_ = std::make_unique<http::HttpServer>(options_.listen, limits, std::nullopt,
+                                                 [this](const http::HttpRequest& request) {
+                                                   http::HttpResponse response;
+                                                   if (request.method != "POST") {
+                                                     response.status = 405;
+                                                     response.headers.emplace_back("Allow", "POST");
+                                                     response.body = R"({"message":"only POST is accepted"})";
+                                                     return response;
+                                                   }
+                                                   auto [status, reply] =
+                                                       handle(request.body, request.header("X-Backflow-Signature"),
+                                                              request.header("Idempotency-Key"));
+                                                   response.status = status;
+                                                   response.body = reply.dump();
+                                                   return response;
+                                                 });
   } catch (const std::exception& e) {
-    throw std::runtime_error("webhook receiver cannot listen on " + options_.listen + ": " + e.what());
+    throw std::runtime_error(std::string("webhook receiver: ") + e.what());
   }
 }
 
-WebhookReceiver::~WebhookReceiver() {
-  try {
-    listener_->listener.close().wait();
-  } catch (...) {
-    // Closing a listener whose socket already failed has nothing left to do.
-  }
-}
+WebhookReceiver::~WebhookReceiver() = default;
 
 std::pair<int, nlohmann::json> WebhookReceiver::handle(const std::string& body, const std::string& signature,
                                                        const std::string& idempotency_key) {

@@ -18,6 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "service/http/http_server.h"
+
 namespace backflow {
 
 class WebhookReceiver {
@@ -40,7 +42,7 @@ class WebhookReceiver {
   };
 
   // Starts listening; throws std::runtime_error naming the address when it
-  // cannot. Requests are served on cpprestsdk's threads until destruction.
+  // cannot. Requests are served on the server's threads until destruction.
   explicit WebhookReceiver(Options options);
   ~WebhookReceiver();
   WebhookReceiver(const WebhookReceiver&) = delete;
@@ -63,13 +65,12 @@ class WebhookReceiver {
 
  private:
   void write_store_locked() const;
-  struct Listener;
   Options options_;
   mutable std::mutex mutex_;
   std::map<std::string, nlohmann::json> records_;
   std::set<std::string> seen_idempotency_keys_;
   Stats stats_;
-  std::unique_ptr<Listener> listener_;
+  std::unique_ptr<http::HttpServer> server_;  // last: stops before the state it serves goes
 };
 
 }  // namespace backflow

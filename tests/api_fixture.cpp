@@ -77,7 +77,8 @@ HttpReply KeepAliveClient::request(const std::string& method, const std::string&
   return perform(curl_, method, url, body, token);
 }
 
-ApiFixture::ApiFixture(const std::string& auth_token) : token(auth_token) {
+ApiFixture::ApiFixture(const std::string& auth_token, const std::function<void(api::ApiServer::Options&)>& configure)
+    : token(auth_token) {
   db = state::StateDb::open(make_temp_dir("api") / "state");
   runs = std::make_unique<state::RunStore>(*db);
   records = std::make_unique<state::RecordStore>(*db);
@@ -104,6 +105,7 @@ ApiFixture::ApiFixture(const std::string& auth_token) : token(auth_token) {
   api::ApiServer::Options options;
   options.listen = "127.0.0.1:" + std::to_string(free_tcp_port());
   options.auth_token = auth_token;
+  if (configure) configure(options);
   server = std::make_unique<api::ApiServer>(options, *controller, *runs, *records, registry);
   base_url = server->base_url();
 }

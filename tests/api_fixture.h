@@ -3,6 +3,7 @@
 // talk to it. Shared by the tests/api_*_test.cpp files.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -47,7 +48,9 @@ class KeepAliveClient {
 class ApiFixture {
  public:
   // Declares syncs "contacts" (dest hubspot) and "deals" (dest webhook).
-  explicit ApiFixture(const std::string& auth_token = "");
+  // `configure` may change the server's options (limits, TLS) before it starts.
+  explicit ApiFixture(const std::string& auth_token = "",
+                      const std::function<void(api::ApiServer::Options&)>& configure = {});
 
   HttpReply get(const std::string& path) const { return http_request("GET", base_url + path, "", token); }
   HttpReply post(const std::string& path, const std::string& body = "") const {

@@ -239,3 +239,24 @@ syncs:
         std::string::npos);
   CHECK(all.find("syncs.s.schedule.every: expected a duration") != std::string::npos);
 }
+
+TEST_CASE("server.tls: both PEM files must be readable files, named in the error", "[config][tls]") {
+  const auto dir = make_temp_dir("config-tls");
+  std::ofstream(dir / "cert.pem") << "-----BEGIN CERTIFICATE-----\n";
+  const std::string yaml = "version: 1\nserver:\n  tls: { cert_file: \"" + (dir / "cert.pem").string() +
+                           "\", key_file: \"" + dir.string() + "\" }\n";
+  const auto column = std::to_string(yaml.find("\"", yaml.find("key_file")) - yaml.find("  tls") + 1);
+  CHECK(errors_of_text(yaml) ==
+        std::vector<std::string>{"hostile.yaml:3:" + column + ": error: server.tls.key_file: cannot read the file '" +
+                                 dir.string() + "' (a PEM file is expected)"});
+  CHECK(errors_of_text("version: 1\nserver: { tls: { cert_file: a.pem } }\n") ==
+        std::vector<std::string>{"hostile.yaml:2:16: error: server.tls.key_file: missing required key 'key_file'"});
+  LoadOptions options;
+  options.env = variables({});
+  auto loaded = load_config_text("version: 1\nserver:\n  tls: { cert_file: \"" + (dir / "cert.pem").string() +
+                                     "\", key_file: \"" + (dir / "cert.pem").string() + "\" }\n",
+                                 "tls.yaml", options);
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded.config->server.tls);
+  CHECK(loaded.config->server.tls->key_file == (dir / "cert.pem").string());
+}

@@ -6,7 +6,9 @@
 #include <array>
 #include <chrono>
 #include <regex>
+#include <set>
 
+#include "common/text.h"
 #include "service/api/api_error.h"
 #include "service/api/api_json.h"
 #include "service/api/page_cursor.h"
@@ -34,10 +36,19 @@ ApiResponse error_response(int status, const std::string& code, const std::strin
   return json_response(status, error_json(code, message));
 }
 
+// A metrics label from a fixed set: any method a client makes up is
+// "other", so requests cannot create series without bound.
+std::string method_label(const std::string& method) {
+  static const std::set<std::string, std::less<>> kKnown = {"GET",     "POST",  "PUT",   "DELETE", "PATCH",
+                                                             "HEAD",    "OPTIONS", "TRACE", "CONNECT"};
+  return kKnown.count(method) ? method : "other";
+}
+
 void require_method(const ApiRequest& request, std::string_view allowed) {
   if (request.method != allowed) {
     throw ApiError(405, "method_not_allowed",
-                   request.method + " is not allowed on " + request.path + "; use " + std::string(allowed))
+                   text::escape_for_message(request.method, 20) + " is not allowed on " +
+                       text::escape_for_message(request.path, 200) + "; use " + std::string(allowed))
         .with_header("Allow", std::string(allowed));
   }
 }
@@ -115,11 +126,11 @@ ApiResponse ApiRouter::handle(const ApiRequest& request) const {
   } catch (const ControlError& e) {
     response = error_response(control_error_status(e.kind()), std::string(control_error_code(e.kind())), e.what());
   } catch (const std::exception& e) {
-    spdlog::error("api: {} {} failed: {}", request.method, route, e.what());
+    spdlog::error("api: {} {} failed: {}", method_label(request.method), route, e.what());
     response = error_response(500, "internal", std::string("internal error: ") + e.what());
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  metrics_.http_requests_total.with({request.method, route, std::to_string(response.status)}).inc();
+  metrics_.http_requests_total.with({method_label(request.method), route, std::to_string(response.status)}).inc();
   metrics_.http_request_duration_seconds.with({route}).observe(seconds);
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("Cache-Control", "no-store");
@@ -213,7 +224,8 @@ ApiResponse ApiRouter::dispatch_v1(const ApiRequest& request, const std::vector<
   if (allowed.empty()) throw ApiError(404, "not_found", "no API endpoint at " + request.path);
   if (serving == nullptr) {
     throw ApiError(405, "method_not_allowed",
-                   request.method + " is not allowed on " + request.path + "; use " + allowed)
+                   text::escape_for_message(request.method, 20) + " is not allowed on " +
+                       text::escape_for_message(request.path, 200) + "; use " + allowed)
         .with_header("Allow", allowed);
   }
   route = serving->name;

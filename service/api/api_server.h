@@ -1,14 +1,16 @@
-// The HTTP side of the API: listens on a host:port with cpprestsdk's
-// http_listener and hands each request to an ApiRouter. Request bodies over
-// the limit are refused with 413 before the router sees them.
+// The HTTP side of the API: an http::HttpServer on a host:port (over TLS
+// when configured) that hands each request within its limits to an
+// ApiRouter.
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "service/api/api_router.h"
 #include "service/api/sync_controller.h"
+#include "service/http/http_server.h"
 #include "service/metrics/registry.h"
 #include "state/record_store.h"
 #include "state/run_store.h"
@@ -20,26 +22,23 @@ class ApiServer {
   struct Options {
     std::string listen = "127.0.0.1:8080";  // host:port
     std::string auth_token;                 // empty: no authentication
-    std::size_t max_body_bytes = 64 * 1024;
+    http::HttpLimits limits;                // body: 64 KiB
+    std::optional<http::TlsFiles> tls;      // set: HTTPS only
   };
 
-  // Starts listening; throws std::runtime_error naming the address when it
-  // cannot. Requests are served on cpprestsdk's threads until destruction.
-  // All references must outlive the server.
+  // Starts listening; throws std::runtime_error naming the address (or the
+  // TLS file) when it cannot. Requests are served on the server's threads
+  // until destruction. All references must outlive the server.
   ApiServer(Options options, SyncController& controller, const state::RunStore& runs, const state::RecordStore& records,
             metrics::Registry& metrics);
-  ~ApiServer();
-  ApiServer(const ApiServer&) = delete;
-  ApiServer& operator=(const ApiServer&) = delete;
 
-  // "http://host:port", for logs and clients.
-  std::string base_url() const { return "http://" + options_.listen; }
+  // "http://host:port" (or https), for logs and clients.
+  std::string base_url() const { return server_->base_url(); }
 
  private:
-  struct Listener;
   Options options_;
   ApiRouter router_;
-  std::unique_ptr<Listener> listener_;
+  std::unique_ptr<http::HttpServer> server_;  // last: stops before the router goes
 };
 
 }  // namespace backflow::api

@@ -1,12 +1,15 @@
 // server:, warehouses: and alerts:, and the name rule shared by all sections.
 #include <cctype>
+#include <filesystem>
+#include <fstream>
 
 #include "service/config/section_parsers.h"
 
 namespace backflow::config {
 namespace {
 
-const std::vector<std::string> kServerKeys = {"listen", "auth_token", "workers", "shutdown_grace"};
+const std::vector<std::string> kServerKeys = {"listen", "auth_token", "workers", "shutdown_grace", "tls"};
+const std::vector<std::string> kTlsKeys = {"cert_file", "key_file"};
 const std::vector<std::string> kWarehouseKeys = {"connection", "dialect", "bookkeeping_schema", "fetch_batch_rows"};
 const std::vector<std::string> kAlertKeys = {"type", "url", "events", "rejected_pct", "stale_after"};
 const std::vector<std::string> kAlertEvents = {"run_failed", "run_blocked", "rejected_records", "sync_stale",
@@ -40,6 +43,33 @@ bool check_name(YamlReader& reader, const MapEntry& entry, const std::string& pa
   return valid;
 }
 
+// server.tls: both files must be regular files that can be opened now
+// (`validate` says so before `serve` fails to start).
+static std::optional<ServerConfig::Tls> parse_tls(YamlReader& reader, const YAML::Node& node) {
+  auto fields = reader.map(node, "server.tls", &kTlsKeys);
+  if (!fields || !reader.require(*fields, kTlsKeys)) return std::nullopt;
+  ServerConfig::Tls tls;
+  bool ok = true;
+  for (auto [key, target] : {std::pair{"cert_file", &tls.cert_file}, std::pair{"key_file", &tls.key_file}}) {
+    const std::string path = std::string("server.tls.") + key;
+    const YAML::Node value = *fields->get(key);
+    auto file = reader.non_empty_string(value, path);
+    if (!file) {
+      ok = false;
+      continue;
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(*file, ec) || !std::ifstream(*file)) {
+      reader.error(value, path, "cannot read the file " + quote_for_message(*file) + " (a PEM file is expected)");
+      ok = false;
+      continue;
+    }
+    *target = *file;
+  }
+  if (!ok) return std::nullopt;
+  return tls;
+}
+
 ServerConfig parse_server(YamlReader& reader, const YAML::Node& node) {
   ServerConfig server;
   auto fields = reader.map(node, "server", &kServerKeys);
@@ -64,6 +94,7 @@ ServerConfig parse_server(YamlReader& reader, const YAML::Node& node) {
   if (auto grace = fields->get("shutdown_grace")) {
     if (auto duration = reader.duration(*grace, "server.shutdown_grace")) server.shutdown_grace = *duration;
   }
+  if (auto tls = fields->get("tls")) server.tls = parse_tls(reader, *tls);
   return server;
 }
 

@@ -49,6 +49,12 @@ struct ServerConfig {
   std::string auth_token;                 // secret; empty = no API auth
   std::uint32_t workers = 4;              // runs in parallel (`serve`)
   std::chrono::milliseconds shutdown_grace{30'000};  // SIGTERM: how long running runs get to checkpoint
+  // Set: the API and dashboard are served over HTTPS only, with these PEM files.
+  struct Tls {
+    std::string cert_file;
+    std::string key_file;
+  };
+  std::optional<Tls> tls;
 };
 
 struct Warehouse {

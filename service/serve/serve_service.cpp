@@ -35,6 +35,7 @@ ServeService::ServeService(std::shared_ptr<const config::Config> config, ServeOp
   api::ApiServer::Options api_options;
   api_options.listen = options.listen_override.empty() ? config->server.listen : options.listen_override;
   api_options.auth_token = config->server.auth_token;
+  if (config->server.tls) api_options.tls = http::TlsFiles{config->server.tls->cert_file, config->server.tls->key_file};
   api_ = std::make_unique<api::ApiServer>(api_options, *controller_, *runs_, *records_, registry_);
 
   db_->announce_api(api_->base_url());
