@@ -1,6 +1,8 @@
 #include "common/text.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 namespace backflow::text {
 namespace {
@@ -102,5 +104,54 @@ std::string escape_for_message(std::string_view text, std::size_t max_chars) {
 }
 
 std::string quote_for_message(std::string_view text) { return "'" + escape_for_message(text, 60) + "'"; }
+
+}  // namespace backflow::text
+
+namespace backflow::text {
+namespace {
+
+// A JSON string's contents (no quotes) as nlohmann writes them, and with
+// '/' escaped as "\/" as some other encoders do.
+std::string json_escaped(std::string_view text, bool escape_slash) {
+  const std::string quoted =
+      nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out = quoted.substr(1, quoted.size() - 2);
+  if (!escape_slash) return out;
+  std::string slashed;
+  for (char c : out) slashed += c == '/' ? std::string("\\/") : std::string(1, c);
+  return slashed;
+}
+
+}  // namespace
+
+std::vector<std::string> echoed_forms(std::string_view secret) {
+  std::vector<std::string> forms{std::string(secret)};
+  auto add = [&](std::string form) {
+    if (std::find(forms.begin(), forms.end(), form) == forms.end()) forms.push_back(std::move(form));
+  };
+  add(json_escaped(secret, false));
+  add(json_escaped(secret, true));
+  const std::string encoded = percent_encode(secret);
+  add(encoded);
+  std::string lower_hex = encoded;  // "%2f": only the hex digits change case
+  for (std::size_t i = 0; i + 2 < lower_hex.size(); ++i) {
+    if (lower_hex[i] != '%') continue;
+    lower_hex[i + 1] = ascii_lower(lower_hex[i + 1]);
+    lower_hex[i + 2] = ascii_lower(lower_hex[i + 2]);
+    i += 2;
+  }
+  add(lower_hex);
+  std::string form_encoded;
+  for (std::size_t i = 0; i < encoded.size(); ++i) {
+    if (encoded.compare(i, 3, "%20") == 0) {
+      form_encoded += '+';
+      i += 2;
+    } else {
+      form_encoded += encoded[i];
+    }
+  }
+  add(form_encoded);
+  return forms;
+}
 
 }  // namespace backflow::text

@@ -30,6 +30,12 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 // byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - _ . ~) as %XX.
 std::string percent_encode(std::string_view text);
 
+// The forms a secret takes when a service echoes it back: as is, escaped in
+// a JSON string ('/' as "\/" too, as some encoders write it), percent-encoded
+// (upper- and lower-case hex, and with '+' for spaces as forms write them).
+// Distinct forms only, the raw one first. For redaction.
+std::vector<std::string> echoed_forms(std::string_view secret);
+
 // `text` made safe to put in a one-line message: control characters
 // escaped (\n, \t, \r, \x1b) so a diagnostic stays on one line and cannot
 // drive a terminal, and cut after `max_chars` characters with "..." (on a

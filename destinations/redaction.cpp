@@ -7,8 +7,12 @@
 namespace backflow::destinations {
 
 Redactor::Redactor(std::vector<std::string> secrets) {
-  for (auto& secret : secrets) {
-    if (secret.size() >= 4) secrets_.push_back(std::move(secret));
+  for (const auto& secret : secrets) {
+    if (secret.size() < 4) continue;
+    // A service may echo the secret JSON-escaped or URL-encoded.
+    for (auto& form : text::echoed_forms(secret)) {
+      if (std::find(secrets_.begin(), secrets_.end(), form) == secrets_.end()) secrets_.push_back(std::move(form));
+    }
   }
   // Longest first, so a secret containing another is blanked whole.
   std::sort(secrets_.begin(), secrets_.end(),

@@ -15,8 +15,9 @@ inline constexpr std::string_view kRedacted = "[REDACTED]";
 class Redactor {
  public:
   // `secrets` are exact values (tokens, signing secrets, header values) to
-  // blank wherever they occur; values shorter than 4 characters are ignored
-  // to avoid blanking common text.
+  // blank wherever they occur, in every form text::echoed_forms() lists
+  // (JSON-escaped, percent-encoded); values shorter than 4 characters are
+  // ignored to avoid blanking common text.
   explicit Redactor(std::vector<std::string> secrets);
 
   // Headers whose name suggests a credential (authorization, cookie, *token*,

@@ -97,7 +97,7 @@ Connection Connection::open(const std::string& connection_string, std::string la
     const auto secrets = secret_values(effective);
     auto records = read_diagnostics(SQL_HANDLE_DBC, dbc);
     if (records.empty()) records.push_back({"08001", 0, "the driver refused the connection without diagnostics"});
-    for (auto& r : records) r.message = scrub_secrets(std::move(r.message), secrets);
+    for (auto& r : records) r.message = redact_secret_attributes(scrub_secrets(std::move(r.message), secrets));
     throw Error(context + ": connecting with '" + redact_connection_string(connection_string) + "'",
                 std::move(records));
   }

@@ -17,6 +17,69 @@ bool is_secret_key(std::string_view key) {
                      [&](std::string_view m) { return lower.find(m) != std::string::npos; });
 }
 
+namespace {
+
+bool is_key_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == ' ' || c == '.';
+}
+
+// Where one secret value sits in a text.
+struct Span {
+  std::size_t begin, end;
+};
+
+// Every "KEY=value" in `text` whose key is secret-like, found by scanning
+// rather than parsing: it holds when braces are unbalanced
+// ("Driver={PostgreSQL Unicode;Pwd=S", where a parser takes the rest as the
+// driver's name) and in a driver's message that quotes the string
+// ("Can't open lib 'PostgreSQL Unicode;Pwd=S'"). A braced value runs to its
+// closing brace, any other to the next ';', quote or the end.
+std::vector<Span> secret_spans(std::string_view text) {
+  std::vector<Span> spans;
+  for (std::size_t equals = text.find('='); equals != std::string_view::npos; equals = text.find('=', equals + 1)) {
+    std::size_t key_begin = equals;
+    while (key_begin > 0 && is_key_char(text[key_begin - 1])) --key_begin;
+    if (!is_secret_key(text::trim(text.substr(key_begin, equals - key_begin)))) continue;
+    std::size_t begin = equals + 1;
+    while (begin < text.size() && text[begin] == ' ') ++begin;
+    std::size_t end = begin;
+    if (begin < text.size() && text[begin] == '{') {
+      end = begin + 1;
+      while (end < text.size()) {
+        if (text[end] != '}') {
+          ++end;
+        } else if (end + 1 < text.size() && text[end + 1] == '}') {
+          end += 2;  // "}}" is a brace inside the value
+        } else {
+          ++end;
+          break;
+        }
+      }
+    } else {
+      end = text.find_first_of(";'\"", begin);
+      if (end == std::string_view::npos) end = text.size();
+    }
+    if (end > begin) spans.push_back({begin, end});
+    equals = end == 0 ? 0 : end - 1;
+  }
+  return spans;
+}
+
+std::string redact_spans(std::string_view text, const std::vector<Span>& spans) {
+  std::string out;
+  std::size_t copied = 0;
+  for (const Span& span : spans) {
+    if (span.begin < copied) continue;
+    out.append(text.substr(copied, span.begin - copied));
+    out += "***";
+    copied = span.end;
+  }
+  out.append(text.substr(copied));
+  return out;
+}
+
+}  // namespace
+
 std::string redact_connection_string(std::string_view connection_string) {
   std::string out;
   std::size_t copied = 0;
@@ -27,22 +90,35 @@ std::string redact_connection_string(std::string_view connection_string) {
     copied = attr.value_end;
   }
   out.append(connection_string.substr(copied));
-  return out;
+  // Whatever the parse made of the braces, no secret-looking attribute survives.
+  return redact_secret_attributes(out);
 }
+
+std::string redact_secret_attributes(std::string_view text) { return redact_spans(text, secret_spans(text)); }
 
 std::vector<std::string> secret_values(std::string_view connection_string) {
   std::vector<std::string> out;
   for (auto& attr : parse_connection_string(connection_string)) {
     if (is_secret_key(attr.key) && !attr.value.empty()) out.push_back(attr.value);
   }
+  // Also as a scan finds them, for strings a parser reads differently.
+  for (const Span& span : secret_spans(connection_string)) {
+    std::string value(connection_string.substr(span.begin, span.end - span.begin));
+    if (value.size() >= 2 && value.front() == '{' && value.back() == '}') value = value.substr(1, value.size() - 2);
+    if (!value.empty() && std::find(out.begin(), out.end(), value) == out.end()) out.push_back(value);
+  }
   return out;
 }
 
 std::string scrub_secrets(std::string text, const std::vector<std::string>& secrets) {
   for (const auto& secret : secrets) {
-    if (secret.empty()) continue;
-    for (std::size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
-      text.replace(pos, secret.size(), "***");
+    // Shorter values would blank ordinary text; redact_secret_attributes()
+    // still catches them after their key.
+    if (secret.size() < 4) continue;
+    for (const std::string& form : text::echoed_forms(secret)) {
+      for (std::size_t pos = text.find(form); pos != std::string::npos; pos = text.find(form, pos + 3)) {
+        text.replace(pos, form.size(), "***");
+      }
     }
   }
   return text;

@@ -3,6 +3,7 @@
 
 #include "common/text.h"
 #include "destinations/http_message.h"
+#include "destinations/redaction.h"
 
 using namespace backflow;
 
@@ -41,4 +42,23 @@ TEST_CASE("a vendor base URL: the configured one or the default, without trailin
   CHECK(destinations::base_url("https://api.example.com//", "https://default") == "https://api.example.com");
   CHECK(destinations::base_url("", "https://default/") == "https://default");
   CHECK(destinations::base_url("").empty());
+}
+
+TEST_CASE("text: a secret's echoed forms (JSON-escaped, percent-encoded) for redaction", "[common][text][hostile]") {
+  using backflow::text::echoed_forms;
+  CHECK(echoed_forms("abc123") == std::vector<std::string>{"abc123"});
+  CHECK(echoed_forms("Ab/c+d e\"") ==
+        std::vector<std::string>{"Ab/c+d e\"", "Ab/c+d e\\\"", "Ab\\/c+d e\\\"", "Ab%2Fc%2Bd%20e%22", "Ab%2fc%2bd%20e%22",
+                                 "Ab%2Fc%2Bd+e%22"});
+}
+
+TEST_CASE("redaction: a token echoed JSON-escaped or URL-encoded is blanked too", "[destinations][hostile]") {
+  const std::string token = "pat-na1/AbC+def==";
+  backflow::destinations::Redactor redactor({token});
+  const std::string echoed = R"({"message":"bad token pat-na1\/AbC+def==","url":"/x?t=pat-na1%2FAbC%2Bdef%3D%3D",)"
+                             R"("lower":"pat-na1%2fAbC%2bdef%3d%3d"})";
+  const std::string redacted = redactor.redact_text(echoed);
+  INFO(redacted);
+  CHECK(redacted.find("AbC") == std::string::npos);
+  CHECK(redacted == R"({"message":"bad token [REDACTED]","url":"/x?t=[REDACTED]","lower":"[REDACTED]"})");
 }

@@ -1,5 +1,6 @@
 // Pure functions of the ODBC layer: redaction, error classification,
 // connection strings and the parsing of values drivers hand over as text.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "odbc/column_types.h"
@@ -27,6 +28,30 @@ TEST_CASE("secrets in connection strings are redacted", "[odbc]") {
   CHECK_FALSE(is_secret_key("Server"));
   CHECK(scrub_secrets("login failed for hunter2 (hunter2)", {"hunter2"}) == "login failed for *** (***)");
   CHECK(secret_values("Uid=a;Pwd={x;y};Token=z") == std::vector<std::string>{"x;y", "z"});
+}
+
+TEST_CASE("an unclosed brace cannot hide a password, from the redaction nor from unixODBC's echo", "[odbc][hostile]") {
+  const std::string hostile = "Driver={PostgreSQL Unicode;Server=127.0.0.1;Uid=u;Pwd=S3cretPassw0rd";
+  CHECK(redact_connection_string(hostile) == "Driver={PostgreSQL Unicode;Server=127.0.0.1;Uid=u;Pwd=***");
+  CHECK(redact_secret_attributes("[unixODBC][Driver Manager]Can't open lib 'PostgreSQL Unicode;Pwd=S3cret' : "
+                                 "file not found") ==
+        "[unixODBC][Driver Manager]Can't open lib 'PostgreSQL Unicode;Pwd=***' : file not found");
+  CHECK(redact_secret_attributes("Driver={x;Password = {a;b}}c};Uid=u") == "Driver={x;Password = ***;Uid=u");
+  const auto values = secret_values(hostile);
+  CHECK(std::find(values.begin(), values.end(), "S3cretPassw0rd") != values.end());
+  // A short password is not blanked everywhere in a message, only after its key.
+  CHECK(scrub_secrets("Server says: S", {"S"}) == "Server says: S");
+
+  // The real driver manager, which quotes the driver name it cannot load.
+  try {
+    Connection::open(hostile, "warehouse 'w'");
+    FAIL("connected with a driver that does not exist");
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    INFO(message);
+    CHECK(message.find("S3cretPassw0rd") == std::string::npos);
+    CHECK(message.find("warehouse 'w'") != std::string::npos);
+  }
 }
 
 TEST_CASE("connection string attributes are found and defaulted", "[odbc]") {
