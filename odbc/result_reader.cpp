@@ -242,6 +242,13 @@ void ResultReader::value(std::size_t row_in_block, std::size_t column, Value& ou
         assign_bytes<Decimal>(out, text, Value::decimal);
         return;
       }
+      // PostgreSQL's numeric has NaN and (from 14) ±Infinity: kept as the
+      // floating-point value, which the mapper refuses per record (JSON has
+      // no such number) instead of failing the whole read.
+      if (auto special = special_number(text)) {
+        out = Value::real(*special);
+        return;
+      }
       auto decimal = normalize_decimal(text);
       if (!decimal) conversion_error(row_in_block, column, "'" + std::string(text.substr(0, 64)) + "' is not an exact decimal");
       out = Value::decimal(std::move(*decimal));

@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <limits>
+
+#include "common/text.h"
 
 namespace backflow::odbc {
 
@@ -12,6 +15,16 @@ namespace {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
+
+std::optional<double> special_number(std::string_view text) {
+  const std::string lowered = text::lower(text);
+  if (lowered == "nan" || lowered == "-nan" || lowered == "+nan") return std::numeric_limits<double>::quiet_NaN();
+  if (lowered == "infinity" || lowered == "inf" || lowered == "+infinity" || lowered == "+inf") {
+    return std::numeric_limits<double>::infinity();
+  }
+  if (lowered == "-infinity" || lowered == "-inf") return -std::numeric_limits<double>::infinity();
+  return std::nullopt;
+}
 
 bool is_canonical_decimal(std::string_view text) {
   std::size_t i = 0;

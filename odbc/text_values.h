@@ -15,6 +15,10 @@ namespace backflow::odbc {
 // nullopt for anything else (NaN, Infinity, garbage).
 std::optional<std::string> normalize_decimal(std::string_view text);
 
+// NaN, Infinity or -Infinity as a driver writes a non-finite decimal
+// ("NaN", "Infinity", "-Infinity", "inf", any case); nullopt otherwise.
+std::optional<double> special_number(std::string_view text);
+
 // True when `text` already is in the canonical form above (the common case,
 // checked without allocating).
 bool is_canonical_decimal(std::string_view text);

@@ -1,6 +1,8 @@
 // Pure functions of the ODBC layer: redaction, error classification,
 // connection strings and the parsing of values drivers hand over as text.
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <catch2/catch.hpp>
 
 #include "odbc/column_types.h"
@@ -107,6 +109,16 @@ TEST_CASE("decimals from drivers are kept exact, exponents expanded", "[odbc]") 
   CHECK_FALSE(normalize_decimal("Infinity"));
   CHECK_FALSE(normalize_decimal("1.2.3"));
   CHECK_FALSE(normalize_decimal(""));
+}
+
+TEST_CASE("non-finite decimals (PostgreSQL numeric NaN, Infinity) are recognised, nothing else", "[odbc]") {
+  CHECK(std::isnan(*special_number("NaN")));
+  CHECK(*special_number("Infinity") == std::numeric_limits<double>::infinity());
+  CHECK(*special_number("-Infinity") == -std::numeric_limits<double>::infinity());
+  CHECK(*special_number("inf") == std::numeric_limits<double>::infinity());
+  CHECK_FALSE(special_number("1.5"));
+  CHECK_FALSE(special_number("NaNa"));
+  CHECK_FALSE(special_number(""));
 }
 
 TEST_CASE("times of day keep their fraction", "[odbc]") {

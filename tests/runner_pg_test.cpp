@@ -101,3 +101,40 @@ TEST_CASE("runner PG: local engine runs killed at random points resume and conve
 TEST_CASE("runner PG: warehouse engine runs killed at random points resume and converge", "[runner][pg][crash]") {
   crash_and_resume("warehouse", "runner_crash_warehouse");
 }
+
+namespace {
+
+// A numeric NaN in one row of the model: that record is invalid, named by
+// the model's field and the record's key; every other record arrives.
+void numeric_nan(const std::string& engine, const std::string& database) {
+  const std::string connection = fresh_database(database);
+  PeopleModel model(odbc::Connection::open(connection, "model"), 20);
+  ModelReceiver receiver;
+  SyncSettings settings;
+  settings.engine = engine;
+  settings.source =
+      "query: \"select id, name, case when id = 2 then 'NaN'::numeric else score::numeric end as score from people\"";
+  RunnerHarness harness("runner-pg-nan-" + engine, connection, "postgres", receiver.url(), settings);
+  auto report = harness.run();
+  INFO(report.record.error);
+  REQUIRE(state::is_terminal(report.record.phase));
+  CHECK(report.record.phase != RunPhase::Failed);
+  CHECK(report.record.counts.invalid == 1);
+  auto expected = model.expected();
+  expected.erase(R"({"id":2})");
+  CHECK(receiver.records() == expected);
+  REQUIRE(report.failures.size() == 1);
+  CHECK(report.failures[0].status == "invalid");
+  CHECK(report.failures[0].message == "field 'score': value NaN has no JSON representation");
+}
+
+}  // namespace
+
+TEST_CASE("runner PG: a numeric NaN makes its record invalid (local engine), the rest arrive", "[runner][pg][hostile]") {
+  numeric_nan("local", "runner_nan_local");
+}
+
+TEST_CASE("runner PG: a numeric NaN makes its record invalid (warehouse engine), the rest arrive",
+          "[runner][pg][hostile]") {
+  numeric_nan("warehouse", "runner_nan_warehouse");
+}
