@@ -260,3 +260,33 @@ TEST_CASE("server.tls: both PEM files must be readable files, named in the error
   REQUIRE(loaded.config->server.tls);
   CHECK(loaded.config->server.tls->key_file == (dir / "cert.pem").string());
 }
+
+TEST_CASE("server.tokens: names, roles and tokens are checked, and a token is never echoed", "[config][roles]") {
+  const std::string yaml = R"(version: 1
+server:
+  auth_token: root-secret-1
+  tokens:
+    - { name: viewer, token: view-secret-1, role: read }
+    - { name: ci, token: view-secret-1, role: operate }
+    - { name: viewer, token: other-secret-1, role: admin }
+    - { name: admin, token: root-secret-1, role: reader }
+)";
+  const auto errors = errors_of_text(yaml);
+  std::string all;
+  for (const auto& line : errors) all += line + "\n";
+  INFO(all);
+  CHECK(all.find("secret-1") == std::string::npos);
+  CHECK(all.find("server.tokens[1].token: the same token as 'viewer' (each token must be different)") !=
+        std::string::npos);
+  CHECK(all.find("server.tokens[2].name: token name 'viewer' is used twice") != std::string::npos);
+  CHECK(all.find("server.tokens[3].role: expected one of read, operate, admin, found 'reader' (did you mean 'read'?)") !=
+        std::string::npos);
+
+  LoadOptions options;
+  options.env = variables({});
+  auto loaded = load_config_text(
+      "version: 1\nserver: { tokens: [ { name: ci, token: t0k3n-ci, role: operate } ] }\n", "ok.yaml", options);
+  REQUIRE(loaded.ok());
+  REQUIRE(loaded.config->server.tokens.size() == 1);
+  CHECK(loaded.config->server.tokens[0].role == "operate");
+}

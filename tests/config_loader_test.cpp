@@ -265,7 +265,7 @@ TEST_CASE("anchors, aliases and merge keys", "[config]") {
   CHECK(format_diagnostic(bad.diagnostics[0]) ==
         "merge.yaml:3:8: error: server: '<<' merges a map or a list of maps (e.g. <<: *defaults), found '1'");
   CHECK(format_diagnostic(bad.diagnostics[1]) ==
-        "merge.yaml:4:3: error: server.listn: unknown key 'listn' (valid keys: listen, auth_token, workers, shutdown_grace, tls) "
+        "merge.yaml:4:3: error: server.listn: unknown key 'listn' (valid keys: listen, auth_token, tokens, workers, shutdown_grace, tls) "
         "(did you mean "
         "'listen'?)");
 }

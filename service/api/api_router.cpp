@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <regex>
 #include <set>
@@ -34,6 +35,23 @@ ApiResponse json_response(int status, const nlohmann::json& body) {
 
 ApiResponse error_response(int status, const std::string& code, const std::string& message) {
   return json_response(status, error_json(code, message));
+}
+
+// What a route may be called by: reading takes read, changing a sync or a
+// run operate, the service's config and its audit log admin.
+template <typename Route>
+Role required_role(const Route& route) {
+  if (route.name == "/api/v1/config/reload" || route.name == "/api/v1/audit") return Role::admin;
+  return route.method == "GET" ? Role::read : Role::operate;
+}
+
+// The audit log's name for what a route does: "trigger", "records.retry",
+// "config.reload".
+template <typename Route>
+std::string action_name(const Route& route) {
+  if (route.name == "/api/v1/config/reload") return "config.reload";
+  if (route.name == "/api/v1/syncs/{name}/records/retry") return "records.retry";
+  return route.name.substr(route.name.rfind('/') + 1);
 }
 
 // A metrics label from a fixed set: any method a client makes up is
@@ -105,30 +123,37 @@ std::string_view control_error_code(ControlError::Kind kind) {
 }  // namespace
 
 ApiRouter::ApiRouter(SyncController& controller, const state::RunStore& runs, const state::RecordStore& records,
-                     metrics::Registry& metrics, std::string auth_token)
+                     metrics::Registry& metrics, std::vector<ApiToken> tokens, state::AuditLog* audit)
     : controller_(controller),
       runs_(runs),
       records_(records),
       registry_(metrics),
       metrics_(metrics),
-      auth_(std::move(auth_token)),
+      auth_(std::move(tokens)),
+      audit_(audit),
       routes_(make_routes()) {}
 
 ApiResponse ApiRouter::handle(const ApiRequest& request) const {
   const auto started = std::chrono::steady_clock::now();
   std::string route = "unmatched";
+  std::optional<AuditDraft> audit;
+  std::string error;
   ApiResponse response;
   try {
-    response = dispatch(request, route);
+    response = dispatch(request, route, audit);
   } catch (const ApiError& e) {
     response = error_response(e.status(), e.code(), e.what());
     response.headers = e.headers();
+    error = e.what();
   } catch (const ControlError& e) {
     response = error_response(control_error_status(e.kind()), std::string(control_error_code(e.kind())), e.what());
+    error = e.what();
   } catch (const std::exception& e) {
     spdlog::error("api: {} {} failed: {}", method_label(request.method), route, e.what());
     response = error_response(500, "internal", std::string("internal error: ") + e.what());
+    error = e.what();
   }
+  if (audit) record_audit(std::move(*audit), response.status, error);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics_.http_requests_total.with({method_label(request.method), route, std::to_string(response.status)}).inc();
   metrics_.http_request_duration_seconds.with({route}).observe(seconds);
@@ -137,13 +162,13 @@ ApiResponse ApiRouter::handle(const ApiRequest& request) const {
   return response;
 }
 
-ApiResponse ApiRouter::dispatch(const ApiRequest& request, std::string& route) const {
+ApiResponse ApiRouter::dispatch(const ApiRequest& request, std::string& route, std::optional<AuditDraft>& audit) const {
   const std::vector<std::string> path = split_path(request.path);
   if (path.size() >= 2 && path[0] == "api" && path[1] == "v1") {
-    return dispatch_v1(request, std::vector<std::string>(path.begin() + 2, path.end()), route);
+    return dispatch_v1(request, std::vector<std::string>(path.begin() + 2, path.end()), route, audit);
   }
   if (path.size() == 1 && (path[0] == "healthz" || path[0] == "readyz" || path[0] == "metrics")) {
-    return dispatch_v1(request, path, route);
+    return dispatch_v1(request, path, route, audit);
   }
   if (auto file = dashboard::find_static_file(request.path)) {
     route = "dashboard";
@@ -173,7 +198,7 @@ std::vector<ApiRouter::Route> ApiRouter::make_routes() {
       {{"syncs"}, "GET", "/api/v1/syncs", false, [this](Request, Path) { return list_syncs(); }},
       {{"syncs", "*"}, "GET", "/api/v1/syncs/{name}", false, [this](Request, Path p) { return get_sync(p[1]); }},
       {{"syncs", "*", "trigger"}, "POST", "/api/v1/syncs/{name}/trigger", false,
-       [this](Request r, Path p) { return trigger(p[1], r.body); }},
+       [this](Request r, Path p) { return trigger(p[1], r); }},
       {{"syncs", "*", "pause"}, "POST", "/api/v1/syncs/{name}/pause", false,
        [this](Request r, Path p) { return set_paused(p[1], true, r.body); }},
       {{"syncs", "*", "resume"}, "POST", "/api/v1/syncs/{name}/resume", false,
@@ -191,6 +216,7 @@ std::vector<ApiRouter::Route> ApiRouter::make_routes() {
        [this](Request, Path p) { return request_log(p[1]); }},
       {{"config", "reload"}, "POST", "/api/v1/config/reload", false,
        [this](Request r, Path) { return reload_config(r.body); }},
+      {{"audit"}, "GET", "/api/v1/audit", false, [this](Request r, Path) { return list_audit(r.query); }},
   };
   // clang-format on
 }
@@ -204,7 +230,7 @@ bool ApiRouter::Route::matches(const std::vector<std::string>& path) const {
 }
 
 ApiResponse ApiRouter::dispatch_v1(const ApiRequest& request, const std::vector<std::string>& path,
-                                   std::string& route) const {
+                                   std::string& route, std::optional<AuditDraft>& audit) const {
   const Route* serving = nullptr;
   bool open = false;
   std::string allowed;
@@ -216,7 +242,8 @@ ApiResponse ApiRouter::dispatch_v1(const ApiRequest& request, const std::vector<
   }
   // Authenticate before telling anything about the path, even that it
   // does not exist.
-  if (!open && !auth_.allows(request.authorization)) {
+  const std::optional<Caller> caller = auth_.authenticate(request.authorization);
+  if (!open && !caller) {
     route = "unauthorized";
     throw ApiError(401, "unauthorized", "a valid bearer token is required (Authorization: Bearer <token>)")
         .with_header("WWW-Authenticate", "Bearer realm=\"backflow\"");
@@ -229,7 +256,43 @@ ApiResponse ApiRouter::dispatch_v1(const ApiRequest& request, const std::vector<
         .with_header("Allow", allowed);
   }
   route = serving->name;
-  return serving->serve(request, path);
+  ApiRequest authenticated = request;
+  if (caller) authenticated.caller = *caller;
+  const Role needs = required_role(*serving);
+  if (serving->method != "GET") {
+    const bool names_target = path.size() > 1 && (path[0] == "syncs" || path[0] == "runs");
+    audit = AuditDraft{authenticated.caller, action_name(*serving), names_target ? path[1] : std::string(),
+                       request.body.empty() ? std::string() : text::escape_for_message(request.body, 200)};
+  }
+  if (!serving->open && authenticated.caller.role < needs) {
+    throw ApiError(403, "forbidden",
+                   "token " + text::quote_for_message(authenticated.caller.name) + " has role " +
+                       std::string(to_string(authenticated.caller.role)) + "; " + serving->name + " needs " +
+                       std::string(to_string(needs)));
+  }
+  return serving->serve(authenticated, path);
+}
+
+void ApiRouter::record_audit(AuditDraft draft, int status, const std::string& error) const {
+  state::AuditEntry entry;
+  entry.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  entry.actor = draft.caller.name;
+  entry.role = std::string(to_string(draft.caller.role));
+  entry.action = draft.action;
+  entry.target = draft.target;
+  entry.status = status;
+  entry.detail = draft.detail;
+  if (!error.empty()) entry.detail += (entry.detail.empty() ? "" : "; ") + text::escape_for_message(error, 300);
+  spdlog::info("audit: actor={} role={} action={} target={} status={}", text::escape_for_message(entry.actor, 60),
+               entry.role, entry.action, text::escape_for_message(entry.target, 100), status);
+  if (audit_ == nullptr) return;
+  try {
+    audit_->append(std::move(entry));
+  } catch (const std::exception& e) {
+    spdlog::error("audit: cannot store the entry: {}", e.what());
+  }
 }
 
 ApiResponse ApiRouter::list_syncs() const {
@@ -245,10 +308,15 @@ ApiResponse ApiRouter::get_sync(const std::string& name) const {
   return json_response(200, sync_to_json(*sync, runs_.list(name, kHistoryRuns)));
 }
 
-ApiResponse ApiRouter::trigger(const std::string& name, const std::string& body) const {
-  const nlohmann::json options = parse_body(body, {"full_resync", "force"});
+ApiResponse ApiRouter::trigger(const std::string& name, const ApiRequest& request) const {
+  const nlohmann::json options = parse_body(request.body, {"full_resync", "force"});
   const bool full_resync = optional_bool(options, "full_resync");
   const bool force = optional_bool(options, "force");
+  if (force && request.caller.role < Role::admin) {
+    throw ApiError(403, "forbidden",
+                   "token " + text::quote_for_message(request.caller.name) + " has role " +
+                       std::string(to_string(request.caller.role)) + "; forcing a run past its guard needs admin");
+  }
   const std::string run_id = controller_.trigger(name, full_resync, force);
   nlohmann::json reply = {{"sync", name}, {"run_id", run_id}};
   if (auto run = runs_.get(run_id)) reply["run"] = run_to_json(*run);
@@ -321,6 +389,30 @@ ApiResponse ApiRouter::list_records(const std::string& run_id, const std::string
     if (page.next_cursor) next_cursor = encode_cursor(*page.next_cursor);
   }
   return json_response(200, {{"run_id", run_id}, {"records", std::move(items)}, {"next_cursor", next_cursor}});
+}
+
+ApiResponse ApiRouter::list_audit(const std::string& query) const {
+  if (audit_ == nullptr) return json_response(200, {{"entries", nlohmann::json::array()}, {"next_before", nullptr}});
+  const QueryParams params = QueryParams::parse(query);
+  const std::size_t limit = params.limit("limit", kDefaultRunPage, kMaxPage);
+  std::optional<std::uint64_t> before;
+  if (auto text = params.get("before")) {
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (text->empty() || ec != std::errc() || end != text->data() + text->size()) {
+      throw ApiError(400, "bad_parameter", "'before' must be an audit sequence number, got " + text::quote_for_message(*text));
+    }
+    before = value;
+  }
+  auto entries = audit_->list(limit + 1, before);
+  nlohmann::json next_before = nullptr;
+  if (entries.size() > limit) {
+    entries.resize(limit);
+    next_before = entries.back().sequence;
+  }
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& entry : entries) items.push_back(state::to_json(entry));
+  return json_response(200, {{"entries", std::move(items)}, {"next_before", next_before}});
 }
 
 ApiResponse ApiRouter::retry_dead(const std::string& name, const std::string& body) const {

@@ -13,6 +13,7 @@
 #include "service/api/sync_controller.h"
 #include "service/metrics/registry.h"
 #include "service/metrics/service_metrics.h"
+#include "state/audit_log.h"
 #include "state/record_store.h"
 #include "state/run_store.h"
 
@@ -20,9 +21,10 @@ namespace backflow::api {
 
 class ApiRouter {
  public:
-  // All references must outlive the router. `auth_token` empty: no auth.
+  // All references must outlive the router. No `tokens`: no auth (every
+  // caller is an anonymous admin). `audit` null: actions are only logged.
   ApiRouter(SyncController& controller, const state::RunStore& runs, const state::RecordStore& records,
-            metrics::Registry& metrics, std::string auth_token);
+            metrics::Registry& metrics, std::vector<ApiToken> tokens, state::AuditLog* audit = nullptr);
   // Not copyable: the route table refers to this router.
   ApiRouter(const ApiRouter&) = delete;
   ApiRouter& operator=(const ApiRouter&) = delete;
@@ -44,12 +46,24 @@ class ApiRouter {
   };
   std::vector<Route> make_routes();
 
-  ApiResponse dispatch(const ApiRequest& request, std::string& route) const;
-  ApiResponse dispatch_v1(const ApiRequest& request, const std::vector<std::string>& path, std::string& route) const;
+  // An operator action on its way to the audit log, completed with the
+  // status once the response is known.
+  struct AuditDraft {
+    Caller caller;
+    std::string action;
+    std::string target;
+    std::string detail;
+  };
+
+  ApiResponse dispatch(const ApiRequest& request, std::string& route, std::optional<AuditDraft>& audit) const;
+  ApiResponse dispatch_v1(const ApiRequest& request, const std::vector<std::string>& path, std::string& route,
+                          std::optional<AuditDraft>& audit) const;
+  void record_audit(AuditDraft draft, int status, const std::string& error) const;
 
   ApiResponse list_syncs() const;
   ApiResponse get_sync(const std::string& name) const;
-  ApiResponse trigger(const std::string& name, const std::string& body) const;
+  ApiResponse trigger(const std::string& name, const ApiRequest& request) const;
+  ApiResponse list_audit(const std::string& query) const;
   ApiResponse set_paused(const std::string& name, bool paused, const std::string& body) const;
   ApiResponse list_runs(const std::string& sync, const std::string& query) const;
   ApiResponse get_run(const std::string& id) const;
@@ -68,6 +82,7 @@ class ApiRouter {
   metrics::Registry& registry_;
   metrics::ServiceMetrics metrics_;
   BearerAuth auth_;
+  state::AuditLog* audit_;
   std::vector<Route> routes_;
 };
 

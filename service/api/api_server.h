@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "service/api/api_router.h"
 #include "service/api/sync_controller.h"
@@ -21,7 +22,9 @@ class ApiServer {
  public:
   struct Options {
     std::string listen = "127.0.0.1:8080";  // host:port
-    std::string auth_token;                 // empty: no authentication
+    std::string auth_token;                 // one admin token named "admin"; empty: none
+    std::vector<ApiToken> tokens;           // more tokens with their roles; none at all: no authentication
+    state::AuditLog* audit = nullptr;       // where operator actions are recorded (null: the log only)
     http::HttpLimits limits;                // body: 64 KiB
     std::optional<http::TlsFiles> tls;      // set: HTTPS only
   };

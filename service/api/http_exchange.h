@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "service/api/caller.h"
 #include "service/http/http_message.h"
 
 namespace backflow::api {
@@ -15,6 +16,7 @@ struct ApiRequest {
   std::string query;          // after '?', percent-encoded, may be empty
   std::string authorization;  // the Authorization header, may be empty
   std::string body;
+  Caller caller;  // set by the router once the token is checked
 };
 
 using ApiResponse = http::HttpResponse;

@@ -8,7 +8,9 @@
 namespace backflow::config {
 namespace {
 
-const std::vector<std::string> kServerKeys = {"listen", "auth_token", "workers", "shutdown_grace", "tls"};
+const std::vector<std::string> kServerKeys = {"listen", "auth_token", "tokens", "workers", "shutdown_grace", "tls"};
+const std::vector<std::string> kTokenKeys = {"name", "token", "role"};
+const std::vector<std::string> kRoles = {"read", "operate", "admin"};
 const std::vector<std::string> kTlsKeys = {"cert_file", "key_file"};
 const std::vector<std::string> kWarehouseKeys = {"connection", "dialect", "bookkeeping_schema", "fetch_batch_rows"};
 const std::vector<std::string> kAlertKeys = {"type", "url", "events", "rejected_pct", "stale_after"};
@@ -70,6 +72,48 @@ static std::optional<ServerConfig::Tls> parse_tls(YamlReader& reader, const YAML
   return tls;
 }
 
+// server.tokens: [{ name, token, role }]. Names are unique and not "admin"
+// when auth_token (the token of that name) is set; two entries never share
+// a token (which one would the audit log name?).
+static std::vector<ServerConfig::Token> parse_tokens(YamlReader& reader, const YAML::Node& node,
+                                                    const std::string& auth_token) {
+  std::vector<ServerConfig::Token> tokens;
+  if (!node.IsSequence()) {
+    reader.error(node, "server.tokens", "expected a list of { name, token, role }, found " + describe(node));
+    return tokens;
+  }
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string path = "server.tokens[" + std::to_string(i) + "]";
+    auto fields = reader.map(node[i], path, &kTokenKeys);
+    if (!fields || !reader.require(*fields, kTokenKeys)) continue;
+    auto name = reader.non_empty_string(*fields->get("name"), path + ".name");
+    auto token = reader.non_empty_string(*fields->get("token"), path + ".token");
+    auto role = reader.choice(*fields->get("role"), path + ".role", kRoles);
+    if (!name || !token || !role) continue;
+    bool ok = true;
+    for (const auto& other : tokens) {
+      if (other.name == *name) {
+        reader.error(*fields->get("name"), path + ".name", "token name " + quote_for_message(*name) + " is used twice");
+        ok = false;
+      } else if (other.token == *token) {
+        reader.error(*fields->get("token"), path + ".token",
+                     "the same token as '" + other.name + "' (each token must be different)");
+        ok = false;
+      }
+    }
+    if (!auth_token.empty() && *name == "admin") {
+      reader.error(*fields->get("name"), path + ".name", "'admin' is the name of server.auth_token; choose another");
+      ok = false;
+    }
+    if (!auth_token.empty() && *token == auth_token) {
+      reader.error(*fields->get("token"), path + ".token", "the same token as server.auth_token");
+      ok = false;
+    }
+    if (ok) tokens.push_back({*name, *token, *role});
+  }
+  return tokens;
+}
+
 ServerConfig parse_server(YamlReader& reader, const YAML::Node& node) {
   ServerConfig server;
   auto fields = reader.map(node, "server", &kServerKeys);
@@ -95,6 +139,7 @@ ServerConfig parse_server(YamlReader& reader, const YAML::Node& node) {
     if (auto duration = reader.duration(*grace, "server.shutdown_grace")) server.shutdown_grace = *duration;
   }
   if (auto tls = fields->get("tls")) server.tls = parse_tls(reader, *tls);
+  if (auto tokens = fields->get("tokens")) server.tokens = parse_tokens(reader, *tokens, server.auth_token);
   return server;
 }
 

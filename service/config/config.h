@@ -55,6 +55,14 @@ struct ServerConfig {
     std::string key_file;
   };
   std::optional<Tls> tls;
+  // API tokens with roles (read | operate | admin), besides auth_token,
+  // which is one admin token named "admin".
+  struct Token {
+    std::string name;
+    std::string token;  // secret
+    std::string role;
+  };
+  std::vector<Token> tokens;
 };
 
 struct Warehouse {

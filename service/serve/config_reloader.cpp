@@ -33,7 +33,13 @@ void ConfigReloader::reload() {
   auto fresh = std::make_shared<const config::Config>(std::move(*result.config));
   auto current = scheduler_.config();
   const auto& old_server = current->server;
+  auto token_text = [](const config::ServerConfig& server) {
+    std::string text;
+    for (const auto& t : server.tokens) text += t.name + '\0' + t.token + '\0' + t.role + '\0';
+    return text;
+  };
   if (fresh->server.listen != old_server.listen || fresh->server.auth_token != old_server.auth_token ||
+      token_text(fresh->server) != token_text(old_server) ||
       fresh->server.workers != old_server.workers || fresh->state_dir != current->state_dir) {
     spdlog::warn("config reload: server settings and state_dir take effect at the next start only");
   }

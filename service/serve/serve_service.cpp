@@ -35,6 +35,11 @@ ServeService::ServeService(std::shared_ptr<const config::Config> config, ServeOp
   api::ApiServer::Options api_options;
   api_options.listen = options.listen_override.empty() ? config->server.listen : options.listen_override;
   api_options.auth_token = config->server.auth_token;
+  for (const auto& token : config->server.tokens) {
+    api_options.tokens.push_back(api::ApiToken{token.name, token.token, *api::role_from_string(token.role)});
+  }
+  audit_ = std::make_unique<state::AuditLog>(*db_);
+  api_options.audit = audit_.get();
   if (config->server.tls) api_options.tls = http::TlsFiles{config->server.tls->cert_file, config->server.tls->key_file};
   api_ = std::make_unique<api::ApiServer>(api_options, *controller_, *runs_, *records_, registry_);
 

@@ -89,6 +89,7 @@ class ServeService {
   std::unique_ptr<scheduler::Scheduler> scheduler_;
   std::unique_ptr<ConfigReloader> reloader_;
   std::unique_ptr<ServeController> controller_;
+  std::unique_ptr<state::AuditLog> audit_;
   std::unique_ptr<api::ApiServer> api_;
   bool stopped_ = false;
   bool clean_stop_ = true;
