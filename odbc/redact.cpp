@@ -80,7 +80,11 @@ std::string redact_spans(std::string_view text, const std::vector<Span>& spans) 
 
 }  // namespace
 
-std::string redact_connection_string(std::string_view connection_string) {
+namespace {
+
+// One pass: the values of secret attributes as the parser reads them, then
+// as the scan finds them.
+std::string redact_once(std::string_view connection_string) {
   std::string out;
   std::size_t copied = 0;
   for (const auto& attr : parse_connection_string(connection_string)) {
@@ -90,8 +94,25 @@ std::string redact_connection_string(std::string_view connection_string) {
     copied = attr.value_end;
   }
   out.append(connection_string.substr(copied));
-  // Whatever the parse made of the braces, no secret-looking attribute survives.
-  return redact_secret_attributes(out);
+  return redact_spans(out, secret_spans(out));
+}
+
+}  // namespace
+
+std::string redact_connection_string(std::string_view connection_string) {
+  // Whatever the parse made of the braces, no secret-looking attribute
+  // survives. Repeated until stable: a redacted braced value followed by
+  // stray text ("Pwd=***rest") reads as one unbraced value on a second look,
+  // and redacting a redacted string must change nothing. Each pass that
+  // changes the text replaces a value that was not "***" and adds no '=', so
+  // this ends well within that many passes.
+  std::string out = redact_once(connection_string);
+  for (std::size_t pass = 0; pass <= connection_string.size(); ++pass) {
+    std::string next = redact_once(out);
+    if (next == out) break;
+    out = std::move(next);
+  }
+  return out;
 }
 
 std::string redact_secret_attributes(std::string_view text) { return redact_spans(text, secret_spans(text)); }

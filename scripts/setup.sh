@@ -25,6 +25,10 @@ PACKAGES=(
   chromium nodejs
   # the serve test: a real Prometheus server scrapes /metrics
   prometheus
+  # the HTTPS test makes its own self-signed certificate
+  openssl
+  # scripts/sanitize.sh: the unit suite under ASan + UBSan and the libFuzzer targets
+  clang libclang-rt-dev
 )
 # Debian's npm package only when there is no npm command: NodeSource's nodejs
 # ships npm itself and conflicts with that package.

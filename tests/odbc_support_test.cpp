@@ -39,6 +39,15 @@ TEST_CASE("an unclosed brace cannot hide a password, from the redaction nor from
                                  "file not found") ==
         "[unixODBC][Driver Manager]Can't open lib 'PostgreSQL Unicode;Pwd=***' : file not found");
   CHECK(redact_secret_attributes("Driver={x;Password = {a;b}}c};Uid=u") == "Driver={x;Password = ***;Uid=u");
+  // Found by fuzz_connection_string: a braced password followed by stray text.
+  const std::string stray = "Driver={PostgreSQL Unicode?;Server=h;Uid=u;Pwd={se;cr}}et}PDatabase=d";
+  CHECK(redact_connection_string(stray) == "Driver={PostgreSQL Unicode?;Server=h;Uid=u;Pwd=***");
+  CHECK(redact_connection_string(redact_connection_string(stray)) == redact_connection_string(stray));
+  // Also found by fuzz_connection_string: a secret-looking key with NUL bytes
+  // whose braced value, once redacted, parses differently.
+  const std::string with_nul("DrivtokeneeM\0\0\0\0\0\0\0r={ver=h;Pwd=}roPS{5stgrer=r;h;Pwd=S0cecret", 62);
+  CHECK(redact_connection_string(with_nul) == std::string("DrivtokeneeM\0\0\0\0\0\0\0r=***;h;Pwd=***", 34));
+  CHECK(redact_connection_string(redact_connection_string(with_nul)) == redact_connection_string(with_nul));
   const auto values = secret_values(hostile);
   CHECK(std::find(values.begin(), values.end(), "S3cretPassw0rd") != values.end());
   // A short password is not blanked everywhere in a message, only after its key.

@@ -137,7 +137,8 @@ TEST_CASE("secrets: no form of any secret in run output, status, the API, the lo
                                       "/api/v1/syncs/to_crm/runs", "/api/v1/syncs/to_hook/runs",
                                       "/api/v1/destinations/crm/requests", "/api/v1/destinations/hook/requests",
                                       "/api/v1/audit", "/metrics"};
-    for (const auto& run : http_request("GET", base + "/api/v1/syncs/to_crm/runs", "", kApiToken).json()["runs"]) {
+    const auto runs = http_request("GET", base + "/api/v1/syncs/to_crm/runs", "", kApiToken).json();
+    for (const auto& run : runs["runs"]) {
       paths.push_back("/api/v1/runs/" + run["id"].get<std::string>());
       paths.push_back("/api/v1/runs/" + run["id"].get<std::string>() + "/records");
     }

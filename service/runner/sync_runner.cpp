@@ -87,8 +87,7 @@ class RunExecution {
  public:
   RunExecution(const config::Config& config, const config::Sync& sync, const std::filesystem::path& state_dir,
                state::StateDb* db, const RunRequest& request, RunJournal& journal, bool resumed)
-      : config_(config),
-        sync_(sync),
+      : sync_(sync),
         state_dir_(state_dir),
         db_(db),
         request_(request),
@@ -526,7 +525,6 @@ class RunExecution {
     journal_.finish(RunPhase::Succeeded);
   }
 
-  const config::Config& config_;
   const config::Sync& sync_;
   std::filesystem::path state_dir_;
   state::StateDb* db_;
