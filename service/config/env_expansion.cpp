@@ -39,7 +39,9 @@ class FileDescriptor {
 };
 
 std::string file_error(const std::string& path, const std::string& why) {
-  return "cannot read file " + text::quote_for_message(path) + " for ${file:...}: " + why;
+  // Escaped to one line, but not cut at the usual 60 characters: the whole
+  // path is what the operator needs to see.
+  return "cannot read file '" + text::escape_for_message(path, 1024) + "' for ${file:...}: " + why;
 }
 
 const char* kind_of(mode_t mode) {
