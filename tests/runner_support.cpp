@@ -27,6 +27,9 @@ ServerReply ModelReceiver::handle(const ReceivedRequest& request) {
   const std::string run_id = body.value("run_id", "");
   nlohmann::json errors = nlohmann::json::array();
   const bool repeat = !seen_batches_.insert(idempotency).second;
+  if (auto [first, inserted] = body_of_key_.emplace(idempotency, request.body); !inserted && first->second != request.body) {
+    ++idempotency_conflicts_;
+  }
   const auto& records = body["records"];
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto& record = records[i];
@@ -51,6 +54,11 @@ ServerReply ModelReceiver::handle(const ReceivedRequest& request) {
   ServerReply reply = ServerReply::json(200, nlohmann::json({{"errors", errors}}).dump());
   reply.delay = delay_;
   return reply;
+}
+
+std::uint64_t ModelReceiver::idempotency_conflicts() const {
+  std::lock_guard lock(mutex_);
+  return idempotency_conflicts_;
 }
 
 void ModelReceiver::throttle_next(std::uint64_t requests) {

@@ -49,6 +49,9 @@ class ModelReceiver {
   // counts resent records, whether resent by the same run or by a later one.
   std::uint64_t resent() const;
   std::uint64_t deletes_received() const;
+  // Idempotency keys that arrived again with a different body: an
+  // idempotent receiver would drop that new content as a repeat.
+  std::uint64_t idempotency_conflicts() const;
   std::vector<nlohmann::json> bodies() const;  // every request body, parsed
   void clear_log();
 
@@ -59,6 +62,8 @@ class ModelReceiver {
   std::map<std::string, nlohmann::json> records_;
   std::set<std::string> rejected_;
   std::set<std::string> seen_batches_;
+  std::map<std::string, std::string> body_of_key_;  // idempotency key -> the body first sent with it
+  std::uint64_t idempotency_conflicts_ = 0;
   std::set<std::pair<std::string, std::string>> seen_in_run_;  // (run_id, key)
   std::set<std::string> seen_payloads_;
   std::vector<nlohmann::json> bodies_;
