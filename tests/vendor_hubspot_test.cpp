@@ -216,3 +216,27 @@ TEST_CASE("HubSpot property values are strings: numbers and booleans spelled out
   CHECK(hubspot_property_value(nlohmann::json::array({"a", "b"})) == "a;b");
   CHECK(hubspot_property_value(backflow::mappers::exact_number("12345678901234567890.5")) == "12345678901234567890.5");
 }
+
+TEST_CASE("HubSpot: an error whose message is not a string rejects its record with a plain reason (found by fuzzing)",
+          "[hubspot][hostile]") {
+  HubSpotOptions options;
+  options.settings.secret = "pat-na1-test";
+  options.object = "contacts";
+  options.id_property = "email";
+  const HubSpotDestination module(options);
+  std::vector<DeliveryRecord> records(2);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records[i].key = "k" + std::to_string(i);
+    records[i].key_json = {{"id", i}};
+    records[i].fields = {{"email", "user" + std::to_string(i) + "@example.com"}};
+  }
+  const std::vector<const DeliveryRecord*> batch = {&records[0], &records[1]};
+  HttpResponse response;
+  response.status = 207;
+  response.body = R"({"status":"COMPLETE","results":[],"errors":[{"status":"error","category":"VALIDATION_ERROR",)"
+                  R"("message":{"ids":["user1@example.com"]},"context":{"ids":["user1@example.com"]}}]})";
+  const BatchVerdict verdict = module.parse_response(response, RecordBatch(batch));
+  REQUIRE(verdict.records.size() == 2);
+  CHECK(verdict.records[1].kind == RecordVerdictKind::Rejected);
+  CHECK(verdict.records[1].message == "VALIDATION_ERROR: rejected by HubSpot");
+}

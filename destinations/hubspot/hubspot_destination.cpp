@@ -14,7 +14,11 @@ namespace {
 
 // The error's explanation: message, plus its category when present.
 std::string error_message(const nlohmann::json& error) {
-  std::string message = error.value("message", std::string("rejected by HubSpot"));
+  // A message that is not a string (a broken proxy, a changed API) is not
+  // an explanation; json::value would throw on it.
+  auto found = error.find("message");
+  std::string message = found != error.end() && found->is_string() ? found->get<std::string>()
+                                                                    : std::string("rejected by HubSpot");
   if (error.contains("category") && error["category"].is_string()) {
     message = error["category"].get<std::string>() + ": " + message;
   }
