@@ -105,9 +105,14 @@ std::string escape_for_message(std::string_view text, std::size_t max_chars) {
 
 std::string quote_for_message(std::string_view text) { return "'" + escape_for_message(text, 60) + "'"; }
 
-}  // namespace backflow::text
+std::string replace_all(std::string text, std::string_view from, std::string_view to) {
+  if (from.empty()) return text;
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
 
-namespace backflow::text {
 namespace {
 
 // A JSON string's contents (no quotes) as nlohmann writes them, and with

@@ -30,6 +30,10 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 // byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - _ . ~) as %XX.
 std::string percent_encode(std::string_view text);
 
+// `text` with every occurrence of `from` (non-empty) replaced by `to`,
+// scanning on after each replacement.
+std::string replace_all(std::string text, std::string_view from, std::string_view to);
+
 // The forms a secret takes when a service echoes it back: as is, escaped in
 // a JSON string ('/' as "\/" too, as some encoders write it), percent-encoded
 // (upper- and lower-case hex, and with '+' for spaces as forms write them).

@@ -32,13 +32,7 @@ bool Redactor::is_sensitive_name(std::string_view name) {
 }
 
 std::string Redactor::redact_text(std::string text) const {
-  for (const auto& secret : secrets_) {
-    std::size_t at = 0;
-    while ((at = text.find(secret, at)) != std::string::npos) {
-      text.replace(at, secret.size(), kRedacted);
-      at += kRedacted.size();
-    }
-  }
+  for (const auto& secret : secrets_) text = text::replace_all(std::move(text), secret, kRedacted);
   return text;
 }
 

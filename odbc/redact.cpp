@@ -78,10 +78,6 @@ std::string redact_spans(std::string_view text, const std::vector<Span>& spans) 
   return out;
 }
 
-}  // namespace
-
-namespace {
-
 // One pass: the values of secret attributes as the parser reads them, then
 // as the scan finds them.
 std::string redact_once(std::string_view connection_string) {
@@ -136,11 +132,7 @@ std::string scrub_secrets(std::string text, const std::vector<std::string>& secr
     // Shorter values would blank ordinary text; redact_secret_attributes()
     // still catches them after their key.
     if (secret.size() < 4) continue;
-    for (const std::string& form : text::echoed_forms(secret)) {
-      for (std::size_t pos = text.find(form); pos != std::string::npos; pos = text.find(form, pos + 3)) {
-        text.replace(pos, form.size(), "***");
-      }
-    }
+    for (const std::string& form : text::echoed_forms(secret)) text = text::replace_all(std::move(text), form, "***");
   }
   return text;
 }

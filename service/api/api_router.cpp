@@ -54,6 +54,13 @@ std::string action_name(const Route& route) {
   return route.name.substr(route.name.rfind('/') + 1);
 }
 
+// 403 for a caller whose role is below what `what` needs.
+ApiError forbidden(const Caller& caller, const std::string& what, Role needs) {
+  return ApiError(403, "forbidden",
+                  "token " + text::quote_for_message(caller.name) + " has role " + std::string(to_string(caller.role)) +
+                      "; " + what + " needs " + std::string(to_string(needs)));
+}
+
 // A metrics label from a fixed set: any method a client makes up is
 // "other", so requests cannot create series without bound.
 std::string method_label(const std::string& method) {
@@ -264,12 +271,7 @@ ApiResponse ApiRouter::dispatch_v1(const ApiRequest& request, const std::vector<
     audit = AuditDraft{authenticated.caller, action_name(*serving), names_target ? path[1] : std::string(),
                        request.body.empty() ? std::string() : text::escape_for_message(request.body, 200)};
   }
-  if (!serving->open && authenticated.caller.role < needs) {
-    throw ApiError(403, "forbidden",
-                   "token " + text::quote_for_message(authenticated.caller.name) + " has role " +
-                       std::string(to_string(authenticated.caller.role)) + "; " + serving->name + " needs " +
-                       std::string(to_string(needs)));
-  }
+  if (!serving->open && authenticated.caller.role < needs) throw forbidden(authenticated.caller, serving->name, needs);
   return serving->serve(authenticated, path);
 }
 
@@ -313,9 +315,7 @@ ApiResponse ApiRouter::trigger(const std::string& name, const ApiRequest& reques
   const bool full_resync = optional_bool(options, "full_resync");
   const bool force = optional_bool(options, "force");
   if (force && request.caller.role < Role::admin) {
-    throw ApiError(403, "forbidden",
-                   "token " + text::quote_for_message(request.caller.name) + " has role " +
-                       std::string(to_string(request.caller.role)) + "; forcing a run past its guard needs admin");
+    throw forbidden(request.caller, "forcing a run past its guard", Role::admin);
   }
   const std::string run_id = controller_.trigger(name, full_resync, force);
   nlohmann::json reply = {{"sync", name}, {"run_id", run_id}};

@@ -19,6 +19,7 @@ class CycleFinder {
     index_.reserve(syncs.size());
     for (std::size_t i = 0; i < syncs.size(); ++i) index_.emplace(syncs[i].name, i);
     state_.assign(syncs.size(), State::unvisited);
+    position_.assign(syncs.size(), 0);
   }
 
   void run() {
@@ -43,14 +44,13 @@ class CycleFinder {
 
   void visit_from(std::size_t start) {
     std::vector<Frame> path{{start}};
-    std::unordered_map<std::size_t, std::size_t> position{{start, 0}};  // sync -> index in path
     state_[start] = State::on_path;
+    position_[start] = 0;
     while (!path.empty()) {
       Frame& top = path.back();
       const auto* names = parents(top.sync);
       if (names == nullptr || top.next_parent >= names->size()) {
         state_[top.sync] = State::done;
-        position.erase(top.sync);
         path.pop_back();
         continue;
       }
@@ -60,11 +60,11 @@ class CycleFinder {
       const std::size_t next = found->second;
       if (state_[next] == State::done) continue;
       if (state_[next] == State::on_path) {
-        report(path, position.at(next), next);
+        report(path, position_[next], next);
         continue;
       }
       state_[next] = State::on_path;
-      position.emplace(next, path.size());
+      position_[next] = path.size();
       path.push_back(Frame{next});
     }
   }
@@ -93,6 +93,7 @@ class CycleFinder {
   const std::vector<Sync>& syncs_;
   std::unordered_map<std::string_view, std::size_t> index_;
   std::vector<State> state_;
+  std::vector<std::size_t> position_;  // a sync's index in the current path, while it is on_path
 };
 
 }  // namespace

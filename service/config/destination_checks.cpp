@@ -34,12 +34,10 @@ std::optional<YAML::Node> node_at(const MapFields& fields, const std::string& ke
 // A type's check quotes the value it refuses; when that value came from
 // ${NAME} or ${file:...} the message names the reference instead.
 std::string without_substituted_value(std::string message, const YAML::Node& node, const std::string& value) {
-  if (!node.IsScalar() || substituted_references(node.Scalar()).empty() || value.empty()) return message;
+  if (!YamlReader::is_substituted(node) || value.empty()) return message;
   const std::string replacement = YamlReader::quote_value(node, value);
   for (const std::string& shown : {quote_for_message(value), value}) {
-    for (auto at = message.find(shown); at != std::string::npos; at = message.find(shown, at + replacement.size())) {
-      message.replace(at, shown.size(), replacement);
-    }
+    message = text::replace_all(std::move(message), shown, replacement);
   }
   return message;
 }

@@ -19,10 +19,9 @@ std::optional<Schedule> parse_cron(YamlReader& reader, const YAML::Node& node, c
     return CronSchedule{schedule::CronExpression::parse(*text), zone.name(), zone};
   } catch (const std::invalid_argument& e) {
     // The parser's reason may quote the expression's fields.
-    const bool substituted = !substituted_references(node.Scalar()).empty();
     reader.error(node, path,
                  "invalid cron expression " + YamlReader::quote_value(node, *text) +
-                     (substituted ? std::string() : std::string(": ") + e.what()));
+                     (YamlReader::is_substituted(node) ? std::string() : std::string(": ") + e.what()));
     return std::nullopt;
   }
 }

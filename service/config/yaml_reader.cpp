@@ -21,7 +21,7 @@ bool is_merge_key(const YAML::Node& key) { return key.Scalar() == "<<" && is_pla
 // A number that parsed but is out of range, as a message shows it: as
 // written, unless it was substituted.
 std::string number_as_shown(const YAML::Node& node, const std::string& text) {
-  return substituted_references(node.Scalar()).empty() ? text : YamlReader::quote_value(node, text);
+  return YamlReader::is_substituted(node) ? YamlReader::quote_value(node, text) : text;
 }
 
 }  // namespace
@@ -70,6 +70,10 @@ void YamlReader::error(const SourceLocation& at, const std::string& path, std::s
   diagnostics_.push_back(Diagnostic{at, text::escape_for_message(path, kMaxPath),
                                     text::escape_for_message(message, kMaxMessage),
                                     text::escape_for_message(suggestion, kMaxSuggestion)});
+}
+
+bool YamlReader::is_substituted(const YAML::Node& node) {
+  return node.IsScalar() && !substituted_references(node.Scalar()).empty();
 }
 
 std::string YamlReader::quote_value(const YAML::Node& node, std::string_view value) {
@@ -284,9 +288,8 @@ std::optional<std::chrono::milliseconds> YamlReader::duration(const YAML::Node& 
   } catch (const std::invalid_argument& e) {
     // The parser's message quotes the text, which must not show a substituted value.
     error(node, path,
-          substituted_references(node.Scalar()).empty()
-              ? std::string(e.what())
-              : "expected a duration (e.g. 500ms, 45s, 10m, 1h30m, 2d), found " + quote_value(node, *text));
+          is_substituted(node) ? "expected a duration (e.g. 500ms, 45s, 10m, 1h30m, 2d), found " + quote_value(node, *text)
+                               : std::string(e.what()));
     return std::nullopt;
   }
 }

@@ -86,6 +86,9 @@ class YamlReader {
   // ${file:...}, the references instead ("the value of ${API_TOKEN}, not
   // shown"), since the environment and files are where secrets live.
   static std::string quote_value(const YAML::Node& node, std::string_view value);
+  // True when `node` is a scalar whose value has ${NAME} or ${file:...}
+  // substituted in it (and so must not be shown).
+  static bool is_substituted(const YAML::Node& node);
 
   // Scalar reads. Each reports a wrong type or bad value and returns nullopt.
   // ${...} substitution applies to every scalar value before conversion.

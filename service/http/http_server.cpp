@@ -129,9 +129,6 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return refuse(refusal(431, "headers_too_large",
                             "the request has more than " + std::to_string(limits.max_header_count) + " headers"));
     }
-    if (const auto length = parser_->content_length(); length && *length > limits.max_body_bytes) {
-      return refuse(body_too_large());
-    }
     if (parser_->is_done()) return respond();
     if (text::iequals(std::string_view(request[bhttp::field::expect].data(), request[bhttp::field::expect].size()),
                       "100-continue")) {
