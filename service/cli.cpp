@@ -50,7 +50,8 @@ void print_help(std::ostream& out) {
   }
   out << "\noptions:\n  -c, --config FILE   the sync config (YAML), see docs/config-reference.md\n"
          "  --version           print the version\n  -h, --help          this help\n\n"
-         "exit codes: 0 ok, 1 run failed, 2 usage or config error, 3 blocked by a guard\n";
+         "exit codes: 0 succeeded, 1 run failed, 2 usage or config error, 3 blocked by a guard,\n"
+         "            4 partial (finished; some records were rejected, undelivered or invalid)\n";
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitBlocked = 3;
+inline constexpr int kExitPartial = 4;  // finished; some records were not accepted
 
 // Flags and positional arguments of one subcommand invocation.
 struct Args {

@@ -119,9 +119,14 @@ void write_indented(const nlohmann::json& value, std::size_t indent, std::string
 }
 
 // The first of `required` that `record` (an upsert) lacks or holds as null or "".
-std::optional<std::string> missing_required_field(const nlohmann::json& record,
+std::optional<std::string> missing_required_field(const nlohmann::json& record, const std::string& sync,
                                                   const std::vector<std::string>& required) {
-  for (const std::string& path : required) {
+  for (const std::string& entry : required) {
+    std::string path = entry;
+    if (const std::size_t colon = entry.find(':'); colon != std::string::npos) {
+      if (entry.compare(0, colon, sync) != 0) continue;  // another sync's requirement
+      path = entry.substr(colon + 1);
+    }
     const nlohmann::json* value = record.contains("fields") ? &record["fields"] : nullptr;
     std::size_t start = 0;
     while (value != nullptr && start <= path.size()) {
@@ -185,6 +190,7 @@ std::pair<int, nlohmann::json> WebhookReceiver::handle(const std::string& body, 
     return {400, {{"message", "body must be a JSON object with a \"records\" array"}}};
   }
   nlohmann::json errors = nlohmann::json::array();
+  const std::string sync = batch.contains("sync") && batch["sync"].is_string() ? batch["sync"].get<std::string>() : "";
   std::size_t index = 0;
   for (const auto& record : batch["records"]) {
     if (!record.is_object() || !record.contains("key") || !record.contains("op")) {
@@ -192,7 +198,7 @@ std::pair<int, nlohmann::json> WebhookReceiver::handle(const std::string& body, 
     } else if (record["op"] == "delete") {
       records_.erase(mappers::to_json_text(record["key"]));
       ++stats_.deletes;
-    } else if (auto missing = missing_required_field(record, options_.required_fields)) {
+    } else if (auto missing = missing_required_field(record, sync, options_.required_fields)) {
       errors.push_back({{"index", index}, {"message", "field '" + *missing + "' is required"}});
     } else {
       nlohmann::json& held = records_[mappers::to_json_text(record["key"])];

@@ -33,7 +33,8 @@ class WebhookReceiver {
     // Field paths ("email", "company.domain") an upsert must carry with a
     // non-null, non-empty value; a record without one is rejected with a
     // per-record error naming the field, as a CRM with required properties
-    // would, and is not held.
+    // would, and is not held. "SYNC:PATH" requires PATH only of the batches
+    // the sync named SYNC sends (one receiver serving several syncs).
     std::vector<std::string> required_fields;
   };
 

@@ -6,10 +6,11 @@
 namespace backflow::state {
 namespace {
 
-constexpr std::array<std::pair<RunPhase, std::string_view>, 12> kPhases = {{
+constexpr std::array<std::pair<RunPhase, std::string_view>, 13> kPhases = {{
     {RunPhase::Queued, "queued"}, {RunPhase::Preflight, "preflight"}, {RunPhase::Snapshot, "snapshot"},
     {RunPhase::Diff, "diff"}, {RunPhase::Guard, "guard"}, {RunPhase::Deliver, "deliver"},
-    {RunPhase::Commit, "commit"}, {RunPhase::Succeeded, "succeeded"}, {RunPhase::Blocked, "blocked"},
+    {RunPhase::Commit, "commit"}, {RunPhase::Succeeded, "succeeded"}, {RunPhase::Partial, "partial"},
+    {RunPhase::Blocked, "blocked"},
     {RunPhase::Failed, "failed"}, {RunPhase::Cancelled, "cancelled"}, {RunPhase::Paused, "paused"},
 }};
 
@@ -40,9 +41,10 @@ std::optional<Enum> parse_name(const std::array<std::pair<Enum, std::string_view
 std::string_view to_string(RunPhase phase) { return name_of(kPhases, phase); }
 std::optional<RunPhase> parse_run_phase(std::string_view text) { return parse_name(kPhases, text); }
 bool is_terminal(RunPhase phase) {
-  return phase == RunPhase::Succeeded || phase == RunPhase::Blocked || phase == RunPhase::Failed ||
+  return is_completed(phase) || phase == RunPhase::Blocked || phase == RunPhase::Failed ||
          phase == RunPhase::Cancelled;
 }
+bool is_completed(RunPhase phase) { return phase == RunPhase::Succeeded || phase == RunPhase::Partial; }
 std::string_view to_string(RunTrigger trigger) { return name_of(kTriggers, trigger); }
 std::optional<RunTrigger> parse_run_trigger(std::string_view text) { return parse_name(kTriggers, text); }
 
@@ -61,7 +63,7 @@ nlohmann::json to_json(const RunRecord& run) {
       {"counts",
        {{"rows_read", c.rows_read}, {"model_rows", c.model_rows}, {"added", c.added}, {"changed", c.changed}, {"removed", c.removed},
         {"invalid", c.invalid}, {"sent", c.sent}, {"accepted", c.accepted}, {"rejected", c.rejected},
-        {"retried", c.retried}, {"skipped", c.skipped}}},
+        {"undelivered", c.undelivered}, {"dead", c.dead}, {"failed_again", c.failed_again}, {"retried", c.retried}, {"skipped", c.skipped}}},
       {"checkpoint",
        {{"batches_acked", run.checkpoint.batches_acked},
         {"changes_acked", run.checkpoint.changes_acked},
@@ -96,6 +98,10 @@ RunRecord run_from_json(const nlohmann::json& json) {
   counts.sent = c.at("sent");
   counts.accepted = c.at("accepted");
   counts.rejected = c.at("rejected");
+  // Absent in records before outcomes were told apart (undelivered counted as rejected then).
+  counts.undelivered = c.value("undelivered", std::uint64_t{0});
+  counts.dead = c.value("dead", std::uint64_t{0});
+  counts.failed_again = c.value("failed_again", std::uint64_t{0});
   counts.retried = c.at("retried");
   counts.skipped = c.at("skipped");
   const auto& cp = json.at("checkpoint");

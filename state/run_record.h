@@ -13,14 +13,20 @@
 
 namespace backflow::state {
 
-// The run state machine of design §1. Terminal phases end a run.
+// The run state machine of design §1. Terminal phases end a run; a run's
+// outcome (docs/runner.md "Outcomes") is one of Succeeded (every record the
+// run meant to deliver was accepted), Partial (some were not, within the
+// sync's outcome.max_rejected_pct), Failed, Blocked or Cancelled.
 enum class RunPhase {
   Queued, Preflight, Snapshot, Diff, Guard, Deliver, Commit,
-  Succeeded, Blocked, Failed, Cancelled, Paused,
+  Succeeded, Partial, Blocked, Failed, Cancelled, Paused,
 };
 std::string_view to_string(RunPhase phase);
 std::optional<RunPhase> parse_run_phase(std::string_view text);
 bool is_terminal(RunPhase phase);
+// True for the outcomes of a run that finished and committed (Succeeded,
+// Partial): what `after:` dependencies, staleness and "last success" count.
+bool is_completed(RunPhase phase);
 
 enum class RunTrigger { Manual, Schedule, Api, Resync };
 std::string_view to_string(RunTrigger trigger);
@@ -32,7 +38,17 @@ struct RunCounts {
   // as the read (local engine) or computed by the warehouse's diff (warehouse
   // engine); the run commits only when it equals rows_read. 0 until counted.
   std::uint64_t model_rows = 0;
-  std::uint64_t sent = 0, accepted = 0, rejected = 0, retried = 0, skipped = 0;
+  // Of the records sent: accepted, rejected (the destination refused the
+  // record) and undelivered (never acknowledged: transport failure,
+  // destination down or throttled past the retry budget) add up to sent.
+  std::uint64_t sent = 0, accepted = 0, rejected = 0, undelivered = 0, retried = 0, skipped = 0;
+  // Records that failed in this run and reached retry.max_attempts: they are
+  // committed as they are and wait for their row to change or a retry.
+  std::uint64_t dead = 0;
+  // Of the records not accepted, those that had failed in an earlier run
+  // too (retried and failed again): known failures, which make a run partial
+  // but never failed on their own.
+  std::uint64_t failed_again = 0;
 };
 
 // Where delivery stands: batches acknowledged so far, so a resumed run skips
@@ -58,7 +74,7 @@ struct RunRecord {
   std::map<std::string, std::int64_t> phase_ms;  // phase name -> time spent
   RunCounts counts;
   Checkpoint checkpoint;
-  std::string error_phase;  // set when Failed/Blocked
+  std::string error_phase;  // set when Failed/Blocked/Partial: the phase that decided it
   std::string error;        // reason, never containing secrets
 };
 

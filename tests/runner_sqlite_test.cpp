@@ -227,7 +227,7 @@ TEST_CASE("runner SQLite: rejected records are retried, dead after max attempts,
   setup.receiver.set_rejected({key(4), key(9)});
 
   auto first = harness.run();
-  REQUIRE(first.record.phase == RunPhase::Succeeded);
+  REQUIRE(first.record.phase == RunPhase::Partial);  // 2 of 20: within outcome.max_rejected_pct
   CHECK(first.record.counts.rejected == 2);
   REQUIRE(first.failures.size() == 2);
   CHECK(first.failures[0].message.find("refused by the test receiver") != std::string::npos);
@@ -237,10 +237,14 @@ TEST_CASE("runner SQLite: rejected records are retried, dead after max attempts,
   auto second = harness.run();
   CHECK(second.record.counts.retried == 2);
   CHECK(second.record.counts.rejected == 1);
+  CHECK(second.record.counts.failed_again == 1);
+  CHECK(second.record.phase == RunPhase::Partial);  // a known failure, not a new one
   CHECK(setup.receiver.records().count(key(9)) == 1);
 
   auto third = harness.run();  // third failure of key 4: dead
   CHECK(third.record.counts.rejected == 1);
+  CHECK(third.record.counts.dead == 1);
+  CHECK_THAT(third.record.error, Catch::Contains("1 now dead after retry.max_attempts"));
   REQUIRE(third.failures.size() == 1);
   CHECK(third.failures[0].status == "dead");
   auto fourth = harness.run();
@@ -403,13 +407,13 @@ TEST_CASE("status shows the last runs and failing records of a sync", "[runner][
   SqliteSetup setup("runner-status", 6);
   auto harness = setup.harness();
   setup.receiver.set_rejected({key(2)});
-  REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+  REQUIRE(harness.run().record.phase == RunPhase::Failed);  // 1 of 6 refused: above outcome.max_rejected_pct
   const std::string status = test::shell_quote(test::backflow_binary().string()) + " status -c " +
                              test::shell_quote(harness.config_file().string());
   auto text = test::run_command(status);
   INFO(text.output);
   CHECK(text.exit_code == 0);
-  CHECK_THAT(text.output, Catch::Contains("people_sync  succeeded  failing records 1, dead 0"));
+  CHECK_THAT(text.output, Catch::Contains("people_sync  failed  failing records 1, dead 0"));
   CHECK_THAT(text.output, Catch::Contains("run-00000001"));
   auto json = test::run_command(status + " --json people_sync");
   REQUIRE(json.exit_code == 0);

@@ -15,6 +15,7 @@ ModelReceiver::ModelReceiver() : server_([this](const ReceivedRequest& request) 
 ServerReply ModelReceiver::handle(const ReceivedRequest& request) {
   std::lock_guard lock(mutex_);
   if (auth_failure_) return ServerReply::json(401, R"({"error":"bad token"})");
+  if (unavailable_) return ServerReply::json(503, R"({"error":"down for maintenance"})");
   if (throttle_left_ > 0) {
     --throttle_left_;
     ServerReply reply = ServerReply::json(429, R"({"error":"slow down"})");
@@ -82,6 +83,10 @@ void ModelReceiver::set_rejected(std::set<std::string> key_texts) {
 void ModelReceiver::set_auth_failure(bool on) {
   std::lock_guard lock(mutex_);
   auth_failure_ = on;
+}
+void ModelReceiver::set_unavailable(bool on) {
+  std::lock_guard lock(mutex_);
+  unavailable_ = on;
 }
 std::uint64_t ModelReceiver::records_received() const {
   std::lock_guard lock(mutex_);
@@ -181,6 +186,7 @@ RunnerHarness::RunnerHarness(const std::string& label, const std::string& connec
       << "    diff: { engine: " << s.engine << ", send: " << s.send << " }\n"
       << "    retry: { max_attempts: " << s.max_attempts << " }\n";
   if (!s.guard.empty()) out << "    guard: { " << s.guard << " }\n";
+  if (!s.outcome.empty()) out << "    outcome: { " << s.outcome << " }\n";
   out.close();
   config_ = config::load_config_or_throw(config_file_);
 }
@@ -206,7 +212,9 @@ CrashCampaign kill_randomly(RunnerHarness& harness, PeopleModel& model, std::mt1
   const std::vector<std::string> points = {"preflight", "snapshot", "diff", "guard", "deliver",
                                            "ack",       "outcome",  "commit", "committed"};
   CrashCampaign campaign;
-  for (int round = 0; round < 3 * kills && campaign.kills < kills; ++round) {
+  // Until `kills` kills: a point the run never reaches (an append run has no
+  // diff, guard or commit) just runs to the end, so allow enough rounds.
+  for (int round = 0; round < 10 * kills && campaign.kills < kills; ++round) {
     if (round % 3 == 0) model.random_changes(rng);
     const std::string& point = points[rng() % points.size()];
     const int n = point == "ack" ? 1 + static_cast<int>(rng() % 20) : point == "outcome" ? 1 + static_cast<int>(rng() % 150) : 1;

@@ -36,6 +36,8 @@ class ModelReceiver {
   std::map<std::string, nlohmann::json> records() const;
   void set_rejected(std::set<std::string> key_texts);  // key JSON text, e.g. {"id":7}
   void set_auth_failure(bool on);
+  // Every request gets 503 (the destination is down): nothing is processed.
+  void set_unavailable(bool on);
   // The next `requests` requests get 429 with `Retry-After: 1`, unprocessed.
   void throttle_next(std::uint64_t requests);
   // Every answer waits `delay` (a slow destination: a run stays in delivery).
@@ -68,6 +70,7 @@ class ModelReceiver {
   std::set<std::string> seen_payloads_;
   std::vector<nlohmann::json> bodies_;
   bool auth_failure_ = false;
+  bool unavailable_ = false;
   std::uint64_t throttle_left_ = 0;
   std::chrono::milliseconds delay_{0};
   std::uint64_t received_ = 0, repeated_ = 0, deletes_ = 0, resent_ = 0;
@@ -113,6 +116,7 @@ struct SyncSettings {
   std::string engine = "local";
   std::string send = "all_fields";
   std::string guard;  // YAML flow map body, e.g. "max_removed_pct: 20"
+  std::string outcome;  // YAML flow map body, e.g. "max_rejected_pct: 50"
   std::string source = "table: people";
   std::uint32_t max_attempts = 3;
   std::uint32_t batch_size = 10;

@@ -74,7 +74,7 @@ VendorSyncRun::VendorSyncRun(const std::string& label, const CustomerModel& mode
       << yaml.mapping << "    retry: { max_attempts: 5 }\n";
 }
 
-nlohmann::json VendorSyncRun::run() {
+nlohmann::json VendorSyncRun::run(int expected_exit) {
   const std::filesystem::path errors = dir_ / "run.stderr";
   // In a subshell: run_command adds its own 2>&1 after the command.
   CommandResult result = run_command("(" + shell_quote(backflow_binary().string()) + " run -c " +
@@ -83,7 +83,7 @@ nlohmann::json VendorSyncRun::run() {
   std::ifstream in(errors);
   const std::string stderr_text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   INFO(result.output << stderr_text);
-  REQUIRE(result.exit_code == 0);
+  REQUIRE(result.exit_code == expected_exit);
   return nlohmann::json::parse(result.output);
 }
 

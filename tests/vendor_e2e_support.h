@@ -53,9 +53,10 @@ class VendorSyncRun {
  public:
   VendorSyncRun(const std::string& label, const CustomerModel& model, const VendorSyncYaml& yaml);
 
-  // `backflow run --json` on the sync; REQUIREs it succeeded (exit 0) and
-  // returns the parsed document (run record plus "failures").
-  nlohmann::json run();
+  // `backflow run --json` on the sync; REQUIREs it exited with
+  // `expected_exit` (0 succeeded, 4 partial, 1 failed: docs/runner.md
+  // "Outcomes") and returns the parsed document (run record plus "failures").
+  nlohmann::json run(int expected_exit = 0);
   // `backflow run` with `env` prefixed ("VAR=x "), its result unchecked.
   CommandResult run_unchecked(const std::string& env);
   // `backflow status --json`.

@@ -92,7 +92,9 @@ void exercise(const VendorCase& vendor, CustomerModel& model) {
   if (vendor.before_reject) vendor.before_reject();
   const Customer before = model.rows().at(kRejectedId);
   model.set_email(kRejectedId, vendor.bad_email);
-  nlohmann::json rejected = sync.run();
+  // The run's one change was refused: 100% not accepted, so the run failed.
+  nlohmann::json rejected = sync.run(/*expected_exit=*/1);
+  CHECK(rejected["phase"] == "failed");
   CHECK(rejected["counts"]["rejected"] == 1);
   nlohmann::json failure = failure_for(rejected, std::to_string(kRejectedId));
   REQUIRE(failure.is_object());
@@ -100,7 +102,10 @@ void exercise(const VendorCase& vendor, CustomerModel& model) {
   CHECK_THAT(failure["message"].get<std::string>(), Catch::Contains(vendor.vendor_message));
   CHECK(sync.status()[0]["failing_records"] == 1);
 
-  nlohmann::json retried = sync.run();
+  // Retried and refused again: a known failure, so partial, not failed.
+  nlohmann::json retried = sync.run(/*expected_exit=*/4);
+  CHECK(retried["phase"] == "partial");
+  CHECK(retried["counts"]["failed_again"] == 1);
   CHECK(retried["counts"]["retried"] == 1);
   CHECK(retried["counts"]["rejected"] == 1);
 

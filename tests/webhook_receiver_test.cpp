@@ -92,6 +92,23 @@ TEST_CASE("the receiver rejects upserts that lack a required field, per record",
   CHECK(held.count(R"({"id":1})") == 1);
 }
 
+TEST_CASE("the receiver applies a SYNC:FIELD requirement only to that sync's batches", "[receiver]") {
+  WebhookReceiver::Options options;
+  options.listen = "127.0.0.1:" + std::to_string(backflow::test::free_tcp_port());
+  options.required_fields = {"customers:last_name"};
+  WebhookReceiver receiver(options);
+  const json nameless = {{"op", "upsert"}, {"key", {{"id", 1}}}, {"fields", {{"name", "Acme"}}}};
+  json accounts = batch({nameless});
+  accounts["sync"] = "accounts";
+  CHECK_FALSE(receiver.handle(accounts.dump(), "", "a-1").second.contains("errors"));
+  json customers = batch({nameless});
+  customers["sync"] = "customers";
+  auto [status, reply] = receiver.handle(customers.dump(), "", "c-1");
+  CHECK(status == 200);
+  REQUIRE(reply["errors"].size() == 1);
+  CHECK(reply["errors"][0]["message"] == "field 'last_name' is required");
+}
+
 TEST_CASE("the receiver answers over HTTP on loopback", "[receiver]") {
   WebhookReceiver::Options options;
   options.listen = "127.0.0.1:" + std::to_string(backflow::test::free_tcp_port());

@@ -69,30 +69,34 @@ void AlertMonitor::set_targets(std::vector<config::Alert> targets) {
 
 void AlertMonitor::run_finished(const state::RunRecord& run) {
   using state::RunPhase;
-  if (run.phase != RunPhase::Succeeded && run.phase != RunPhase::Failed && run.phase != RunPhase::Blocked) return;
+  const bool completed = state::is_completed(run.phase);  // succeeded or partial: it finished and committed
+  if (!completed && run.phase != RunPhase::Failed && run.phase != RunPhase::Blocked) return;
   std::lock_guard lock(mutex_);
   bool succeeded = run.phase == RunPhase::Succeeded;
+  const std::string finished_again =
+      succeeded ? " succeeded again" : " finished again (partial: " + run.error + ")";
   auto previous = last_phase_.find(run.sync);
   bool newly_succeeding = succeeded && (previous == last_phase_.end() || previous->second != RunPhase::Succeeded);
   const std::string& sync = run.sync;
   for (const auto& target : targets_) {
     if (target.wants(AlertCondition::RunFailed) && run.phase != RunPhase::Blocked) {
-      transition_locked(target, AlertCondition::RunFailed, sync, !succeeded,
-                        succeeded ? notice_for(AlertCondition::RunFailed, NoticeStatus::Resolved, run,
-                                               "sync " + sync + " succeeded again" + run_clause(run))
+      transition_locked(target, AlertCondition::RunFailed, sync, !completed,
+                        completed ? notice_for(AlertCondition::RunFailed, NoticeStatus::Resolved, run,
+                                               "sync " + sync + finished_again + run_clause(run))
                                   : notice_for(AlertCondition::RunFailed, NoticeStatus::Firing, run,
                                                "sync " + sync + " failed in phase " + run.error_phase +
                                                    run_clause(run) + ": " + run.error));
     }
     if (target.wants(AlertCondition::RunBlocked) && run.phase != RunPhase::Failed) {
-      transition_locked(target, AlertCondition::RunBlocked, sync, !succeeded,
-                        succeeded ? notice_for(AlertCondition::RunBlocked, NoticeStatus::Resolved, run,
-                                               "sync " + sync + " is no longer blocked: it succeeded" + run_clause(run))
+      transition_locked(target, AlertCondition::RunBlocked, sync, !completed,
+                        completed ? notice_for(AlertCondition::RunBlocked, NoticeStatus::Resolved, run,
+                                               "sync " + sync + " is no longer blocked: it " +
+                                                   (succeeded ? "succeeded" : "finished (partial)") + run_clause(run))
                                   : notice_for(AlertCondition::RunBlocked, NoticeStatus::Firing, run,
                                                "sync " + sync + " was blocked by a guard, nothing was sent" +
                                                    run_clause(run) + ": " + run.error));
     }
-    if (target.wants(AlertCondition::RejectedRecords) && (succeeded || run.counts.sent > 0)) {
+    if (target.wants(AlertCondition::RejectedRecords) && (completed || run.counts.sent > 0)) {
       double share = run.counts.sent == 0 ? 0.0
                                           : 100.0 * static_cast<double>(run.counts.rejected) /
                                                 static_cast<double>(run.counts.sent);
@@ -109,10 +113,10 @@ void AlertMonitor::run_finished(const state::RunRecord& run) {
       notice.details["threshold_pct"] = target.alert.rejected_pct;
       transition_locked(target, AlertCondition::RejectedRecords, sync, above, std::move(notice));
     }
-    if (target.wants(AlertCondition::SyncStale) && succeeded) {
+    if (target.wants(AlertCondition::SyncStale) && completed) {
       transition_locked(target, AlertCondition::SyncStale, sync, false,
                         notice_for(AlertCondition::SyncStale, NoticeStatus::Resolved, run,
-                                   "sync " + sync + " succeeded again" + run_clause(run)));
+                                   "sync " + sync + finished_again + run_clause(run)));
     }
     if (target.wants(AlertCondition::RunSucceeded) && newly_succeeding) {
       const auto& c = run.counts;

@@ -19,6 +19,8 @@ nlohmann::json history_point(const state::RunRecord& run) {
           {"changed", run.counts.changed},
           {"removed", run.counts.removed},
           {"rejected", run.counts.rejected},
+          {"undelivered", run.counts.undelivered},
+          {"accepted", run.counts.accepted},
           {"invalid", run.counts.invalid}};
 }
 

@@ -9,6 +9,8 @@ std::string_view sync_health(const SyncSummary& sync, const std::vector<state::R
     switch (run.phase) {
       case RunPhase::Succeeded:
         return "healthy";
+      case RunPhase::Partial:
+        return "degraded";
       case RunPhase::Failed:
         return "failing";
       case RunPhase::Blocked:

@@ -88,6 +88,7 @@ class ProgressLine {
 int exit_code(state::RunPhase phase) {
   switch (phase) {
     case state::RunPhase::Succeeded: return kExitOk;
+    case state::RunPhase::Partial: return kExitPartial;
     case state::RunPhase::Blocked: return kExitBlocked;
     default: return kExitFailed;
   }

@@ -50,7 +50,10 @@ void print_run_report(const runner::RunReport& report, std::ostream& out) {
   const state::RunCounts& c = run.counts;
   count_row(out, "rows read", c.rows_read, "invalid", c.invalid, "skipped", c.skipped);
   count_row(out, "added", c.added, "changed", c.changed, "removed", c.removed);
-  if (run.id != "dry-run") count_row(out, "sent", c.sent, "accepted", c.accepted, "rejected", c.rejected, "retried", c.retried);
+  if (run.id != "dry-run") {
+    count_row(out, "sent", c.sent, "accepted", c.accepted, "rejected", c.rejected);
+    count_row(out, "undelivered", c.undelivered, "dead", c.dead, "retried", c.retried);
+  }
   if (!run.phase_ms.empty()) {
     out << "  phases   ";
     for (const auto& [phase, ms] : run.phase_ms) out << " " << text::lower(phase) << " " << format_duration_ms(ms);
@@ -81,7 +84,7 @@ void print_run_line(const state::RunRecord& run, std::ostream& out) {
   out << "  " << std::left << std::setw(14) << run.id << std::setw(11) << text::lower(state::to_string(run.phase))
       << std::setw(22) << utc_time(run.started_at_ms) << std::right << std::setw(8) << format_duration_ms(duration)
       << "  +" << c.added << " ~" << c.changed << " -" << c.removed << "  sent " << c.sent << " rejected "
-      << c.rejected << " invalid " << c.invalid;
+      << c.rejected << " undelivered " << c.undelivered << " invalid " << c.invalid;
   if (!run.error.empty()) out << "  " << run.error;
   out << "\n";
 }

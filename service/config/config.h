@@ -101,10 +101,19 @@ struct DiffSettings {
   SendFields send = SendFields::all_fields;
 };
 
+// What the sync's `guard:` says; unset fields keep the safe defaults that
+// runner::guard_violation applies (docs/runner.md "Guards").
 struct Guard {
-  std::optional<double> max_removed_pct;  // 0-100
+  std::optional<double> max_removed_pct;  // 0-100; default 50, models under 20 records exempt
   std::optional<std::uint64_t> max_removed_rows;
   std::optional<std::uint64_t> min_rows;
+  std::optional<double> max_changed_pct;  // 0-100; off by default
+  bool allow_empty = false;               // an empty model may remove every committed record
+};
+
+// When a finished run is `partial` and when it is `failed` (docs/runner.md "Outcomes").
+struct RunOutcomePolicy {
+  double max_rejected_pct = 10;  // 0-100: above this share of records not accepted, the run failed
 };
 
 struct SyncRetry {
@@ -120,6 +129,7 @@ struct Sync {
   SourceLocation schedule_location;  // of the schedule value; the sync's key when absent
   DiffSettings diff;
   Guard guard;
+  RunOutcomePolicy outcome;
   SyncRetry retry;
   std::chrono::milliseconds retention = std::chrono::hours(24 * 30);  // how long run history is kept
   SourceLocation location;                                            // of the sync's name

@@ -14,13 +14,15 @@ using destinations::DestinationType;
 using destinations::Requirement;
 
 const std::vector<std::string> kSyncKeys = {"source", "destination", "mapping", "schedule",
-                                            "diff",   "guard",       "retry",   "retention"};
+                                            "diff",   "guard",       "retry",   "retention", "outcome"};
 const std::vector<std::string> kSourceKeys = {"warehouse", "table", "query", "primary_key"};
 const std::vector<std::string> kMatchOnKeys = {"field", "column"};
 const std::vector<std::string> kModes = {"upsert", "update", "insert", "mirror", "append"};
 const std::vector<std::string> kOnDelete = {"nothing", "clear", "delete"};
 const std::vector<std::string> kDiffKeys = {"engine", "send"};
-const std::vector<std::string> kGuardKeys = {"max_removed_pct", "max_removed_rows", "min_rows"};
+const std::vector<std::string> kGuardKeys = {"max_removed_pct", "max_removed_rows", "min_rows", "max_changed_pct",
+                                             "allow_empty"};
+const std::vector<std::string> kOutcomeKeys = {"max_rejected_pct"};
 const std::vector<std::string> kRetryKeys = {"max_attempts"};
 
 template <typename T>
@@ -246,7 +248,22 @@ Guard parse_guard(YamlReader& reader, const YAML::Node& node, const std::string&
   }
   if (auto value = fields->get("min_rows"))
     guard.min_rows = reader.whole_number(*value, path + ".min_rows", 0, UINT64_MAX);
+  if (auto value = fields->get("max_changed_pct"))
+    guard.max_changed_pct = reader.number(*value, path + ".max_changed_pct", 0, 100);
+  if (auto value = fields->get("allow_empty")) {
+    if (auto allow = reader.boolean(*value, path + ".allow_empty")) guard.allow_empty = *allow;
+  }
   return guard;
+}
+
+RunOutcomePolicy parse_outcome(YamlReader& reader, const YAML::Node& node, const std::string& path) {
+  RunOutcomePolicy outcome;
+  auto fields = reader.map(node, path, &kOutcomeKeys);
+  if (!fields) return outcome;
+  if (auto value = fields->get("max_rejected_pct")) {
+    if (auto pct = reader.number(*value, path + ".max_rejected_pct", 0, 100)) outcome.max_rejected_pct = *pct;
+  }
+  return outcome;
 }
 
 Sync parse_sync(YamlReader& reader, const MapEntry& entry, const SyncContext& context) {
@@ -290,6 +307,7 @@ Sync parse_sync(YamlReader& reader, const MapEntry& entry, const SyncContext& co
   sync.diff.engine = embedded ? DiffEngine::local : DiffEngine::warehouse;
   if (auto node = fields->get("diff")) parse_diff(reader, *node, path + ".diff", sync.diff);
   if (auto node = fields->get("guard")) sync.guard = parse_guard(reader, *node, path + ".guard");
+  if (auto node = fields->get("outcome")) sync.outcome = parse_outcome(reader, *node, path + ".outcome");
   if (auto node = fields->get("retry")) {
     if (auto retry = reader.map(*node, path + ".retry", &kRetryKeys)) {
       if (auto value = retry->get("max_attempts")) {

@@ -29,10 +29,10 @@ void RunJournal::save() {
   if (store_ != nullptr) store_->save(record_);
 }
 
-void RunJournal::finish(state::RunPhase terminal, const std::string& error) {
+void RunJournal::finish(state::RunPhase terminal, const std::string& error, std::string_view decided_in) {
   close_phase_timer();
   if (!error.empty()) {
-    record_.error_phase = std::string(state::to_string(record_.phase));
+    record_.error_phase = std::string(decided_in.empty() ? state::to_string(record_.phase) : decided_in);
     record_.error = error;
   }
   record_.phase = terminal;

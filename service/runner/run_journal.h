@@ -28,8 +28,9 @@ class RunJournal {
   // Persists counts and checkpoint as they are now, durably.
   void save();
   // Ends the run in a terminal phase with `error` (empty for success),
-  // naming the phase it ended in as error_phase.
-  void finish(state::RunPhase terminal, const std::string& error = {});
+  // naming as error_phase `decided_in` or, when that is empty, the phase it
+  // ended in.
+  void finish(state::RunPhase terminal, const std::string& error = {}, std::string_view decided_in = {});
 
  private:
   void close_phase_timer();

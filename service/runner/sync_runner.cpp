@@ -28,6 +28,7 @@
 #include "service/runner/parity_check.h"
 #include "service/runner/shared_snapshot_store.h"
 #include "service/runner/run_journal.h"
+#include "service/runner/run_outcome.h"
 #include "service/runner/sync_plan.h"
 #include "service/runner/warehouse_connection.h"
 #include "state/sync_lock.h"
@@ -162,7 +163,7 @@ class RunExecution {
       deliver(report);
       journal_.mutable_record().counts.rows_read = rows_read_.load();
       journal_.mutable_record().counts.added = rows_read_.load();
-      if (journal_.record().phase == RunPhase::Deliver) journal_.finish(RunPhase::Succeeded);
+      if (journal_.record().phase == RunPhase::Deliver) finish_delivered_run();
       return;
     }
     if (resumed_) {
@@ -307,7 +308,7 @@ class RunExecution {
     if (pending_) return true;
     if (journal_.record().phase == RunPhase::Commit) {
       // The commit point was reached before the process died.
-      journal_.finish(RunPhase::Succeeded);
+      finish_delivered_run();
       return false;
     }
     throw RunFailure("the interrupted run's pending snapshot is gone; the next run starts over");
@@ -376,8 +377,11 @@ class RunExecution {
       return;
     }
     ++c.invalid;
+    if (ledger_.retry_ids().count(change.key.id)) ++c.failed_again;
     if (ledger_.failed(change.key.id, change.key.values, op_name(change.op), "invalid", 0, translation.reason)) {
       excluded_.push_back(change.key.values);
+    } else {
+      ++c.dead;
     }
   }
 
@@ -453,12 +457,13 @@ class RunExecution {
         ++record.counts.accepted;
         if (!append_mode()) ledger_.delivered(outcome.key);
       } else {
-        ++record.counts.rejected;
-        const std::string status =
-            outcome.status == destinations::RecordStatus::Rejected ? "rejected" : "undelivered";
+        const bool rejected = outcome.status == destinations::RecordStatus::Rejected;
+        ++(rejected ? record.counts.rejected : record.counts.undelivered);
+        if (retry_ids.count(outcome.key)) ++record.counts.failed_again;
         const bool excluded =
             ledger_.failed(outcome.key, sent.key_values, sent.op.empty() ? std::string(destinations::to_string(outcome.op)) : sent.op,
-                           status, outcome.http_status, outcome.message);
+                           rejected ? "rejected" : "undelivered", outcome.http_status, outcome.message);
+        if (!excluded) ++record.counts.dead;
         if (excluded && !append_mode()) excluded_.push_back(sent.key_values);
       }
       kill_point("outcome");
@@ -522,7 +527,14 @@ class RunExecution {
     pending_->commit(excluded);
     pending_.reset();
     kill_point("committed");
-    journal_.finish(RunPhase::Succeeded);
+    finish_delivered_run();
+  }
+
+  // A run that delivered ends by what became of its records: the snapshot is
+  // committed either way (failed records are kept out of it and sent again).
+  void finish_delivered_run() {
+    RunOutcome outcome = run_outcome(sync_.outcome, journal_.record().counts);
+    journal_.finish(outcome.phase, outcome.reason, "deliver");
   }
 
   const config::Sync& sync_;

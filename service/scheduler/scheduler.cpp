@@ -143,7 +143,7 @@ void Scheduler::add_slot_locked(const config::Sync& sync) {
     if (!slot->last_start) slot->last_start = from_unix_ms(run.started_at_ms);
     if (!state::is_terminal(run.phase)) continue;
     if (!slot->last_outcome) slot->last_outcome = run.phase;
-    if (run.phase == state::RunPhase::Succeeded) {
+    if (state::is_completed(run.phase)) {
       slot->last_success = from_unix_ms(run.ended_at_ms);
       break;
     }
@@ -192,7 +192,7 @@ bool Scheduler::parents_succeeded_locked(const Slot& slot) const {
     auto it = slots_.find(parent_name);
     if (it == slots_.end()) return false;
     const Slot& parent = *it->second;
-    if (parent.last_outcome != state::RunPhase::Succeeded || !parent.last_success) return false;
+    if (!parent.last_outcome || !state::is_completed(*parent.last_outcome) || !parent.last_success) return false;
     if (slot.last_start && *parent.last_success <= *slot.last_start) return false;
   }
   return true;
@@ -283,8 +283,16 @@ state::RunRecord Scheduler::execute_guarded(const RunRequest& request, const Run
 void Scheduler::finish(const std::string& sync, const state::RunRecord& run) {
   bool ended = state::is_terminal(run.phase);
   if (ended) {
-    spdlog::info("run ended: sync={} run={} phase={}{}{}", sync, run.id, state::to_string(run.phase),
-                 run.error.empty() ? "" : " error=", run.error);
+    // Failed runs at error level, partial and blocked ones at warning: an
+    // operator filtering by level sees every run that did not fully succeed.
+    const spdlog::level::level_enum level = run.phase == state::RunPhase::Failed ? spdlog::level::err
+                                            : run.phase == state::RunPhase::Partial || run.phase == state::RunPhase::Blocked
+                                                ? spdlog::level::warn
+                                                : spdlog::level::info;
+    const auto& c = run.counts;
+    spdlog::log(level, "run ended: sync={} run={} phase={} sent={} accepted={} rejected={} undelivered={} invalid={}{}{}",
+                sync, run.id, state::to_string(run.phase), c.sent, c.accepted, c.rejected, c.undelivered, c.invalid,
+                run.error.empty() ? "" : " error=", run.error);
     if (observer_) observer_->run_finished(run);
   } else {
     spdlog::info("run stopped for shutdown: sync={} run={} phase={} (resumed on next start)", sync, run.id,
@@ -302,7 +310,7 @@ void Scheduler::finish(const std::string& sync, const state::RunRecord& run) {
       slot.signal.reset();
       if (ended) {
         slot.last_outcome = run.phase;
-        if (run.phase == state::RunPhase::Succeeded) slot.last_success = clock_.now();
+        if (state::is_completed(run.phase)) slot.last_success = clock_.now();
         after_dirty_ = true;
       }
       bool follow_up = slot.follow_up && !shutting_down_ && !slot.persisted.paused && !slot.removed;

@@ -23,9 +23,11 @@ void RunMetricsObserver::run_finished(const state::RunRecord& run) {
   metrics_.records_total.with({run.sync, "removed", "diffed"}).inc(as_double(c.removed));
   metrics_.records_total.with({run.sync, "any", "accepted"}).inc(as_double(c.accepted));
   metrics_.records_total.with({run.sync, "any", "rejected"}).inc(as_double(c.rejected));
+  metrics_.records_total.with({run.sync, "any", "undelivered"}).inc(as_double(c.undelivered));
+  metrics_.records_total.with({run.sync, "any", "dead"}).inc(as_double(c.dead));
   metrics_.records_total.with({run.sync, "any", "invalid"}).inc(as_double(c.invalid));
   metrics_.records_total.with({run.sync, "any", "skipped"}).inc(as_double(c.skipped));
-  if (run.phase == state::RunPhase::Succeeded) {
+  if (state::is_completed(run.phase)) {
     metrics_.last_success_timestamp_seconds.with({run.sync}).set(static_cast<double>(run.ended_at_ms) / 1000.0);
   }
 }

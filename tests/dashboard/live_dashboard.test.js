@@ -1,8 +1,10 @@
 // The dashboard of a real `backflow serve` (run_live_dashboard_test.sh starts
 // it with the sample warehouse and a receiver that rejects customers without
-// a last name): the sync table shows the scheduled run's real counts, Trigger
-// starts a run that really runs to success, and the rejected customers are
-// found on the run page by key with the receiver's message.
+// a last name): the sync table shows the scheduled run's real counts and an
+// amber "Degraded" badge (the run was partial: 51 customers refused),
+// Trigger starts a run that really runs and ends partial again, and the
+// rejected customers are found on the run page by key with the receiver's
+// message.
 'use strict';
 
 const assert = require('node:assert/strict');
@@ -27,17 +29,18 @@ async function main() {
     await waitForText(row.locator('td[data-count="added"]'), (t) => t.trim() === expected.added, 'added count');
     assert.equal((await row.locator('td[data-count="rejected"]').textContent()).trim(), expected.rejected,
       'rejected count');
+    await waitForText(row.locator('.badge.health-degraded'), 'Degraded', 'a partial run makes the sync degraded');
     await waitForText(page.locator('tr[data-sync="accounts_to_crm"] td').nth(1), 'succeeded', 'accounts_to_crm ran after it');
     await shot('live-01-syncs');
 
-    step('Trigger runs the sync for real: the new run appears and succeeds');
+    step('Trigger runs the sync for real: the new run appears and ends partial (the 51 are refused again)');
     await page.getByRole('link', { name: expected.sync, exact: true }).click();
     await waitForText(page.locator('h1'), expected.sync, 'sync page title');
     const runRows = page.locator('table.runs tbody tr');
     await waitForCount(runRows, (n) => n === 1, 'runs before the trigger');
     await page.locator('.toolbar').getByRole('button', { name: 'Trigger', exact: true }).click();
     await waitForCount(runRows, (n) => n === 2, 'runs after the trigger');
-    await waitForText(runRows.first().locator('.badge'), 'succeeded', 'the triggered run', RUN_TIMEOUT);
+    await waitForText(runRows.first().locator('.badge'), 'partial', 'the triggered run', RUN_TIMEOUT);
     await shot('live-02-sync');
 
     step('the first run lists the rejected customers, found by key with the receiver\'s message');

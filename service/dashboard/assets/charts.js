@@ -3,7 +3,7 @@
 import { s, h } from './dom.js';
 import { absoluteTime, count, duration } from './format.js';
 
-const PHASE_CLASSES = ['succeeded', 'failed', 'blocked', 'cancelled'];
+const PHASE_CLASSES = ['succeeded', 'partial', 'failed', 'blocked', 'cancelled'];
 
 function phaseClass(phase) {
   return PHASE_CLASSES.includes(phase) ? phase : 'active';

@@ -10,13 +10,22 @@ const STATUSES = ['rejected', 'invalid', 'undelivered', 'dead', 'accepted'];
 const COUNT_LABELS = [
   ['rows_read', 'Rows read'], ['model_rows', 'Warehouse count'], ['added', 'Added'], ['changed', 'Changed'], ['removed', 'Removed'],
   ['invalid', 'Invalid'], ['sent', 'Sent'], ['accepted', 'Accepted'], ['rejected', 'Rejected'],
-  ['retried', 'Retried'], ['skipped', 'Skipped'],
+  ['undelivered', 'Undelivered'], ['dead', 'Dead'], ['retried', 'Retried'], ['skipped', 'Skipped'],
 ];
+// Counts of records that did not arrive; each has its own record status, so
+// a tile and the list it opens always agree.
+const FAILURE_COUNTS = ['rejected', 'undelivered', 'invalid', 'dead'];
 const PAGE = 100;
+
+function errorHeading(run) {
+  if (run.phase === 'partial') return 'Not every record arrived: ';
+  if (run.phase === 'blocked') return 'Blocked by a guard: ';
+  return `Stopped in ${run.error_phase || run.phase}: `;
+}
 
 function countsGrid(run) {
   return h('ul', { class: 'counts', 'aria-label': 'Counts' }, COUNT_LABELS.map(([key, label]) =>
-    h('li', { class: `count-tile${((key === 'rejected' || key === 'invalid') && run.counts[key]) ||
+    h('li', { class: `count-tile${(FAILURE_COUNTS.includes(key) && run.counts[key]) ||
         (key === 'model_rows' && run.counts.model_rows && run.counts.model_rows !== run.counts.rows_read) ? ' alert' : ''}`,
       dataset: { count: key } },
     h('span', { class: 'count-value' }, count(run.counts[key])),
@@ -145,7 +154,7 @@ export function runPage(ctx, runId) {
               return `Cancelling ${run.id}`;
             }, { variant: 'danger small' })),
           run.error ? h('p', { class: 'card error-card', role: 'alert' },
-            h('strong', null, `Stopped in ${run.error_phase || run.phase}: `), run.error) : null,
+            h('strong', null, errorHeading(run)), run.error) : null,
           h('div', { class: 'grid-2' },
             h('div', { class: 'card' }, h('h2', null, 'Run'), definitionList([
               ['Sync', h('a', { href: `#/syncs/${seg(run.sync)}` }, run.sync)],
@@ -160,6 +169,11 @@ export function runPage(ctx, runId) {
       // Results of a finished run do not change; reload them only while it
       // runs, and never under the operator's search or extra pages.
       const firstLoad = state.loadedPages === 0;
+      if (firstLoad) {
+        // Open the list on the records the run's counts point at.
+        const first = FAILURE_COUNTS.find((status) => run.counts[status] > 0);
+        if (first) state.status = statusSelect.value = first;
+      }
       if (firstLoad || (!finished && state.exactKey === null && !state.filter && state.loadedPages === 1)) {
         await loadRecords();
       }

@@ -7,8 +7,8 @@ import { count } from './format.js';
 import { historySparkline } from './charts.js';
 import { actionButton, healthBadge, phaseBadge, timeText } from './widgets.js';
 
-const HEALTH_ORDER = ['failing', 'blocked', 'healthy', 'paused', 'never_run'];
-const FINISHED = ['succeeded', 'failed', 'blocked', 'cancelled'];
+const HEALTH_ORDER = ['failing', 'blocked', 'degraded', 'healthy', 'paused', 'never_run'];
+const FINISHED = ['succeeded', 'partial', 'failed', 'blocked', 'cancelled'];
 
 function summary(syncs) {
   const byHealth = {};

@@ -4,6 +4,7 @@ import { absoluteTime, relativeTime } from './format.js';
 
 const HEALTH_LABELS = {
   healthy: 'Healthy',
+  degraded: 'Degraded',
   failing: 'Failing',
   blocked: 'Blocked',
   paused: 'Paused',
@@ -16,7 +17,7 @@ export function healthBadge(health) {
 
 // Run phases: terminal ones by outcome, the rest are "in progress".
 export function phaseBadge(phase) {
-  const kind = ['succeeded', 'failed', 'blocked', 'cancelled'].includes(phase) ? phase : 'active';
+  const kind = ['succeeded', 'partial', 'failed', 'blocked', 'cancelled'].includes(phase) ? phase : 'active';
   return h('span', { class: `badge phase-${kind}` }, phase);
 }
 
