@@ -3,6 +3,8 @@
 #include <functional>
 #include <set>
 
+#include "common/suggest.h"
+#include "common/text.h"
 #include "service/commands/commands.h"
 
 namespace backflow::cli {
@@ -16,25 +18,27 @@ struct Command {
   const char* summary;
   Handler handler;  // empty: not built yet
   std::set<std::string> switches;  // flags without a value
+  std::set<std::string> values;    // options that take a value
 };
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"validate", "validate -c FILE [--check-sources]",
        "check a config file and report every error with file, line and key", command_validate,
-       {"--check-sources"}},
+       {"--check-sources"}, {"--config"}},
       {"preview", "preview -c FILE SYNC [--limit N]",
        "show the columns and first rows the sync's model reads from the warehouse",
-       command_preview, {}},
+       command_preview, {}, {"--config", "--limit"}},
       {"run", "run -c FILE SYNC [--full-resync] [--dry-run] [--force] [--json]",
-       "run one sync in the foreground", command_run, {"--full-resync", "--dry-run", "--force", "--json"}},
+       "run one sync in the foreground", command_run, {"--full-resync", "--dry-run", "--force", "--json"},
+       {"--config"}},
       {"status", "status -c FILE [SYNC] [--json]", "show the state and last runs of syncs", command_status,
-       {"--json"}},
-      {"receive", "receive [--listen HOST:PORT] [--secret S] [--store FILE] [--require FIELD,...]",
+       {"--json"}, {"--config"}},
+      {"receive", "receive [--listen HOST:PORT] [--secret S] [--store FILE] [--require [SYNC:]FIELD,...]",
        "a webhook receiver that holds what a webhook destination sends (for demos and tests)",
-       command_receive, {}},
+       command_receive, {}, {"--listen", "--secret", "--store", "--require"}},
       {"serve", "serve -c FILE [--shard i/n] [--listen HOST:PORT]",
-       "run the scheduler, the HTTP API and the dashboard", command_serve, {}},
+       "run the scheduler, the HTTP API and the dashboard", command_serve, {}, {"--config", "--shard", "--listen"}},
   };
   return table;
 }
@@ -75,7 +79,10 @@ int main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     if (first == c.name) command = &c;
   }
   if (command == nullptr) {
-    err << "backflow: unknown command '" << first << "' (see backflow --help)\n";
+    std::vector<std::string> names;
+    for (const auto& c : commands()) names.push_back(c.name);
+    err << "backflow: unknown command " << text::quote_for_message(first) << text::did_you_mean(first, names)
+        << " (see backflow --help)\n";
     return kExitUsage;
   }
   Args args;
@@ -89,6 +96,14 @@ int main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
     if (a == "-c") a = "--config";
     if (a.rfind("--", 0) == 0) {
       auto eq = a.find('=');
+      const std::string name = a.substr(0, eq);
+      if (!command->switches.count(name) && !command->values.count(name)) {
+        std::vector<std::string> known(command->values.begin(), command->values.end());
+        known.insert(known.end(), command->switches.begin(), command->switches.end());
+        err << "backflow " << first << ": unknown option " << text::quote_for_message(name)
+            << text::did_you_mean(name, known) << " (usage: backflow " << command->usage << ")\n";
+        return kExitUsage;
+      }
       if (eq != std::string::npos) {
         args.options[a.substr(0, eq)] = a.substr(eq + 1);
       } else if (command->switches.count(a)) {

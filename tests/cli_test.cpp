@@ -32,6 +32,28 @@ TEST_CASE("unknown commands and commands not built yet exit 2", "[cli]") {
 
   auto none = run_command(shell_quote(backflow_binary().string()));
   CHECK(none.exit_code == 2);
+
+  auto misspelt = run_command(shell_quote(backflow_binary().string()) + " stauts");
+  CHECK(misspelt.exit_code == 2);
+  CHECK_THAT(misspelt.output, Catch::Contains("unknown command 'stauts' (did you mean 'status'?)"));
+}
+
+TEST_CASE("an unknown option is refused by name, with the nearest one, before anything runs", "[cli]") {
+  const std::string bin = shell_quote(backflow_binary().string());
+  auto bogus = run_command(bin + " run -c /nonexistent.yaml some_sync --bogus");
+  INFO(bogus.output);
+  CHECK(bogus.exit_code == 2);
+  CHECK_THAT(bogus.output, Catch::Contains("backflow run: unknown option '--bogus' (usage: backflow run -c FILE SYNC"));
+  // A misspelt switch used to swallow the next argument as its value.
+  auto typo = run_command(bin + " run --dry-rnu -c /nonexistent.yaml some_sync");
+  CHECK(typo.exit_code == 2);
+  CHECK_THAT(typo.output, Catch::Contains("unknown option '--dry-rnu' (did you mean '--dry-run'?)"));
+  auto valued = run_command(bin + " preview --limt=5 -c /nonexistent.yaml s");
+  CHECK_THAT(valued.output, Catch::Contains("unknown option '--limt' (did you mean '--limit'?)"));
+  // Escaped: a terminal escape in an option name is not printed raw.
+  auto hostile = run_command(bin + " status \"$(printf '%s\\033[31mred' --)\"");
+  CHECK(hostile.exit_code == 2);
+  CHECK(hostile.output.find('\x1b') == std::string::npos);
 }
 
 TEST_CASE("backflow preview cuts long text on a code point boundary and aligns by code points", "[cli]") {

@@ -161,6 +161,21 @@ TEST_CASE("runner: one rejected record makes the run partial, exit code 4, count
   CHECK(cli.exit_code == 4);
   CHECK_THAT(cli.output, Catch::Contains("partial"));
   CHECK_THAT(cli.output, Catch::Contains("undelivered"));
+  // Phases in the order the run went through them.
+  std::size_t at = cli.output.find("phases    preflight ");
+  for (const char* phase : {" snapshot ", " diff ", " guard ", " deliver ", " commit "}) {
+    INFO(phase);
+    const std::size_t next = cli.output.find(phase, at);
+    CHECK((at != std::string::npos && next != std::string::npos));
+    at = next;
+  }
+  // The summary starts on its own line (no progress line is left before it).
+  CHECK(cli.output.rfind("sync people_sync  run ", 0) == 0);
+  auto misspelt = test::run_command(test::shell_quote(test::backflow_binary().string()) + " run -c " +
+                                    test::shell_quote(harness.config_file().string()) + " people_snyc");
+  CHECK(misspelt.exit_code == 2);
+  CHECK_THAT(misspelt.output, Catch::Contains("no sync named 'people_snyc' in"));
+  CHECK_THAT(misspelt.output, Catch::Contains("(did you mean 'people_sync'?)"));
 
   setup.receiver.set_rejected({});
   auto fixed = harness.run();  // key 7 is retried and now accepted

@@ -8,6 +8,7 @@
 #include "odbc/error.h"
 #include "mappers/value_rendering.h"
 #include "service/commands/commands.h"
+#include "service/commands/unknown_sync.h"
 #include "service/config/config_loader.h"
 #include "service/runner/sync_plan.h"
 #include "service/runner/warehouse_connection.h"
@@ -73,7 +74,7 @@ int command_preview(const Args& args, std::ostream& out, std::ostream& err) {
   const config::Config& config = *loaded.config;
   const config::Sync* sync = config.find_sync(args.positional[0]);
   if (sync == nullptr) {
-    err << "backflow preview: no sync named '" << args.positional[0] << "' in " << args.get("--config") << "\n";
+    err << unknown_sync_message("preview", args.positional[0], config, args.get("--config")) << "\n";
     return kExitUsage;
   }
   const config::Warehouse& warehouse = *config.find_warehouse(sync->source.warehouse);

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "service/commands/commands.h"
+#include "service/commands/unknown_sync.h"
 #include "service/commands/run_output.h"
 #include "service/commands/service_client.h"
 #include "service/config/config_loader.h"
@@ -55,34 +56,46 @@ class InterruptWatch {
   std::jthread thread_;
 };
 
-// "\r  deliver: 12000 rows read, 3400 sent (850/s)" on a terminal, at most
-// every 200 ms; silent elsewhere.
+// "  deliver: 12000 rows read, 3400 sent (850/s)" on stderr: on a terminal
+// rewritten in place at most every 200 ms; elsewhere (a CI log, cron) one
+// line every 10 s, so a long run shows it is alive; Off for --json.
 class ProgressLine {
  public:
-  explicit ProgressLine(bool enabled) : enabled_(enabled), started_(std::chrono::steady_clock::now()) {}
-  ~ProgressLine() {
-    if (shown_) std::cerr << "\r\033[K" << std::flush;
+  enum class Mode { Off, Terminal, Log };
+  explicit ProgressLine(Mode mode) : mode_(mode), started_(std::chrono::steady_clock::now()), last_(started_) {}
+  ~ProgressLine() { finish(); }
+  // Clears the terminal line, so what is printed next starts on its own line.
+  void finish() {
+    if (shown_ && mode_ == Mode::Terminal) std::cerr << "\r\033[K" << std::flush;
+    shown_ = false;
   }
   void update(const runner::RunProgress& progress) {
-    if (!enabled_) return;
+    if (mode_ == Mode::Off) return;
     const auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(200)) return;
+    if (now - last_ < (mode_ == Mode::Terminal ? std::chrono::milliseconds(200) : std::chrono::milliseconds(10'000))) {
+      return;
+    }
     last_ = now;
     const double seconds = std::chrono::duration<double>(now - started_).count();
     const std::string phase = text::lower(state::to_string(progress.phase));
-    std::cerr << "\r\033[K  " << phase << ": " << progress.rows_read << " rows read, " << progress.records_sent
+    std::cerr << (mode_ == Mode::Terminal ? "\r\033[K  " : "  ") << phase << ": " << progress.rows_read << " rows read, " << progress.records_sent
               << " sent";
     if (progress.records_sent > 0 && seconds > 0) {
       std::cerr << " (" << static_cast<std::uint64_t>(static_cast<double>(progress.records_sent) / seconds) << "/s)";
     }
-    std::cerr << std::flush;
+    std::cerr << (mode_ == Mode::Log ? "\n" : "") << std::flush;
     shown_ = true;
   }
 
+  static Mode mode_for(bool json) {
+    if (json) return Mode::Off;
+    return ::isatty(STDERR_FILENO) != 0 ? Mode::Terminal : Mode::Log;
+  }
+
  private:
-  bool enabled_;
+  Mode mode_;
   bool shown_ = false;
-  std::chrono::steady_clock::time_point started_, last_{};
+  std::chrono::steady_clock::time_point started_, last_;
 };
 
 int exit_code(state::RunPhase phase) {
@@ -114,12 +127,13 @@ int run_through_service(const std::string& api_url, const config::Config& config
       service.call("POST", "/api/v1/syncs/" + request.sync + "/trigger", body).at("run_id").get<std::string>();
   std::stop_source stop;
   InterruptWatch interrupts(stop);
-  ProgressLine progress(!json && ::isatty(STDERR_FILENO) != 0);
+  ProgressLine progress(ProgressLine::mode_for(json));
   bool cancel_sent = false;
   for (;;) {
     const nlohmann::json run = service.call("GET", "/api/v1/runs/" + run_id);
     state::RunRecord record = state::run_from_json(run);
     if (state::is_terminal(record.phase)) {
+      progress.finish();
       runner::RunReport report;
       report.record = std::move(record);
       for (const char* status : {"rejected", "undelivered", "dead", "invalid"}) {
@@ -161,7 +175,7 @@ int command_run(const Args& args, std::ostream& out, std::ostream& err) {
   const config::Config& config = *loaded.config;
   const std::string sync_name = args.positional[0];
   if (config.find_sync(sync_name) == nullptr) {
-    err << "backflow run: no sync named '" << sync_name << "' in " << args.get("--config") << "\n";
+    err << unknown_sync_message("run", sync_name, config, args.get("--config")) << "\n";
     return kExitUsage;
   }
   runner::RunRequest request;
@@ -178,11 +192,12 @@ int command_run(const Args& args, std::ostream& out, std::ostream& err) {
     std::stop_source stop;
     request.stop = stop.get_token();
     InterruptWatch interrupts(stop);
-    ProgressLine progress(!json && ::isatty(STDERR_FILENO) != 0);
+    ProgressLine progress(ProgressLine::mode_for(json));
     request.on_progress = [&](const runner::RunProgress& p) { progress.update(p); };
     runner::SyncRunner sync_runner(config, state_dir, db.get());
     runner::RunReport report = sync_runner.run(request);
     request.on_progress = nullptr;
+    progress.finish();
     if (json) {
       print_json_report(report, out);
     } else {

@@ -56,7 +56,12 @@ void print_run_report(const runner::RunReport& report, std::ostream& out) {
   }
   if (!run.phase_ms.empty()) {
     out << "  phases   ";
-    for (const auto& [phase, ms] : run.phase_ms) out << " " << text::lower(phase) << " " << format_duration_ms(ms);
+    // In the order the run went through them (phase_ms is keyed by name).
+    for (state::RunPhase phase : {state::RunPhase::Preflight, state::RunPhase::Snapshot, state::RunPhase::Diff,
+                                  state::RunPhase::Guard, state::RunPhase::Deliver, state::RunPhase::Commit}) {
+      auto it = run.phase_ms.find(std::string(state::to_string(phase)));
+      if (it != run.phase_ms.end()) out << " " << it->first << " " << format_duration_ms(it->second);
+    }
     out << "\n";
   }
   if (!run.error.empty()) out << "  " << text::lower(state::to_string(run.phase)) << " in " << text::lower(run.error_phase) << ": " << run.error << "\n";

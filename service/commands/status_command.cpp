@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "service/commands/commands.h"
+#include "service/commands/unknown_sync.h"
 #include "service/commands/run_output.h"
 #include "service/config/config_loader.h"
 #include "state/failure_store.h"
@@ -48,7 +49,7 @@ int command_status(const Args& args, std::ostream& out, std::ostream& err) {
   } else if (const config::Sync* sync = config.find_sync(args.positional[0])) {
     syncs.push_back(sync);
   } else {
-    err << "backflow status: no sync named '" << args.positional[0] << "' in " << args.get("--config") << "\n";
+    err << unknown_sync_message("status", args.positional[0], config, args.get("--config")) << "\n";
     return kExitUsage;
   }
   const std::filesystem::path state_path = std::filesystem::path(config.state_dir) / "state";
