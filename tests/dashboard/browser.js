@@ -66,10 +66,16 @@ async function openBrowser({ executable, profileRoot, screenshots }) {
       pageErrors.push(message.text());
     }
   });
-  page.on('dialog', (dialog) => dialog.accept());
+  // Confirmations are accepted and kept, so a test can check what was asked.
+  const dialogs = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    dialog.accept();
+  });
   return {
     page,
     pageErrors,
+    dialogs,
     shot: (name) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true }),
     close: async () => {
       await context.close();

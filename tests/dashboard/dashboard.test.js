@@ -17,7 +17,7 @@ async function main() {
   const browser = await openBrowser({
     executable: args.chromium, profileRoot: args['profile-root'], screenshots: args.screenshots,
   });
-  const { page, pageErrors, shot } = browser;
+  const { page, pageErrors, dialogs, shot } = browser;
   try {
     step('the page asks for the token');
     await page.goto(expected.url + '/', { waitUntil: 'load' });
@@ -120,8 +120,31 @@ async function main() {
     step('the queued run can be cancelled from its page');
     await page.goto(`${expected.url}/#/runs/${newRunId}`);
     await waitForText(page.locator('h1'), newRunId, 'queued run page');
+    const asked = dialogs.length;
     await page.getByRole('button', { name: 'Cancel run' }).click();
     await waitForText(page.locator('.page-head .badge'), 'cancelled', 'cancelled run');
+    assert.equal(dialogs.length, asked + 1, 'cancel asks first');
+    assert.match(dialogs[asked], new RegExp(`^Cancel ${newRunId} of contacts_to_hubspot\\?`));
+
+    step('a blocked sync says why with the guard\'s numbers and offers a forced run');
+    // The run queued from outside earlier would make the forced trigger conflict: cancel it.
+    const auth = { headers: { Authorization: `Bearer ${args.token}` } };
+    const orders = await (await fetch(`${expected.url}/api/v1/syncs/orders_webhook`, auth)).json();
+    if (orders.current_run_id) {
+      await fetch(`${expected.url}/api/v1/runs/${orders.current_run_id}/cancel`, { method: 'POST', ...auth });
+    }
+    await page.goto(`${expected.url}/#/syncs/orders_webhook`);
+    await waitForText(page.locator('.blocked-card'), 'Blocked by a guard: ', 'blocked card');
+    const guardReason = (await page.locator('.blocked-card p').textContent()).replace('Blocked by a guard: ', '');
+    assert.match(guardReason, /\d/, 'the guard\'s numbers are shown');
+    const forcedRuns = page.locator('table.runs tbody tr');
+    const before = await forcedRuns.count();
+    await page.getByRole('button', { name: 'Run once with force' }).click();
+    await waitForText(page.locator('.toast').last(), 'Started forced run run-', 'forced trigger toast');
+    assert.ok(dialogs[dialogs.length - 1].includes(guardReason), 'the confirmation repeats the guard\'s numbers');
+    await waitForCount(forcedRuns, (n) => n === before + 1, 'the forced run appears');
+    await forcedRuns.first().locator('th a').click();
+    await waitForText(page.locator('.card dl'), 'forced', 'the run is marked forced');
 
     step('a failing sync shows why');
     await page.goto(`${expected.url}/#/`);

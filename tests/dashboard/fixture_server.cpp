@@ -156,7 +156,8 @@ int main(int argc, char** argv) {
     }
     seed.run("orders_webhook", state::RunPhase::Succeeded, now - 200 * minute, 12'000, counts(400, 12, 3, 0));
     seed.run("orders_webhook", state::RunPhase::Blocked, now - 50 * minute, 9'000, counts(5, 2, 310, 0),
-             "guard max_removed_pct: 38% of rows would be removed (limit 20%)");
+             "the run would remove 310 of 815 records (38.0%), more than guard.max_removed_pct (20.0%) "
+             "(run with --force to override once)");
     seed.run("leads_to_marketo", state::RunPhase::Succeeded, now - 26 * 60 * minute, 61'000, counts(57, 210, 0, 1));
 
     failures.record_failure("contacts_to_hubspot", "[1042]", last_contacts.id, "HTTP 400", 1);

@@ -152,7 +152,10 @@ export function runPage(ctx, runId) {
             run.finished ? null : actionButton(ctx, 'Cancel run', async () => {
               await api(`/runs/${seg(run.id)}/cancel`, { method: 'POST' });
               return `Cancelling ${run.id}`;
-            }, { variant: 'danger small' })),
+            }, {
+              variant: 'danger small',
+              confirmText: `Cancel ${run.id} of ${run.sync}? Records already sent stay sent; nothing is committed.`,
+            })),
           run.error ? h('p', { class: 'card error-card', role: 'alert' },
             h('strong', null, errorHeading(run)), run.error) : null,
           h('div', { class: 'grid-2' },

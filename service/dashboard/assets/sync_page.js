@@ -24,7 +24,10 @@ function actions(ctx, sync) {
       ? actionButton(ctx, 'Cancel run', async () => {
         await api(`/runs/${seg(sync.current_run_id)}/cancel`, { method: 'POST' });
         return `Cancelling ${sync.current_run_id}`;
-      }, { variant: 'danger', title: `Cancel ${sync.current_run_id}` })
+      }, {
+        variant: 'danger', title: `Cancel ${sync.current_run_id}`,
+        confirmText: `Cancel ${sync.current_run_id} of ${sync.name}? Records already sent stay sent; nothing is committed.`,
+      })
       : null,
     actionButton(ctx, 'Retry dead records', async () => {
       const { revived } = await post('/records/retry');
@@ -33,13 +36,30 @@ function actions(ctx, sync) {
       { confirmText: `Send ${sync.name}'s dead records again on the next run?` }));
 }
 
+// The newest run with a verdict (as the health badge judges: unfinished and
+// cancelled runs skipped) was stopped by a guard: say why, with its numbers,
+// and offer to run once with the guards overridden.
+function blockedCard(ctx, sync, runs, post) {
+  if (sync.health !== 'blocked') return null;
+  const run = runs.find((r) => r.finished && r.phase !== 'cancelled');
+  if (!run || run.phase !== 'blocked') return null;
+  return h('div', { class: 'card error-card blocked-card', role: 'alert' },
+    h('p', null, h('strong', null, 'Blocked by a guard: '), run.error),
+    actionButton(ctx, 'Run once with force', async () =>
+      `Started forced run ${(await post('/trigger', { force: true })).run_id}`, {
+      variant: 'danger',
+      title: 'Run this sync once with its guards overridden',
+      confirmText: `Run ${sync.name} once ignoring its guards? ${run.error}`,
+    }));
+}
+
 function runsTable(runs) {
   if (!runs.length) return h('p', { class: 'empty' }, 'This sync has not run yet.');
   return h('table', { class: 'data runs' },
     h('caption', { class: 'visually-hidden' }, 'Runs, newest first'),
     h('thead', null, h('tr', null,
       ['Run', 'Status', 'Trigger', 'Started', 'Duration', 'Phases'].map((t) => h('th', { scope: 'col' }, t)),
-      ['Added', 'Changed', 'Removed', 'Rejected', 'Invalid'].map((t) => h('th', { scope: 'col', class: 'num' }, t)))),
+      ['Added', 'Changed', 'Removed', 'Rejected', 'Undelivered', 'Invalid'].map((t) => h('th', { scope: 'col', class: 'num' }, t)))),
     h('tbody', null, runs.map((run) => h('tr', { dataset: { run: run.id } },
       h('th', { scope: 'row' }, h('a', { href: `#/runs/${seg(run.id)}` }, run.id)),
       h('td', null, phaseBadge(run.phase)),
@@ -47,9 +67,10 @@ function runsTable(runs) {
       h('td', null, timeText(run.started_at_ms)),
       h('td', null, duration(runDuration(run))),
       h('td', null, phaseBar(run.phase_ms)),
-      ['added', 'changed', 'removed', 'rejected', 'invalid'].map((key) =>
-        h('td', { class: `num${(key === 'rejected' || key === 'invalid') && run.counts[key] ? ' alert' : ''}` },
-          count(run.counts[key])))))));
+      ['added', 'changed', 'removed', 'rejected', 'undelivered', 'invalid'].map((key) =>
+        h('td', { class: `num${['rejected', 'undelivered', 'invalid'].includes(key) && run.counts[key] ? ' alert' : ''}`,
+          dataset: { count: key } },
+          count(run.counts[key] || 0)))))));
 }
 
 export function syncPage(ctx, name) {
@@ -83,6 +104,7 @@ export function syncPage(ctx, name) {
               `${sync.state}: ${sync.current_run_id}`)
             : null),
         actions(ctx, sync),
+        blockedCard(ctx, sync, page.runs, (suffix, body) => api(`/syncs/${seg(sync.name)}${suffix}`, { method: 'POST', body })),
         h('div', { class: 'grid-2' },
           h('div', { class: 'card' }, h('h2', null, 'Settings'), definitionList([
             ['Source', sync.source],
