@@ -219,6 +219,37 @@ TEST_CASE("runner SQLite: a dry run sends nothing, commits nothing and leaves no
   }
 }
 
+TEST_CASE("runner SQLite: a dry run with --output writes every change, beyond the printed sample", "[runner]") {
+  SqliteSetup setup("runner-dry-output", 40);
+  SyncSettings settings;
+  settings.on_delete = "delete";
+  auto harness = setup.harness(settings);
+  REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+  setup.model.execute("update people set score = score + 1000 where id <= 12");
+  setup.model.execute("delete from people where id = 40");
+  const std::filesystem::path file = harness.dir() / "changes.jsonl";
+  auto cli = harness.run_binary("--dry-run --output " + test::shell_quote(file.string()));
+  INFO(cli.output);
+  REQUIRE(cli.exit_code == 0);
+  CHECK_THAT(cli.output, Catch::Contains("every change is in"));
+  std::ifstream in(file);
+  std::map<std::string, nlohmann::json> changes;
+  for (std::string line; std::getline(in, line);) {
+    auto change = nlohmann::json::parse(line);
+    changes[change["key"].dump()] = change;
+  }
+  CHECK(changes.size() == 13);  // 12 changed and 1 delete: not capped at the 5 printed
+  CHECK(changes.at(key(3))["op"] == "upsert");
+  CHECK(changes.at(key(3))["fields"]["score"] == setup.model.expected().at(key(3))["score"]);
+  CHECK(changes.at(key(40))["op"] == "delete");
+  CHECK_FALSE(changes.at(key(40)).contains("fields"));
+  CHECK(setup.receiver.records().count(key(40)) == 1);  // nothing was sent
+
+  auto without = harness.run_binary("--output " + test::shell_quote(file.string()));
+  CHECK(without.exit_code == 2);
+  CHECK_THAT(without.output, Catch::Contains("--output writes a dry run's changes; add --dry-run"));
+}
+
 TEST_CASE("runner SQLite: rejected records are retried, dead after max attempts, delivered once accepted", "[runner]") {
   SqliteSetup setup("runner-rejects", 20);
   SyncSettings settings;

@@ -5,8 +5,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -184,6 +187,20 @@ int command_run(const Args& args, std::ostream& out, std::ostream& err) {
   request.dry_run = args.has("--dry-run");
   request.force = args.has("--force");
   const bool json = args.has("--json");
+  std::ofstream changes;
+  if (args.has("--output")) {
+    if (!request.dry_run) {
+      err << "backflow run: --output writes a dry run's changes; add --dry-run\n";
+      return kExitUsage;
+    }
+    const std::string file = args.get("--output");
+    changes.open(file, std::ios::binary | std::ios::trunc);
+    if (!changes) {
+      err << "backflow run: cannot write " << text::quote_for_message(file) << ": " << std::strerror(errno) << "\n";
+      return kExitUsage;
+    }
+    request.dry_run_changes = &changes;
+  }
 
   const std::filesystem::path state_dir = config.state_dir;
   try {
@@ -198,10 +215,19 @@ int command_run(const Args& args, std::ostream& out, std::ostream& err) {
     runner::RunReport report = sync_runner.run(request);
     request.on_progress = nullptr;
     progress.finish();
+    if (request.dry_run_changes != nullptr) {
+      changes.close();
+      if (!changes) {
+        err << "backflow run: writing " << text::quote_for_message(args.get("--output")) << " failed: "
+            << std::strerror(errno) << "\n";
+        return kExitFailed;
+      }
+    }
     if (json) {
       print_json_report(report, out);
     } else {
       print_run_report(report, out);
+      if (request.dry_run_changes != nullptr) out << "  every change is in " << args.get("--output") << "\n";
     }
     return exit_code(report.record.phase);
   } catch (const runner::RunRefused& e) {

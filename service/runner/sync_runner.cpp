@@ -394,14 +394,21 @@ class RunExecution {
         case Translation::Kind::Invalid:
           ++report.dry_run_ops["invalid"];
           ledger_.failed(change.key.id, change.key.values, op_name(change.op), "invalid", 0, t.reason);
+          if (request_.dry_run_changes != nullptr) {
+            *request_.dry_run_changes << mappers::to_json_text(nlohmann::json{
+                                             {"op", "invalid"}, {"key_id", change.key.id}, {"reason", t.reason}})
+                                      << '\n';
+          }
           break;
         case Translation::Kind::Send: {
           ++report.dry_run_ops[std::string(destinations::to_string(t.record.op))];
-          if (report.dry_run_payloads.size() < request_.sample_limit) {
+          if (report.dry_run_payloads.size() < request_.sample_limit || request_.dry_run_changes != nullptr) {
             nlohmann::json payload = {{"op", std::string(destinations::to_string(t.record.op))},
                                       {"key", t.record.key_json}};
             if (t.record.op != destinations::Operation::Delete) payload["fields"] = t.record.fields;
-            report.dry_run_payloads.push_back(mappers::to_json_text(payload));
+            std::string line = mappers::to_json_text(payload);
+            if (request_.dry_run_changes != nullptr) *request_.dry_run_changes << line << '\n';
+            if (report.dry_run_payloads.size() < request_.sample_limit) report.dry_run_payloads.push_back(std::move(line));
           }
           break;
         }

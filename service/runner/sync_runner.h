@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <stop_token>
 #include <string>
@@ -37,6 +38,11 @@ struct RunRequest {
   state::RunTrigger trigger = state::RunTrigger::Manual;
   bool full_resync = false;
   bool dry_run = false;  // diff and map, send nothing, commit nothing, persist nothing
+  // Dry run: every change also goes to this stream, one JSON object per
+  // line: {"op","key","fields"} as it would be sent (no "fields" for a
+  // delete), or {"op":"invalid","key_id","reason"} (key_id as the API's
+  // record results name it). Null: only the sample. Not owned.
+  std::ostream* dry_run_changes = nullptr;
   bool force = false;    // ignore the guards for this run
   std::stop_token stop;  // requested: the run ends CANCELLED, nothing committed
   // Asked when `stop` is requested: true means the service is shutting down,
