@@ -191,6 +191,21 @@ TEST_CASE("serve runner: backflow run goes through the service that holds the st
   CHECK(dry.output.find("a dry run cannot go through the service") != std::string::npos);
   CHECK(dry.output.find("api=" + setup.base) != std::string::npos);
 
+  // status asks the service too, with the same report as from the state.
+  const std::string status =
+      shell_quote(backflow_binary().string()) + " status -c " + shell_quote(setup.config.string()) + " ";
+  auto shown = run_command(status + "customers_to_crm");
+  INFO(shown.output);
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.output.find("(from backflow serve at " + setup.base) != std::string::npos);
+  CHECK(shown.output.find("customers_to_crm  succeeded  failing records 0, dead 0") != std::string::npos);
+  CHECK(shown.output.find(runs["runs"][0]["id"].get<std::string>()) != std::string::npos);
+  auto shown_json = run_command(status + "--json 2>/dev/null");
+  auto listed = nlohmann::json::parse(shown_json.output, nullptr, false);
+  REQUIRE(listed.is_array());
+  CHECK(listed.size() == 2);
+  CHECK(listed[0]["runs"].size() == 2);
+
   serve.signal(SIGTERM);
   CHECK(serve.wait_exit(15s) == 0);
 }

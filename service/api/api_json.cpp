@@ -41,6 +41,8 @@ nlohmann::json sync_to_json(const SyncSummary& sync, const std::vector<state::Ru
       {"current_run_id", optional_json(sync.current_run_id)},
       {"next_run_at_ms", sync.next_run_ms ? nlohmann::json(*sync.next_run_ms) : nlohmann::json(nullptr)},
       {"health", sync_health(sync, recent_runs)},
+      {"failing_records", sync.failing_records},
+      {"dead_records", sync.dead_records},
       {"last_run", recent_runs.empty() ? nlohmann::json(nullptr) : run_to_json(recent_runs.front())},
       {"history", std::move(history)},
   };

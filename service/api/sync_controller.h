@@ -27,6 +27,8 @@ struct SyncSummary {
   std::string state = "idle";                 // idle | queued | running
   std::optional<std::string> current_run_id;  // set while queued or running
   std::optional<std::int64_t> next_run_ms;    // unix epoch ms; none for manual, after: or paused syncs
+  std::uint64_t failing_records = 0;          // failed records still retried by the next runs
+  std::uint64_t dead_records = 0;             // failed retry.max_attempts times; wait for a change or a retry
 };
 
 // An action the controller refuses, with the reason an operator reads.

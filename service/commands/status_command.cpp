@@ -2,9 +2,11 @@
 // one is unfinished, and its failed / dead record counts.
 #include <filesystem>
 
+#include "common/text.h"
 #include "service/commands/commands.h"
 #include "service/commands/unknown_sync.h"
 #include "service/commands/run_output.h"
+#include "service/commands/service_client.h"
 #include "service/config/config_loader.h"
 #include "state/failure_store.h"
 #include "state/run_store.h"
@@ -28,6 +30,35 @@ FailureCounts count_failures(const state::FailureStore& failures, const std::str
     return true;
   });
   return counts;
+}
+
+// The same report, from the API of the `serve` that holds the state.
+int status_through_service(const std::string& api_url, const config::Config& config,
+                           const std::vector<const config::Sync*>& syncs, bool json, std::ostream& out) {
+  ServiceClient service(api_url, config.server.auth_token);
+  nlohmann::json report = nlohmann::json::array();
+  if (!json) out << "(from backflow serve at " << api_url << ", which holds the state)\n";
+  for (const config::Sync* sync : syncs) {
+    const nlohmann::json summary = service.call("GET", "/api/v1/syncs/" + text::percent_encode(sync->name));
+    const nlohmann::json page = service.call(
+        "GET", "/api/v1/syncs/" + text::percent_encode(sync->name) + "/runs?limit=" + std::to_string(kRunsShown));
+    std::vector<state::RunRecord> runs;
+    for (const auto& run : page.at("runs")) runs.push_back(state::run_from_json(run));
+    const std::string state = runs.empty() ? "never run" : std::string(state::to_string(runs.front().phase));
+    const std::uint64_t failing = summary.value("failing_records", std::uint64_t{0});
+    const std::uint64_t dead = summary.value("dead_records", std::uint64_t{0});
+    if (json) {
+      nlohmann::json entry = {{"sync", sync->name}, {"state", state}, {"failing_records", failing},
+                              {"dead_records", dead}, {"runs", nlohmann::json::array()}};
+      for (const auto& run : runs) entry["runs"].push_back(state::to_json(run));
+      report.push_back(std::move(entry));
+      continue;
+    }
+    out << sync->name << "  " << state << "  failing records " << failing << ", dead " << dead << "\n";
+    for (const auto& run : runs) print_run_line(run, out);
+  }
+  if (json) out << report.dump(2) << "\n";
+  return kExitOk;
 }
 
 }  // namespace
@@ -79,8 +110,19 @@ int command_status(const Args& args, std::ostream& out, std::ostream& err) {
       for (const auto& run : runs) print_run_line(run, out);
     }
   } catch (const state::StateError& e) {
-    err << "backflow status: " << e.what() << "\n";
-    return kExitFailed;
+    // `serve` holds the state: ask it instead.
+    const auto api_url = state::StateDb::announced_api(state_path);
+    if (!api_url) {
+      err << "backflow status: " << e.what() << "\n";
+      return kExitFailed;
+    }
+    try {
+      return status_through_service(*api_url, config, syncs, json, out);
+    } catch (const std::exception& service_error) {
+      err << "backflow status: " << e.what() << "; asking the service at " << *api_url
+          << " failed too: " << service_error.what() << "\n";
+      return kExitFailed;
+    }
   }
   if (json) out << report.dump(2) << "\n";
   return kExitOk;

@@ -84,16 +84,25 @@ ServeController::ServeController(scheduler::Scheduler& scheduler, state::Failure
                                  ConfigReloader& reloader)
     : scheduler_(scheduler), failures_(failures), reloader_(reloader) {}
 
+api::SyncSummary ServeController::summarize_with_failures(const scheduler::SyncStatus& status) const {
+  api::SyncSummary summary = summarize(status);
+  failures_.for_each(summary.name, false, [&](const state::FailedRecord& record) {
+    ++(record.dead ? summary.dead_records : summary.failing_records);
+    return true;
+  });
+  return summary;
+}
+
 std::vector<api::SyncSummary> ServeController::list_syncs() const {
   std::vector<api::SyncSummary> result;
-  for (const auto& status : scheduler_.list()) result.push_back(summarize(status));
+  for (const auto& status : scheduler_.list()) result.push_back(summarize_with_failures(status));
   return result;
 }
 
 std::optional<api::SyncSummary> ServeController::find_sync(const std::string& name) const {
   auto status = scheduler_.find(name);
   if (!status) return std::nullopt;
-  return summarize(*status);
+  return summarize_with_failures(*status);
 }
 
 std::string ServeController::trigger(const std::string& name, bool full_resync, bool force) {

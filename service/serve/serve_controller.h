@@ -33,6 +33,9 @@ class ServeController : public api::SyncController {
   bool ready() const override { return ready_; }
 
  private:
+  // summarize() plus the sync's failing and dead record counts.
+  api::SyncSummary summarize_with_failures(const scheduler::SyncStatus& status) const;
+
   scheduler::Scheduler& scheduler_;
   state::FailureStore& failures_;
   ConfigReloader& reloader_;

@@ -67,6 +67,8 @@ customers=$(sqlite3 "$BACKFLOW_SAMPLE_DB" "select count(*) from customer_profile
 nameless=$(sqlite3 "$BACKFLOW_SAMPLE_DB" "select count(*) from customer_profiles where last_name is null or last_name = ''")
 first_nameless=$(sqlite3 "$BACKFLOW_SAMPLE_DB" "select min(customer_id) from customer_profiles where last_name is null or last_name = ''")
 ((nameless > 0)) || { echo "FAIL: the sample has no customer without a last name to reject"; exit 1; }
+failing=$(api /api/v1/syncs/customers_to_crm | python3 -c 'import json,sys; print(json.load(sys.stdin)["failing_records"])')
+[[ $failing == "$nameless" ]] || { echo "FAIL: the API reports $failing failing records, the sample has $nameless refused customers"; exit 1; }
 run_id=$(api /api/v1/syncs/customers_to_crm | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_run"]["id"])')
 # The key as the API and the dashboard write it for that customer.
 key=$(api "/api/v1/runs/$run_id/records?status=rejected&limit=500" |
