@@ -238,6 +238,37 @@ TEST_CASE("GET /runs/{id}/records filters by status, finds by key and pages with
   CHECK(api.get("/api/v1/runs/run-55555555/records").status == 404);
 }
 
+TEST_CASE("GET /runs/{id}/errors groups a run's failed records by status and message, largest first", "[api]") {
+  ApiFixture api;
+  auto run = api.add_finished_run("contacts", RunPhase::Partial, counts(0, 0, 0, 0), now_ms());
+  std::vector<RecordResult> results;
+  for (int i = 0; i < 1500; ++i) {  // more than one page of 1,000
+    char key[32];
+    std::snprintf(key, sizeof key, "[%05d]", i);
+    results.push_back({key, "added", i % 3 == 0 ? "undelivered" : "rejected", i % 3 == 0 ? 503 : 400,
+                       i % 3 == 0 ? "HTTP 503: down" : (i % 3 == 1 ? "email is invalid" : "name is required")});
+  }
+  for (int i = 0; i < 20; ++i) results.push_back({"[2" + std::to_string(i) + "]", "changed", "undelivered", 503, "HTTP 503: down"});
+  results.push_back({"[99999]", "added", "accepted", 200, ""});
+  api.records->add(run.id, run.started_at_ms, results, true);
+  auto reply = api.get("/api/v1/runs/" + run.id + "/errors");
+  REQUIRE(reply.status == 200);
+  json body = reply.json();
+  CHECK(body["scanned"] == 1520);  // accepted records are not errors
+  CHECK(body["complete"] == true);
+  REQUIRE(body["groups"].size() == 3);
+  CHECK(body["groups"][0]["count"] == 520);  // the largest group first
+  CHECK(body["groups"][0]["status"] == "undelivered");
+  CHECK(body["groups"][0]["message"] == "HTTP 503: down");
+  CHECK(body["groups"][0]["example_key"] == "[00000]");
+  CHECK(body["groups"][1]["count"] == 500);
+  CHECK(body["groups"][1]["status"] == "rejected");
+  std::uint64_t total = 0;
+  for (const auto& group : body["groups"]) total += group["count"].get<std::uint64_t>();
+  CHECK(total == 1520);
+  CHECK(api.get("/api/v1/runs/run-55555555/errors").status == 404);
+}
+
 TEST_CASE("POST /syncs/{name}/records/retry revives the sync's dead records", "[api]") {
   ApiFixture api;
   api.failures->record_failure("contacts", "[1]", "run-1", "HTTP 400", 1);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <map>
 #include <chrono>
 #include <regex>
 #include <set>
@@ -217,6 +218,8 @@ std::vector<ApiRouter::Route> ApiRouter::make_routes() {
       {{"runs", "*"}, "GET", "/api/v1/runs/{id}", false, [this](Request, Path p) { return get_run(p[1]); }},
       {{"runs", "*", "cancel"}, "POST", "/api/v1/runs/{id}/cancel", false,
        [this](Request r, Path p) { return cancel_run(p[1], r.body); }},
+      {{"runs", "*", "errors"}, "GET", "/api/v1/runs/{id}/errors", false,
+       [this](Request, Path p) { return error_groups(p[1]); }},
       {{"runs", "*", "records"}, "GET", "/api/v1/runs/{id}/records", false,
        [this](Request r, Path p) { return list_records(p[1], r.query); }},
       {{"destinations", "*", "requests"}, "GET", "/api/v1/destinations/{name}/requests", false,
@@ -362,6 +365,50 @@ ApiResponse ApiRouter::cancel_run(const std::string& id, const std::string& body
   parse_body(body, {});
   controller_.cancel(id);
   return json_response(202, {{"run_id", id}, {"cancel_requested", true}});
+}
+
+// A run's failed records grouped by status and message, largest group first:
+// what an operator reads first when 400 records were refused for 2 reasons.
+// Scans at most kMaxGroupedRecords results; `scanned` and `complete` say so.
+ApiResponse ApiRouter::error_groups(const std::string& run_id) const {
+  constexpr std::size_t kMaxGroupedRecords = 100'000;
+  constexpr std::size_t kMaxGroups = 50;
+  if (!runs_.get(run_id)) throw no_run(run_id);
+  struct Group {
+    std::uint64_t count = 0;
+    std::string example_key;
+  };
+  std::map<std::pair<std::string, std::string>, Group> groups;
+  std::size_t scanned = 0;
+  bool complete = true;
+  for (std::string_view status : kRecordStatuses) {
+    if (status == "accepted") continue;
+    std::optional<std::string> cursor;
+    do {
+      state::RecordPage page = records_.list(run_id, std::string(status), kMaxPage, cursor);
+      for (const state::RecordResult& record : page.records) {
+        Group& group = groups[{record.status, record.message}];
+        if (group.count++ == 0) group.example_key = record.key;
+      }
+      scanned += page.records.size();
+      cursor = page.next_cursor;
+    } while (cursor && scanned < kMaxGroupedRecords);
+    if (cursor) complete = false;
+    if (scanned >= kMaxGroupedRecords) break;
+  }
+  std::vector<std::pair<std::pair<std::string, std::string>, Group>> sorted(groups.begin(), groups.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.second.count > b.second.count; });
+  nlohmann::json items = nlohmann::json::array();
+  for (std::size_t i = 0; i < sorted.size() && i < kMaxGroups; ++i) {
+    const auto& [what, group] = sorted[i];
+    items.push_back({{"status", what.first}, {"message", what.second}, {"count", group.count},
+                     {"example_key", group.example_key}});
+  }
+  return json_response(200, {{"run_id", run_id},
+                             {"groups", std::move(items)},
+                             {"scanned", scanned},
+                             {"complete", complete && sorted.size() <= kMaxGroups}});
 }
 
 ApiResponse ApiRouter::list_records(const std::string& run_id, const std::string& query) const {

@@ -107,6 +107,14 @@ async function main() {
     assert.equal((await found.locator('td.message').textContent()).trim(), expected.rejected_message);
     await shot('04-run');
 
+    step('errors are grouped by message, and a group opens its example record');
+    const groupRows = page.locator('table.error-groups tbody tr');
+    await waitForCount(groupRows, (n) => n === 5, 'one group per distinct message');
+    await groupRows.filter({ hasText: 'cannot be set backwards' }).getByRole('button').click();
+    await waitForText(page.locator('.records-body [role="status"]'), 'Showing the record', 'the group\'s example');
+    assert.equal((await recordRows.first().locator('td.message').textContent()).trim(),
+      "Property 'lifecyclestage' cannot be set backwards from 'customer' to 'lead'");
+
     step('invalid records are one choice away');
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByLabel('Status').selectOption('invalid');

@@ -32,6 +32,27 @@ function countsGrid(run) {
     h('span', { class: 'count-label' }, label))));
 }
 
+// The run's failed records grouped by status and message, largest first
+// (GET /runs/{id}/errors); `pick` shows that status in the records list.
+function errorGroups(groups, pick) {
+  if (!groups.groups.length) return null;
+  return h('div', { class: 'card table-card' }, h('h2', null, 'Errors by message'),
+    h('table', { class: 'data error-groups' },
+      h('caption', { class: 'visually-hidden' }, 'Failed records grouped by message, largest group first'),
+      h('thead', null, h('tr', null,
+        h('th', { scope: 'col', class: 'num' }, 'Records'), h('th', { scope: 'col' }, 'Status'),
+        h('th', { scope: 'col' }, 'Message'), h('th', { scope: 'col' }, 'Example key'))),
+      h('tbody', null, groups.groups.map((group) => h('tr', null,
+        h('td', { class: 'num' }, count(group.count)),
+        h('td', null, h('span', { class: `badge record-${group.status}` }, group.status)),
+        h('td', { class: 'message' }, group.message),
+        h('td', null, h('button', {
+          type: 'button', class: 'link-button', onclick: () => pick(group),
+          'aria-label': `Show ${group.status} record ${group.example_key}`,
+        }, group.example_key)))))),
+    groups.complete ? null : h('p', { class: 'muted' }, `Grouped from the first ${count(groups.scanned)} failed records.`));
+}
+
 function recordsTable(records) {
   return h('table', { class: 'data records' },
     h('caption', { class: 'visually-hidden' }, 'Per-record results'),
@@ -66,7 +87,16 @@ export function runPage(ctx, runId) {
 
   const recordsCard = h('div', { class: 'card table-card' },
     h('h2', null, 'Records'), searchForm, recordsBody);
-  root.append(header, recordsCard);
+  const groupsBody = h('div', { class: 'error-groups-body' });
+  root.append(header, groupsBody, recordsCard);
+
+  // A group's example: that status in the list, its record found by key.
+  function showGroup(group) {
+    state.status = statusSelect.value = group.status;
+    search.value = state.filter = group.example_key;
+    state.exactKey = group.example_key;
+    loadRecords().catch(ctx.fail);
+  }
 
   function statusQuery() {
     return state.status ? `status=${encodeURIComponent(state.status)}` : '';
@@ -179,6 +209,9 @@ export function runPage(ctx, runId) {
       }
       if (firstLoad || (!finished && state.exactKey === null && !state.filter && state.loadedPages === 1)) {
         await loadRecords();
+      }
+      if (firstLoad || !finished) {
+        replaceChildren(groupsBody, errorGroups(await api(`/runs/${seg(runId)}/errors`), showGroup));
       }
       finished = run.finished;
     },
