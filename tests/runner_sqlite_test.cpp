@@ -4,8 +4,10 @@
 
 #include <fstream>
 #include <random>
+#include <regex>
 #include <thread>
 
+#include "destinations/webhook/webhook_destination.h"
 #include "service/config/config_loader.h"
 #include "state/failure_store.h"
 #include "state/record_store.h"
@@ -257,6 +259,57 @@ TEST_CASE("runner SQLite: rejected records are retried, dead after max attempts,
   auto db = state::StateDb::open(harness.state_dir() / "state");
   CHECK_FALSE(state::FailureStore(*db).find("people_sync", "4").has_value());
   CHECK_FALSE(state::FailureStore(*db).find("people_sync", "9").has_value());
+}
+
+TEST_CASE("runner SQLite: webhook records carry the mode's op and the sync's object, events their name and time",
+          "[runner][webhook]") {
+  // Every op of every body the receiver got, in order.
+  auto ops_of = [](const ModelReceiver& receiver) {
+    std::vector<std::string> ops;
+    for (const auto& body : receiver.bodies()) {
+      CHECK(body["object"] == "people");
+      for (const auto& record : body["records"]) ops.push_back(record["op"]);
+    }
+    return ops;
+  };
+  for (const std::string mode : {"insert", "update", "upsert", "mirror"}) {
+    INFO("mode " << mode);
+    SqliteSetup setup("runner-webhook-" + mode, 3);
+    SyncSettings settings;
+    settings.mode = mode;
+    if (mode == "update" || mode == "upsert") settings.on_delete = "delete";
+    settings.destination_keys = "object: people, event_name: ignored_outside_append";
+    auto harness = setup.harness(settings);
+    REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+    const std::string op = mode == "mirror" ? "upsert" : mode;
+    CHECK(ops_of(setup.receiver) == std::vector<std::string>{op, op, op});
+    for (const auto& body : setup.receiver.bodies()) {
+      for (const auto& record : body["records"]) CHECK_FALSE(record.contains("event_name"));
+    }
+    if (mode == "insert") continue;  // never deletes
+    setup.receiver.clear_log();
+    setup.model.execute("delete from people where id = 2");
+    REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+    CHECK(ops_of(setup.receiver) == std::vector<std::string>{"delete"});
+  }
+
+  SqliteSetup setup("runner-webhook-append", 3);
+  SyncSettings settings;
+  settings.mode = "append";
+  settings.destination_keys = "object: people, event_name: person_seen";
+  auto harness = setup.harness(settings);
+  auto report = harness.run();
+  REQUIRE(report.record.phase == RunPhase::Succeeded);
+  CHECK(ops_of(setup.receiver) == std::vector<std::string>{"event", "event", "event"});
+  const std::string timestamp = destinations::WebhookDestination::utc_timestamp(report.record.started_at_ms);
+  CHECK(std::regex_match(timestamp, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+  for (const auto& body : setup.receiver.bodies()) {
+    for (const auto& record : body["records"]) {
+      CHECK(record["event_name"] == "person_seen");
+      CHECK(record["timestamp"] == timestamp);
+      CHECK(record["fields"].contains("name"));
+    }
+  }
 }
 
 TEST_CASE("runner SQLite: each sync's retention purges its own old runs and record results, no other sync's",
