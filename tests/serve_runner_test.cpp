@@ -267,3 +267,26 @@ TEST_CASE("serve with the runner: records dead at their first failure and revive
   state::FailureStore(*db).for_each("people_sync", false, [&](const state::FailedRecord&) { return ++failing, true; });
   CHECK(failing == 0);
 }
+
+TEST_CASE("serve with the runner: a run's record is found by its key as docs/api.md shows it", "[serve][serve_runner]") {
+  ServedRunner served("serve-runner-record-key", 12, SyncSettings{});
+  served.receiver.set_rejected({nlohmann::json({{"id", 11}}).dump()});
+  served.start();
+  const std::string id = served.trigger();
+  REQUIRE(eventually([&] { return served.run_ended(id); }, 30s));
+
+  auto found = http_request("GET", served.base + "/api/v1/runs/" + id + "/records?key=11");
+  INFO(found.body);
+  REQUIRE(found.status == 200);
+  REQUIRE(found.json()["records"].size() == 1);
+  const auto record = found.json()["records"][0];
+  CHECK(record["key"] == "11");
+  CHECK(record["op"] == "added");
+  CHECK(record["status"] == "rejected");
+  CHECK(record["message"] == "refused by the test receiver");
+  // The listing shows the same key, and the bracketed form finds nothing.
+  CHECK(served.record_keys(id, "rejected") == std::set<std::string>{"11"});
+  CHECK(http_request("GET", served.base + "/api/v1/runs/" + id + "/records?key=%5B11%5D").json()["records"].empty());
+  // Accepted records are not kept.
+  CHECK(served.record_keys(id, "accepted").empty());
+}
