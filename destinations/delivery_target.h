@@ -47,6 +47,11 @@ struct TargetContext {
   // Salesforce bulk_threshold is compared with). The target is built before
   // the diff runs, so call it in deliver(), not before. Outlives the target.
   std::function<std::uint64_t()> change_count;
+  // When the run started (unix ms), which dates the rows it read (the
+  // webhook's event timestamps): the same for every batch of the run, a
+  // resent one included, and when the run is resumed or started over under
+  // its id.
+  std::int64_t run_started_ms = 0;
 };
 
 // Throws std::invalid_argument naming the destination, its type and the

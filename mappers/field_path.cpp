@@ -20,21 +20,23 @@ std::vector<std::string> split_field_path(const std::string& path) {
   return segments;
 }
 
+bool field_paths_collide(const std::string& a, const std::string& b) {
+  const std::string& shorter = a.size() <= b.size() ? a : b;
+  const std::string& longer = a.size() <= b.size() ? b : a;
+  return longer.compare(0, shorter.size(), shorter) == 0 &&
+         (longer.size() == shorter.size() || longer[shorter.size()] == '.');
+}
+
 void check_field_paths_disjoint(const std::vector<std::string>& paths) {
-  std::vector<std::vector<std::string>> split;
-  for (const auto& path : paths) split.push_back(split_field_path(path));
-  for (std::size_t i = 0; i < split.size(); ++i) {
-    for (std::size_t j = i + 1; j < split.size(); ++j) {
-      const auto& shorter = split[i].size() <= split[j].size() ? split[i] : split[j];
-      const auto& longer = split[i].size() <= split[j].size() ? split[j] : split[i];
-      bool prefix = true;
-      for (std::size_t k = 0; k < shorter.size() && prefix; ++k) prefix = shorter[k] == longer[k];
-      if (!prefix) continue;
-      if (shorter.size() == longer.size()) {
+  for (const auto& path : paths) split_field_path(path);  // throws for an empty segment
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    for (std::size_t j = i + 1; j < paths.size(); ++j) {
+      if (!field_paths_collide(paths[i], paths[j])) continue;
+      if (paths[i].size() == paths[j].size()) {
         throw MappingError("field '" + paths[i] + "' is mapped twice");
       }
-      const auto& short_path = split[i].size() <= split[j].size() ? paths[i] : paths[j];
-      const auto& long_path = split[i].size() <= split[j].size() ? paths[j] : paths[i];
+      const auto& short_path = paths[i].size() < paths[j].size() ? paths[i] : paths[j];
+      const auto& long_path = paths[i].size() < paths[j].size() ? paths[j] : paths[i];
       throw MappingError("fields '" + short_path + "' and '" + long_path + "' conflict: '" +
                          short_path + "' cannot be both a value and an object");
     }

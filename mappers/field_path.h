@@ -11,6 +11,10 @@ namespace backflow::mappers {
 // ("a..b", ".a", "a.").
 std::vector<std::string> split_field_path(const std::string& path);
 
+// Whether two valid paths collide: the same path, or one a prefix of the
+// other by whole segments ("a" and "a.b" do, "a" and "ab.c" do not).
+bool field_paths_collide(const std::string& a, const std::string& b);
+
 // Throws MappingError when two paths collide: the same path twice, or one path
 // a prefix of another ("a" and "a.b": "a" cannot be a value and an object).
 void check_field_paths_disjoint(const std::vector<std::string>& paths);

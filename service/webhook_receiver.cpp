@@ -6,6 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "common/text.h"
 #include "mappers/digest.h"
 #include "mappers/exact_number.h"
 #include "mappers/json_writer.h"
@@ -118,7 +119,7 @@ void write_indented(const nlohmann::json& value, std::size_t indent, std::string
   out += object ? '}' : ']';
 }
 
-// The first of `required` that `record` (an upsert) lacks or holds as null or "".
+// The first of `required` that `record` (a write) lacks or holds as null or "".
 std::optional<std::string> missing_required_field(const nlohmann::json& record, const std::string& sync,
                                                   const std::vector<std::string>& required) {
   for (const std::string& entry : required) {
@@ -138,6 +139,12 @@ std::optional<std::string> missing_required_field(const nlohmann::json& record, 
     if (value == nullptr || value->is_null() || (value->is_string() && value->get<std::string>().empty())) return path;
   }
   return std::nullopt;
+}
+
+// The ops of docs/webhook.md: what the mode does, or a delete.
+bool known_op(const nlohmann::json& op) {
+  static const std::set<std::string, std::less<>> kOps = {"insert", "update", "upsert", "event", "delete"};
+  return op.is_string() && kOps.count(op.get<std::string>()) != 0;
 }
 
 }  // namespace
@@ -195,6 +202,11 @@ std::pair<int, nlohmann::json> WebhookReceiver::handle(const std::string& body, 
   for (const auto& record : batch["records"]) {
     if (!record.is_object() || !record.contains("key") || !record.contains("op")) {
       errors.push_back({{"index", index}, {"message", "record needs \"op\" and \"key\""}});
+    } else if (!known_op(record["op"])) {
+      errors.push_back({{"index", index},
+                        {"message", "op " + text::quote_for_message(record["op"].is_string() ? record["op"].get<std::string>()
+                                                                                             : record["op"].dump()) +
+                                        " is not one of insert, update, upsert, event, delete"}});
     } else if (record["op"] == "delete") {
       records_.erase(mappers::to_json_text(record["key"]));
       ++stats_.deletes;

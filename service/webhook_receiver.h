@@ -3,7 +3,9 @@
 // end-to-end tests as the "vendor" whose contents must equal the model.
 // It implements the receiving side of docs/webhook.md: verifies the HMAC
 // signature, applies each batch once per idempotency key, holds one record per
-// key (upserts merge fields, deletes remove) and can mirror them to a file.
+// key (every write merges its fields: "insert", "update", "upsert", "event",
+// and the "upsert" older versions sent for every mode; "delete" removes),
+// refuses a record with any other op, and can mirror the records to a file.
 #pragma once
 
 #include <cstdint>

@@ -9,7 +9,7 @@ namespace {
 
 // rec/<run>/<key>                 -> result JSON
 // rec-status/<run>/<status>/<key> -> ""  (index for listing by status)
-// rec-runs/<started ms><run>      -> ""  (index for retention)
+// rec-runs/<started ms><run>      -> ""  (the runs that have results, oldest first)
 std::string run_prefix(std::string_view family, const std::string& run_id) {
   std::string key(family);
   append_segment(key, run_id);
@@ -108,26 +108,19 @@ RecordPage RecordStore::list(const std::string& run_id, const std::optional<std:
   return page;
 }
 
-std::size_t RecordStore::purge_started_before(std::int64_t cutoff_ms) {
-  std::vector<std::pair<std::string, std::string>> expired;  // index key, run id
-  const std::string prefix = "rec-runs/";
-  db_.scan(prefix, [&](std::string_view k, std::string_view) {
-    if (read_u64(k, prefix.size()) >= static_cast<std::uint64_t>(cutoff_ms)) return false;
-    expired.emplace_back(std::string(k), decode_segment(k, prefix.size() + 8));
-    return true;
-  });
-  for (const auto& [index_key, run_id] : expired) {
-    rocksdb::WriteBatch batch;
-    for (std::string_view family : {"rec/", "rec-status/"}) {
-      std::string begin = run_prefix(family, run_id);
-      std::string end = begin;
-      end.back() = '\x02';  // just past every key under this run's segment
-      batch.DeleteRange(begin, end);
-    }
-    batch.Delete(index_key);
-    db_.write(batch, /*durable=*/false);
+void RecordStore::purge_run(const std::string& run_id, std::int64_t run_started_ms) {
+  rocksdb::WriteBatch batch;
+  for (std::string_view family : {"rec/", "rec-status/"}) {
+    std::string begin = run_prefix(family, run_id);
+    std::string end = begin;
+    end.back() = '\x02';  // just past every key under this run's segment
+    batch.DeleteRange(begin, end);
   }
-  return expired.size();
+  std::string run_index = "rec-runs/";
+  append_u64(run_index, static_cast<std::uint64_t>(run_started_ms));
+  append_segment(run_index, run_id);
+  batch.Delete(run_index);
+  db_.write(batch, /*durable=*/false);
 }
 
 }  // namespace backflow::state

@@ -1,7 +1,8 @@
 // Per-record results of runs: what happened to each record the caller chose
 // to keep (rejected, invalid, undelivered; accepted ones only if it asks),
 // with the destination's message. Looked up by run and key, listed by run and
-// status with a cursor, and purged after the retention period.
+// status with a cursor, and purged run by run (RunStore::purge_finished_before
+// applies a sync's retention).
 #pragma once
 
 #include <cstdint>
@@ -50,9 +51,9 @@ class RecordStore {
   RecordPage list(const std::string& run_id, const std::optional<std::string>& status, std::size_t limit,
                   const std::optional<std::string>& cursor = std::nullopt) const;
 
-  // Deletes the results of runs that started before `cutoff_ms`; returns how
-  // many runs were purged.
-  std::size_t purge_started_before(std::int64_t cutoff_ms);
+  // Deletes every result of `run_id`; `run_started_ms` is the one add() was
+  // given. Not durable on its own (a purge that is lost is done again).
+  void purge_run(const std::string& run_id, std::int64_t run_started_ms);
 
  private:
   StateDb& db_;

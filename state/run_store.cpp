@@ -1,8 +1,10 @@
 #include "state/run_store.h"
 
 #include <cstdio>
+#include <limits>
 
 #include "state/key_codec.h"
+#include "state/record_store.h"
 
 namespace backflow::state {
 namespace {
@@ -63,6 +65,32 @@ RunRecord RunStore::create(const std::string& sync, RunTrigger trigger, bool ful
 }
 
 void RunStore::save(const RunRecord& run) { db_.put(run_key(run.id), to_json(run).dump(), /*durable=*/true); }
+
+std::size_t RunStore::purge_finished_before(const std::string& sync, std::int64_t cutoff_ms) {
+  bool finished_kept = false, verdict_kept = false, success_kept = false;
+  std::vector<RunRecord> expired;
+  for (RunRecord& run : list(sync, std::numeric_limits<std::size_t>::max())) {  // newest first
+    if (!is_terminal(run.phase)) continue;
+    bool keep = !finished_kept;
+    finished_kept = true;
+    if (run.phase != RunPhase::Cancelled && !verdict_kept) keep = verdict_kept = true;
+    if (run.phase == RunPhase::Succeeded && !success_kept) keep = success_kept = true;
+    if (!keep && run.started_at_ms < cutoff_ms) expired.push_back(std::move(run));
+  }
+  RecordStore records(db_);
+  for (const RunRecord& run : expired) {
+    // Results first: a purge cut short leaves the run record, which the next
+    // purge finds again.
+    records.purge_run(run.id, run.started_at_ms);
+    std::string index_key = sync_index_prefix(run.sync);
+    append_u64(index_key, sequence_of(run.id));
+    rocksdb::WriteBatch batch;
+    batch.Delete(index_key);
+    batch.Delete(run_key(run.id));
+    db_.write(batch, /*durable=*/false);
+  }
+  return expired.size();
+}
 
 std::optional<RunRecord> RunStore::get(const std::string& id) const {
   auto stored = db_.get(run_key(id));

@@ -34,6 +34,18 @@ class RunStore {
   std::vector<RunRecord> list(const std::string& sync, std::size_t limit,
                               const std::optional<std::string>& before_id = std::nullopt) const;
 
+  // The sync's `retention` applied to its history: deletes the runs of `sync`
+  // that finished (a terminal phase) and started before `cutoff_ms`, with
+  // their per-record results (state/record_store.h). Nothing of another sync
+  // is touched. Kept whatever their age: every unfinished run (it is resumed
+  // with its results), the newest finished run (the last run the API,
+  // `status` and the dashboard show), the newest run with a verdict
+  // (succeeded, failed or blocked: the sync's health) and the newest
+  // succeeded run (the last success `after:` chains and the stale alert start
+  // from). Returns how many runs were purged. Not durable on its own (a purge
+  // that is lost is done again).
+  std::size_t purge_finished_before(const std::string& sync, std::int64_t cutoff_ms);
+
   // The newest run of `sync` that has not reached a terminal phase: the one
   // an interrupted process left behind, to be resumed.
   std::optional<RunRecord> unfinished(const std::string& sync) const;

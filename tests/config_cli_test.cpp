@@ -43,6 +43,19 @@ TEST_CASE("validate lists every error as FILE:LINE:COL and exits 2", "[config][c
   CHECK(many.output.find("10 errors in") != std::string::npos);
 }
 
+TEST_CASE("validate refuses what would fail only at run time: colliding mapping paths, an unsupported object",
+          "[config][cli]") {
+  auto paths = run_command(validate("-c " + fixture("bad/mapping_path_conflict.yaml")));
+  CHECK(paths.exit_code == 2);
+  CHECK(paths.output.find("mapping_path_conflict.yaml:17:7: error: syncs.people.mapping.v.x: field 'v.x' conflicts "
+                          "with field 'v' (line 15)") != std::string::npos);
+  CHECK(paths.output.find("3 errors in") != std::string::npos);
+  auto object = run_command(validate("-c " + fixture("bad/intercom_companies.yaml")));
+  CHECK(object.exit_code == 2);
+  CHECK(object.output.find("object 'companies' is not supported by intercom destinations (supported: contacts)") !=
+        std::string::npos);
+}
+
 TEST_CASE("validate reads ${NAME} from the process environment", "[config][cli]") {
   auto missing = run_command(validate("-c " + fixture("bad/missing_env_var.yaml")));
   CHECK(missing.exit_code == 2);

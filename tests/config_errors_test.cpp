@@ -343,6 +343,28 @@ TEST_CASE("bad config: a mode the destination type does not support", "[config][
         });
 }
 
+TEST_CASE("bad config: mapping paths where one would be a value and an object at once", "[config][config-errors]") {
+  CHECK(errors_of("mapping_path_conflict.yaml") ==
+        std::vector<std::string>{
+            "mapping_path_conflict.yaml:17:7: error: syncs.people.mapping.v.x: field 'v.x' conflicts with field 'v' "
+            "(line 15): 'v' cannot be both a value and an object",
+            "mapping_path_conflict.yaml:19:7: error: syncs.people.mapping.address: field 'address' conflicts with "
+            "field 'address.city' (line 18): 'address' cannot be both a value and an object",
+            "mapping_path_conflict.yaml:20:7: error: syncs.people.mapping.address.zip.code: field 'address.zip.code' "
+            "conflicts with field 'address' (line 19): 'address' cannot be both a value and an object",
+        });
+}
+
+TEST_CASE("bad config: an Intercom object other than contacts names what is supported", "[config][config-errors]") {
+  CHECK(errors_of("intercom_companies.yaml") ==
+        std::vector<std::string>{
+            "intercom_companies.yaml:13:44: error: syncs.companies_to_intercom.destination.object: object 'companies' "
+            "is not supported by intercom destinations (supported: contacts)",
+            "intercom_companies.yaml:17:44: error: syncs.users_to_intercom.destination.object: object 'contact' is "
+            "not supported by intercom destinations (supported: contacts) (did you mean 'contacts'?)",
+        });
+}
+
 TEST_CASE("bad config: an unsupported version", "[config][config-errors]") {
   CHECK(errors_of("version_2.yaml") ==
         std::vector<std::string>{

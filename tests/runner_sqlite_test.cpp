@@ -4,8 +4,13 @@
 
 #include <fstream>
 #include <random>
+#include <regex>
+#include <thread>
 
+#include "destinations/webhook/webhook_destination.h"
+#include "service/config/config_loader.h"
 #include "state/failure_store.h"
+#include "state/record_store.h"
 #include "state/run_store.h"
 #include "state/state_db.h"
 #include "tests/runner_support.h"
@@ -289,6 +294,112 @@ TEST_CASE("runner SQLite: rejected records are retried, dead after max attempts,
   auto db = state::StateDb::open(harness.state_dir() / "state");
   CHECK_FALSE(state::FailureStore(*db).find("people_sync", "4").has_value());
   CHECK_FALSE(state::FailureStore(*db).find("people_sync", "9").has_value());
+}
+
+TEST_CASE("runner SQLite: webhook records carry the mode's op and the sync's object, events their name and time",
+          "[runner][webhook]") {
+  // Every op of every body the receiver got, in order.
+  auto ops_of = [](const ModelReceiver& receiver) {
+    std::vector<std::string> ops;
+    for (const auto& body : receiver.bodies()) {
+      CHECK(body["object"] == "people");
+      for (const auto& record : body["records"]) ops.push_back(record["op"]);
+    }
+    return ops;
+  };
+  for (const std::string mode : {"insert", "update", "upsert", "mirror"}) {
+    INFO("mode " << mode);
+    SqliteSetup setup("runner-webhook-" + mode, 3);
+    SyncSettings settings;
+    settings.mode = mode;
+    if (mode == "update" || mode == "upsert") settings.on_delete = "delete";
+    settings.destination_keys = "object: people, event_name: ignored_outside_append";
+    auto harness = setup.harness(settings);
+    REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+    const std::string op = mode == "mirror" ? "upsert" : mode;
+    CHECK(ops_of(setup.receiver) == std::vector<std::string>{op, op, op});
+    for (const auto& body : setup.receiver.bodies()) {
+      for (const auto& record : body["records"]) CHECK_FALSE(record.contains("event_name"));
+    }
+    if (mode == "insert") continue;  // never deletes
+    setup.receiver.clear_log();
+    setup.model.execute("delete from people where id = 2");
+    REQUIRE(harness.run().record.phase == RunPhase::Succeeded);
+    CHECK(ops_of(setup.receiver) == std::vector<std::string>{"delete"});
+  }
+
+  SqliteSetup setup("runner-webhook-append", 3);
+  SyncSettings settings;
+  settings.mode = "append";
+  settings.destination_keys = "object: people, event_name: person_seen";
+  auto harness = setup.harness(settings);
+  auto report = harness.run();
+  REQUIRE(report.record.phase == RunPhase::Succeeded);
+  CHECK(ops_of(setup.receiver) == std::vector<std::string>{"event", "event", "event"});
+  const std::string timestamp = destinations::WebhookDestination::utc_timestamp(report.record.started_at_ms);
+  CHECK(std::regex_match(timestamp, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+  for (const auto& body : setup.receiver.bodies()) {
+    for (const auto& record : body["records"]) {
+      CHECK(record["event_name"] == "person_seen");
+      CHECK(record["timestamp"] == timestamp);
+      CHECK(record["fields"].contains("name"));
+    }
+  }
+}
+
+TEST_CASE("runner SQLite: each sync's retention purges its own old runs and record results, no other sync's",
+          "[runner][retention]") {
+  SqliteSetup setup("runner-retention", 10);
+  setup.receiver.set_rejected({key(4)});  // every run keeps a record result for key 4
+  const auto dir = test::make_temp_dir("runner-retention-config");
+  {
+    std::ofstream out(dir / "backflow.yaml");
+    out << "version: 1\nstate_dir: " << (dir / "state").string() << "\n"
+        << "warehouses:\n  model: { connection: " << nlohmann::json(setup.connection).dump() << ", dialect: sqlite }\n"
+        << "destinations:\n  hook: { type: webhook, url: \"" << setup.receiver.url() << "\" }\n"
+        << "syncs:\n";
+    for (const auto& [name, retention] : {std::pair{"brief", "1s"}, std::pair{"lasting", "30d"}}) {
+      out << "  " << name << ":\n"
+          << "    source: { warehouse: model, table: people, primary_key: id }\n"
+          << "    destination: { name: hook, mode: upsert }\n"
+          << "    mapping: { name: name, score: score }\n"
+          << "    retry: { max_attempts: 10 }\n"
+          << "    retention: " << retention << "\n";
+    }
+  }
+  const config::Config config = config::load_config_or_throw(dir / "backflow.yaml");
+  auto db = state::StateDb::open(dir / "state" / "state");
+  auto run = [&](const std::string& sync) {
+    runner::SyncRunner sync_runner(config, dir / "state", db.get());
+    runner::RunRequest request;
+    request.sync = sync;
+    auto report = sync_runner.run(request);
+    INFO(sync << ": " << report.record.error);
+    REQUIRE(state::is_terminal(report.record.phase));
+    REQUIRE(report.record.counts.rejected == 1);
+    return report.record.id;
+  };
+  const std::string brief_1 = run("brief"), brief_2 = run("brief");
+  const std::string lasting_1 = run("lasting"), lasting_2 = run("lasting");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // brief's retention passes
+  const std::string brief_3 = run("brief");
+  const std::string lasting_3 = run("lasting");
+
+  state::RunStore runs(*db);
+  state::RecordStore records(*db);
+  std::vector<std::string> brief_ids, lasting_ids;
+  for (const auto& r : runs.list("brief", 100)) brief_ids.push_back(r.id);
+  for (const auto& r : runs.list("lasting", 100)) lasting_ids.push_back(r.id);
+  // brief: its first run is gone with its record results; the second stays
+  // (it was the newest finished run when the third started).
+  CHECK(brief_ids == std::vector<std::string>{brief_3, brief_2});
+  CHECK_FALSE(runs.get(brief_1));
+  CHECK_FALSE(records.find(brief_1, "4"));
+  CHECK(records.find(brief_2, "4"));
+  CHECK(records.find(brief_3, "4"));
+  // lasting: as old, but kept for its 30 days.
+  CHECK(lasting_ids == std::vector<std::string>{lasting_3, lasting_2, lasting_1});
+  for (const auto& id : lasting_ids) CHECK(records.find(id, "4"));
 }
 
 TEST_CASE("runner SQLite: a second process is refused with the holder named", "[runner]") {

@@ -181,7 +181,7 @@ RunnerHarness::RunnerHarness(const std::string& label, const std::string& connec
       << ", base_delay: 10ms, max_delay: 20ms }\n"
       << "syncs:\n  people_sync:\n    source: { warehouse: model, " << s.source << ", primary_key: id }\n"
       << "    destination: { name: " << s.destination << ", mode: " << s.mode << (s.mode == "upsert" || s.mode == "update" ? ", on_delete: " + s.on_delete : "")
-      << " }\n"
+      << (s.destination_keys.empty() ? "" : ", " + s.destination_keys) << " }\n"
       << "    mapping:\n      name: name\n      score: score\n"
       << "    diff: { engine: " << s.engine << ", send: " << s.send << " }\n"
       << "    retry: { max_attempts: " << s.max_attempts << " }\n";

@@ -122,6 +122,8 @@ struct SyncSettings {
   std::uint32_t batch_size = 10;
   std::uint32_t delivery_attempts = 2;
   std::string destination = "hook";  // its name: rate limiters are per name, process-wide
+  // More keys of the sync's `destination:` flow map, e.g. "object: people".
+  std::string destination_keys;
   std::uint32_t max_concurrency = 1;
   // MySQL/MariaDB schemas are databases, shared by every test: give each
   // test its own.

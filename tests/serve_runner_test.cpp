@@ -5,11 +5,13 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "service/scheduler/clock.h"
 #include "service/serve/runner_executor.h"
 #include "service/serve/serve_service.h"
+#include "state/failure_store.h"
 #include "tests/api_fixture.h"
 #include "tests/runner_support.h"
 #include "tests/serve_process.h"
@@ -44,6 +46,22 @@ struct ServedRunner {
   bool run_in_phase(const std::string& id, const std::string& phase) const {
     auto json = run(id);
     return json.is_object() && json.value("phase", "") == phase;
+  }
+  bool run_ended(const std::string& id) const {
+    auto json = run(id);
+    if (!json.is_object()) return false;
+    auto phase = state::parse_run_phase(json.value("phase", ""));
+    return phase && state::is_terminal(*phase);
+  }
+  // The keys of the run's record results with `status`, as the API lists them.
+  std::set<std::string> record_keys(const std::string& id, const std::string& status) const {
+    auto reply = http_request("GET", base + "/api/v1/runs/" + id + "/records?limit=1000&status=" + status);
+    INFO(reply.body);
+    REQUIRE(reply.status == 200);
+    const nlohmann::json body = reply.json();
+    std::set<std::string> keys;
+    for (const auto& record : body["records"]) keys.insert(record["key"].get<std::string>());
+    return keys;
   }
   std::string trigger() const {
     auto reply = http_request("POST", base + "/api/v1/syncs/people_sync/trigger", "{}");
@@ -196,4 +214,79 @@ TEST_CASE("serve with the runner: several syncs run at once over one state direc
     CHECK(run["counts"]["accepted"] == 500);
   }
   CHECK(receiver.records() == model.expected());
+}
+
+TEST_CASE("serve with the runner: records dead at their first failure and revived over the API are sent by the next run",
+          "[serve][serve_runner]") {
+  SyncSettings settings;
+  settings.max_attempts = 1;  // a rejected record is dead at once
+  ServedRunner served("serve-runner-revive", 20, settings);
+  const std::set<std::string> refused_ids = {"3", "6", "9", "12", "15"};
+  std::set<std::string> refused;
+  for (const auto& id : refused_ids) refused.insert(nlohmann::json({{"id", std::stoi(id)}}).dump());
+  served.receiver.set_rejected(refused);
+  served.start();
+
+  const std::string first = served.trigger();
+  REQUIRE(eventually([&] { return served.run_ended(first); }, 30s));
+  INFO(served.run(first).dump());
+  CHECK(served.run(first)["counts"]["rejected"] == 5);
+  CHECK(served.record_keys(first, "dead") == refused_ids);
+
+  auto revived = http_request("POST", served.base + "/api/v1/syncs/people_sync/records/retry", "");
+  INFO(revived.body);
+  REQUIRE(revived.status == 200);
+  CHECK(revived.json()["revived"] == 5);
+
+  // The destination accepts them now; the rows did not change.
+  served.receiver.set_rejected({});
+  served.receiver.clear_log();
+  const std::string second = served.trigger();
+  REQUIRE(eventually([&] { return served.run_ended(second); }, 30s));
+  auto run = served.run(second);
+  INFO(run.dump());
+  CHECK(run["phase"] == "succeeded");
+  CHECK(run["counts"]["sent"] == 5);
+  CHECK(run["counts"]["accepted"] == 5);
+  CHECK(run["counts"]["retried"] == 5);
+  std::set<std::string> sent;
+  for (const auto& body : served.receiver.bodies()) {
+    for (const auto& record : body["records"]) sent.insert(record["key"].dump());
+  }
+  CHECK(sent == refused);
+  CHECK(served.receiver.records() == served.model.expected());
+  CHECK(served.record_keys(second, "dead").empty());
+  CHECK(served.record_keys(second, "rejected").empty());
+  // Nothing is failing any more: no dead record is left to revive.
+  CHECK(http_request("POST", served.base + "/api/v1/syncs/people_sync/records/retry", "").json()["revived"] == 0);
+
+  CHECK(served.service->shutdown());
+  served.service.reset();
+  auto db = state::StateDb::open(served.harness.state_dir() / "state");
+  std::size_t failing = 0;
+  state::FailureStore(*db).for_each("people_sync", false, [&](const state::FailedRecord&) { return ++failing, true; });
+  CHECK(failing == 0);
+}
+
+TEST_CASE("serve with the runner: a run's record is found by its key as docs/api.md shows it", "[serve][serve_runner]") {
+  ServedRunner served("serve-runner-record-key", 12, SyncSettings{});
+  served.receiver.set_rejected({nlohmann::json({{"id", 11}}).dump()});
+  served.start();
+  const std::string id = served.trigger();
+  REQUIRE(eventually([&] { return served.run_ended(id); }, 30s));
+
+  auto found = http_request("GET", served.base + "/api/v1/runs/" + id + "/records?key=11");
+  INFO(found.body);
+  REQUIRE(found.status == 200);
+  REQUIRE(found.json()["records"].size() == 1);
+  const auto record = found.json()["records"][0];
+  CHECK(record["key"] == "11");
+  CHECK(record["op"] == "added");
+  CHECK(record["status"] == "rejected");
+  CHECK(record["message"] == "refused by the test receiver");
+  // The listing shows the same key, and the bracketed form finds nothing.
+  CHECK(served.record_keys(id, "rejected") == std::set<std::string>{"11"});
+  CHECK(http_request("GET", served.base + "/api/v1/runs/" + id + "/records?key=%5B11%5D").json()["records"].empty());
+  // Accepted records are not kept.
+  CHECK(served.record_keys(id, "accepted").empty());
 }

@@ -41,8 +41,9 @@ TEST_CASE("record results are listed by status with a cursor and found by key", 
   CHECK(store.list("run-1", std::string("rejected"), 100).records.size() == 4);
   CHECK(store.find("run-1", "k000")->status == "accepted");
 
-  CHECK(store.purge_started_before(1500) == 1);
+  store.purge_run("run-1", 1000);
   CHECK(store.list("run-1", std::nullopt, 100).records.empty());
+  CHECK(store.list("run-1", std::string("rejected"), 100).records.empty());
   CHECK_FALSE(store.find("run-1", "k005"));
   CHECK(store.find("run-2", "k000"));
 }

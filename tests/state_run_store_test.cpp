@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "state/record_store.h"
 #include "state/run_store.h"
 #include "tests/support/test_env.h"
 
@@ -72,6 +73,84 @@ TEST_CASE("sync names that prefix each other do not share runs", "[state]") {
 // BACKFLOW_TEST_LOCK_DIR and prints what happened. A fresh process (exec),
 // not a fork: a fork of this multithreaded binary can inherit a lock held by
 // another thread (RocksDB's background threads) and hang.
+namespace {
+
+RunRecord finished(RunStore& store, const std::string& sync, std::int64_t started_ms, RunPhase phase) {
+  RunRecord run = store.create(sync, RunTrigger::Schedule, false, false, started_ms);
+  run.phase = phase;
+  run.ended_at_ms = started_ms + 10;
+  store.save(run);
+  return run;
+}
+
+std::vector<std::string> ids_of(const std::vector<RunRecord>& runs) {
+  std::vector<std::string> ids;
+  for (const auto& run : runs) ids.push_back(run.id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("retention purges one sync's old finished runs with their record results, never another sync's",
+          "[state][retention]") {
+  auto db = StateDb::open(backflow::test::make_temp_dir("run-retention"));
+  RunStore store(*db);
+  RecordStore records(*db);
+  auto with_result = [&](const RunRecord& run) {
+    records.add(run.id, run.started_at_ms, {{"7", "added", "rejected", 400, "email is invalid"}}, true);
+  };
+  // contacts: old runs of every kind, then recent ones.
+  RunRecord interrupted = store.create("contacts", RunTrigger::Schedule, false, false, 1000);
+  interrupted.phase = RunPhase::Deliver;
+  store.save(interrupted);
+  with_result(interrupted);
+  RunRecord old_success = finished(store, "contacts", 1100, RunPhase::Succeeded);
+  RunRecord old_failure = finished(store, "contacts", 1200, RunPhase::Failed);
+  with_result(old_failure);
+  RunRecord old_blocked = finished(store, "contacts", 1300, RunPhase::Blocked);
+  RunRecord recent = finished(store, "contacts", 5000, RunPhase::Succeeded);
+  with_result(recent);
+  // accounts: as old, under its own (longer) retention.
+  RunRecord accounts_old = finished(store, "accounts", 1150, RunPhase::Failed);
+  with_result(accounts_old);
+  RunRecord accounts_new = finished(store, "accounts", 1250, RunPhase::Succeeded);
+
+  CHECK(store.purge_finished_before("contacts", 4000) == 3);
+  // The unfinished run stays (it is resumed with its results), the recent one too.
+  CHECK(ids_of(store.list("contacts", 100)) == std::vector<std::string>{recent.id, interrupted.id});
+  CHECK_FALSE(store.get(old_success.id));
+  CHECK_FALSE(store.get(old_failure.id));
+  CHECK_FALSE(store.get(old_blocked.id));
+  CHECK_FALSE(records.find(old_failure.id, "7"));
+  CHECK(records.list(old_failure.id, std::string("rejected"), 10).records.empty());
+  CHECK(records.find(interrupted.id, "7"));
+  CHECK(records.find(recent.id, "7"));
+  // Nothing of accounts went, though its runs are as old.
+  CHECK(ids_of(store.list("accounts", 100)) == std::vector<std::string>{accounts_new.id, accounts_old.id});
+  CHECK(records.find(accounts_old.id, "7"));
+
+  // Everything of accounts is past its retention: its newest finished run stays.
+  CHECK(store.purge_finished_before("accounts", 9000) == 1);
+  CHECK(ids_of(store.list("accounts", 100)) == std::vector<std::string>{accounts_new.id});
+  CHECK_FALSE(records.find(accounts_old.id, "7"));
+  CHECK(store.purge_finished_before("accounts", 9000) == 0);
+}
+
+TEST_CASE("retention keeps the newest run with a verdict and the newest success behind newer cancelled runs",
+          "[state][retention]") {
+  auto db = StateDb::open(backflow::test::make_temp_dir("run-retention-keep"));
+  RunStore store(*db);
+  finished(store, "contacts", 1000, RunPhase::Succeeded);
+  RunRecord success = finished(store, "contacts", 1100, RunPhase::Succeeded);
+  RunRecord failure = finished(store, "contacts", 1200, RunPhase::Failed);
+  finished(store, "contacts", 1250, RunPhase::Cancelled);
+  RunRecord cancelled = finished(store, "contacts", 1300, RunPhase::Cancelled);
+
+  CHECK(store.purge_finished_before("contacts", 9000) == 2);
+  // The last run shown, the health verdict (failing) and the last success.
+  CHECK(ids_of(store.list("contacts", 100)) == std::vector<std::string>{cancelled.id, failure.id, success.id});
+}
+
 TEST_CASE("state lock probe", "[.state-lock-probe]") {
   const char* dir = std::getenv("BACKFLOW_TEST_LOCK_DIR");
   if (dir == nullptr) return;

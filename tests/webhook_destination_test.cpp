@@ -80,6 +80,71 @@ TEST_CASE("webhook payload: sync, run id and records with op, key and fields, HM
   CHECK(first.header("accept-encoding").find("gzip") != std::string::npos);
 }
 
+TEST_CASE("webhook op follows the mode, object labels the batch, events carry event_name and timestamp",
+          "[webhook]") {
+  HttpTestServer server;
+  auto settings = settings_for(server, "webhook-modes");
+  settings.batch_size = 10;
+  WebhookOptions options;
+  options.object = "contacts";
+  options.event_name = "Signed Up";
+  options.run_started_ms = 1714564800250;  // 2024-05-01T12:00:00.250Z
+  WebhookDestination webhook(settings, options);
+  DeliveryEngine engine(webhook, settings);
+  auto records = sample_records();  // upsert 42, delete 43, upsert 44
+
+  auto sent = [&](SyncMode mode, const std::vector<DeliveryRecord>& batch) {
+    const std::size_t before = server.requests().size();
+    VectorFeed feed(batch);
+    auto summary = engine.deliver({"s", "run-9", mode, 0, {}}, feed, {});
+    CHECK(summary.accepted == batch.size());
+    auto requests = server.requests();
+    REQUIRE(requests.size() == before + 1);
+    return nlohmann::json::parse(requests.back().body);
+  };
+  for (auto [mode, op] : {std::pair{SyncMode::insert, "insert"}, std::pair{SyncMode::update, "update"},
+                          std::pair{SyncMode::upsert, "upsert"}, std::pair{SyncMode::mirror, "upsert"}}) {
+    INFO(to_string(mode));
+    auto body = sent(mode, records);
+    CHECK(body["object"] == "contacts");
+    REQUIRE(body["records"].size() == 3);
+    CHECK(body["records"][0]["op"] == op);
+    CHECK(body["records"][1]["op"] == "delete");
+    CHECK(body["records"][2]["op"] == op);
+    for (const auto& record : body["records"]) {
+      CHECK_FALSE(record.contains("event_name"));
+      CHECK_FALSE(record.contains("timestamp"));
+    }
+  }
+  std::vector<DeliveryRecord> events = {records[0], records[2]};
+  auto body = sent(SyncMode::append, events);
+  CHECK(body["object"] == "contacts");
+  for (const auto& record : body["records"]) {
+    CHECK(record["op"] == "event");
+    CHECK(record["event_name"] == "Signed Up");
+    CHECK(record["timestamp"] == "2024-05-01T12:00:00.250Z");
+    CHECK(record["fields"]["email"] == "ada@example.com");
+  }
+  CHECK(body["records"][1]["key"] == nlohmann::json{{"customer_id", 44}});
+
+  // Without object or event_name, neither is sent; the timestamp still is.
+  WebhookDestination plain(settings, WebhookOptions{"", "", 951782400000});
+  DeliveryEngine plain_engine(plain, settings);
+  VectorFeed feed(events);
+  plain_engine.deliver({"s", "run-9", SyncMode::append, 0, {}}, feed, {});
+  auto plain_body = nlohmann::json::parse(server.requests().back().body);
+  CHECK_FALSE(plain_body.contains("object"));
+  CHECK_FALSE(plain_body["records"][0].contains("event_name"));
+  CHECK(plain_body["records"][0]["timestamp"] == "2000-02-29T00:00:00.000Z");
+}
+
+TEST_CASE("webhook timestamps are ISO 8601 UTC with milliseconds", "[webhook]") {
+  CHECK(WebhookDestination::utc_timestamp(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(WebhookDestination::utc_timestamp(1714564800250) == "2024-05-01T12:00:00.250Z");
+  CHECK(WebhookDestination::utc_timestamp(951868799999) == "2000-02-29T23:59:59.999Z");
+  CHECK(WebhookDestination::utc_timestamp(4102444800000) == "2100-01-01T00:00:00.000Z");
+}
+
 TEST_CASE("webhook idempotency keys repeat when a run resumes from its checkpointed batch", "[webhook]") {
   HttpTestServer server;
   auto settings = settings_for(server, "webhook-resume");

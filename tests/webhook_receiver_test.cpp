@@ -109,6 +109,38 @@ TEST_CASE("the receiver applies a SYNC:FIELD requirement only to that sync's bat
   CHECK(reply["errors"][0]["message"] == "field 'last_name' is required");
 }
 
+TEST_CASE("the receiver holds every write op of the payload, the older all-upsert one too, and refuses others",
+          "[receiver]") {
+  WebhookReceiver::Options options;
+  options.listen = "127.0.0.1:" + std::to_string(backflow::test::free_tcp_port());
+  options.required_fields = {"email"};
+  WebhookReceiver receiver(options);
+  json events = batch({{{"op", "insert"}, {"key", {{"id", 1}}}, {"fields", {{"email", "a@x.io"}}}},
+                       {{"op", "update"}, {"key", {{"id", 2}}}, {"fields", {{"email", "b@x.io"}}}},
+                       {{"op", "upsert"}, {"key", {{"id", 3}}}, {"fields", {{"email", "c@x.io"}}}},
+                       {{"op", "event"}, {"key", {{"id", 4}}}, {"event_name", "signed_up"},
+                        {"timestamp", "2024-05-01T12:00:00.250Z"}, {"fields", {{"email", "d@x.io"}}}},
+                       {{"op", "event"}, {"key", {{"id", 5}}}, {"timestamp", "2024-05-01T12:00:00.250Z"}, {"fields", json::object()}},
+                       {{"op", "merge"}, {"key", {{"id", 6}}}, {"fields", {{"email", "f@x.io"}}}},
+                       {{"op", 7}, {"key", {{"id", 7}}}, {"fields", {{"email", "g@x.io"}}}}});
+  events["object"] = "contacts";
+  const std::string body = events.dump();
+  auto [status, reply] = receiver.handle(body, "", "batch-1");
+  CHECK(status == 200);
+  CHECK(reply["errors"] ==
+        json::array({json({{"index", 4}, {"message", "field 'email' is required"}}),
+                     json({{"index", 5}, {"message", "op 'merge' is not one of insert, update, upsert, event, delete"}}),
+                     json({{"index", 6}, {"message", "op '7' is not one of insert, update, upsert, event, delete"}})}));
+  auto held = receiver.records();
+  CHECK(held.size() == 4);
+  CHECK(held.at(R"({"id":4})") == json({{"email", "d@x.io"}}));
+  for (int id : {1, 2, 3}) CHECK(held.count(json({{"id", id}}).dump()) == 1);
+
+  const std::string removal = batch({{{"op", "delete"}, {"key", {{"id", 1}}}}}).dump();
+  CHECK(receiver.handle(removal, "", "batch-2").second == json::object());
+  CHECK(receiver.records().size() == 3);
+}
+
 TEST_CASE("the receiver answers over HTTP on loopback", "[receiver]") {
   WebhookReceiver::Options options;
   options.listen = "127.0.0.1:" + std::to_string(backflow::test::free_tcp_port());

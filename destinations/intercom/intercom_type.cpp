@@ -1,4 +1,5 @@
-// `type: intercom` (docs/destinations/intercom.md): contacts and companies.
+// `type: intercom` (docs/destinations/intercom.md): contacts (companies are
+// not implemented, so `validate` refuses object: companies).
 #include "destinations/destination_type.h"
 #include "destinations/account_options.h"
 #include "destinations/engine_target.h"
@@ -12,7 +13,7 @@ const DestinationType& intercom_type() {
     t.name = "intercom";
     t.modes = {SyncMode::upsert, SyncMode::update, SyncMode::mirror};
     t.options = {secret_key("token", Requirement::required), key("intercom_version")};
-    t.sync_options = {choice_key("object", {"contacts", "companies"})};
+    t.sync_options = {choice_key("object", {"contacts"})};
     t.identifiers = {"external_id", "email"};
     t.uses_vendor_ids = true;
     t.make_target = [](const TargetContext& context) {

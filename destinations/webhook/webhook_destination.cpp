@@ -1,5 +1,9 @@
 #include "destinations/webhook/webhook_destination.h"
 
+#include <chrono>
+#include <cstdio>
+
+#include "common/text.h"
 #include "destinations/destination_error.h"
 #include "mappers/digest.h"
 #include "mappers/json_writer.h"
@@ -31,10 +35,36 @@ std::string receiver_message(const HttpResponse& response) {
 
 }  // namespace
 
-WebhookDestination::WebhookDestination(DestinationSettings settings) : settings_(std::move(settings)) {
+WebhookDestination::WebhookDestination(DestinationSettings settings, WebhookOptions options)
+    : settings_(std::move(settings)), options_(std::move(options)), timestamp_(utc_timestamp(options_.run_started_ms)) {
   if (settings_.url.empty()) {
-    throw DestinationError("destination '" + settings_.name + "' (webhook): url is required");
+    throw DestinationError("destination " + text::quote_for_message(settings_.name) + " (webhook): url is required");
   }
+}
+
+std::string_view WebhookDestination::op_name(Operation op, SyncMode mode) {
+  if (op == Operation::Delete) return "delete";
+  switch (mode) {
+    case SyncMode::insert: return "insert";
+    case SyncMode::update: return "update";
+    case SyncMode::append: return "event";
+    case SyncMode::upsert:
+    case SyncMode::mirror: break;
+  }
+  return "upsert";
+}
+
+std::string WebhookDestination::utc_timestamp(std::int64_t ms) {
+  const std::chrono::sys_time<std::chrono::milliseconds> time{std::chrono::milliseconds(ms)};
+  const auto days = std::chrono::floor<std::chrono::days>(time);
+  const std::chrono::year_month_day date{days};
+  const std::chrono::hh_mm_ss<std::chrono::milliseconds> time_of_day{time - days};
+  char text[40];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<int>(time_of_day.hours().count()), static_cast<int>(time_of_day.minutes().count()),
+                static_cast<int>(time_of_day.seconds().count()), static_cast<int>(time_of_day.subseconds().count()));
+  return text;
 }
 
 BatchLimits WebhookDestination::batch_limits() const {
@@ -72,14 +102,27 @@ HttpRequest WebhookDestination::build_request(const BatchContext& context, Recor
   mappers::write_json(context.sync, body);
   body += ",\"run_id\":";
   mappers::write_json(context.run_id, body);
+  if (!options_.object.empty()) {
+    body += ",\"object\":";
+    mappers::write_json(options_.object, body);
+  }
   body += ",\"records\":[";
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const DeliveryRecord& record = *batch[i];
     if (i != 0) body += ',';
     body += "{\"op\":\"";
-    body += to_string(record.op);
+    body += op_name(record.op, context.mode);
     body += "\",\"key\":";
     mappers::write_json(record.key_json, body);
+    if (context.mode == SyncMode::append && record.op != Operation::Delete) {
+      if (!options_.event_name.empty()) {
+        body += ",\"event_name\":";
+        mappers::write_json(options_.event_name, body);
+      }
+      body += ",\"timestamp\":\"";
+      body += timestamp_;
+      body += '"';
+    }
     if (record.op != Operation::Delete) {
       body += ",\"fields\":";
       mappers::write_json(record.fields, body);

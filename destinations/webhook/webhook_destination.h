@@ -2,6 +2,7 @@
 // HMAC-SHA256. The wire contract a receiver implements is docs/webhook.md.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,15 @@
 
 namespace backflow::destinations {
 
+// What a sync adds to the payload (docs/webhook.md).
+struct WebhookOptions {
+  std::string object;      // the sync's `object`: sent as the batch's "object" when not empty
+  std::string event_name;  // the sync's `event_name`: sent with each event (append mode) when not empty
+  // When the run that read the events started (unix ms): each event's
+  // "timestamp". Fixed for the run, so a resent batch has the same body.
+  std::int64_t run_started_ms = 0;
+};
+
 class WebhookDestination : public DestinationModule {
  public:
   static constexpr std::size_t kDefaultBatchSize = 100;
@@ -18,7 +28,13 @@ class WebhookDestination : public DestinationModule {
 
   // Reads url, headers, secret, batch_size and max_bytes from `settings`.
   // Throws DestinationError when the url is empty.
-  explicit WebhookDestination(DestinationSettings settings);
+  explicit WebhookDestination(DestinationSettings settings, WebhookOptions options = {});
+
+  // A record's "op": "delete" for a delete; otherwise the mode's operation:
+  // "insert", "update", "upsert" (upsert and mirror) or "event" (append).
+  static std::string_view op_name(Operation op, SyncMode mode);
+  // `ms` (unix milliseconds) as ISO 8601 in UTC: "2024-05-01T12:00:00.250Z".
+  static std::string utc_timestamp(std::int64_t ms);
 
   std::string type() const override { return "webhook"; }
   BatchLimits batch_limits() const override;
@@ -40,6 +56,8 @@ class WebhookDestination : public DestinationModule {
 
  private:
   DestinationSettings settings_;
+  WebhookOptions options_;
+  std::string timestamp_;  // options_.run_started_ms as utc_timestamp()
 };
 
 }  // namespace backflow::destinations

@@ -1,5 +1,6 @@
 // `type: webhook` (docs/destinations/webhook.md): JSON batches POSTed to a URL.
 #include "destinations/destination_type.h"
+#include "destinations/account_options.h"
 #include "destinations/engine_target.h"
 #include "destinations/webhook/webhook_destination.h"
 
@@ -14,7 +15,11 @@ const DestinationType& webhook_type() {
                  secret_key("secret"), key("batch_size", OptionKind::integer), key("max_bytes", OptionKind::integer)};
     t.sync_options = {key("object"), key("event_name")};
     t.make_target = [](const TargetContext& context) {
-      return engine_target(context, std::make_unique<WebhookDestination>(context.settings));
+      WebhookOptions options;
+      options.object = context.sync.object;
+      options.event_name = text_option(context.sync.options, "event_name");
+      options.run_started_ms = context.run_started_ms;
+      return engine_target(context, std::make_unique<WebhookDestination>(context.settings, options));
     };
     return t;
   }();

@@ -92,7 +92,7 @@ struct EverySchedule {
   std::chrono::milliseconds interval{0};  // > 0
 };
 struct AfterSchedule {
-  std::vector<std::string> syncs;  // run when any of these succeeds
+  std::vector<std::string> syncs;  // run once every one of these has succeeded since this sync's last run
 };
 using Schedule = std::variant<ManualSchedule, CronSchedule, EverySchedule, AfterSchedule>;
 

@@ -1,5 +1,6 @@
 // syncs.<name>.mapping: destination fields and their expressions, parsed but
 // not compiled (mappers/ compiles them against the model's columns).
+#include "mappers/field_path.h"
 #include "service/config/section_parsers.h"
 
 namespace backflow::config {
@@ -116,6 +117,21 @@ mappers::MappingSpec parse_mapping(YamlReader& reader, const YAML::Node& node, c
       reader.error(entry.key_node, field_path, "invalid field path " + quote_for_message(field) + ": empty path segment");
       continue;
     }
+    // A path that another one extends ("v" and "v.x") would have to be a
+    // value and an object at once: refused here rather than at run time.
+    bool collides = false;
+    for (const auto& earlier : fields->entries) {
+      if (&earlier == &entry) break;
+      if (earlier.key == field || !mappers::field_paths_collide(earlier.key, field)) continue;
+      const std::string& shorter = earlier.key.size() < field.size() ? earlier.key : field;
+      reader.error(entry.key_node, field_path,
+                   "field " + quote_for_message(field) + " conflicts with field " + quote_for_message(earlier.key) +
+                       " (line " + std::to_string(reader.location(earlier.key_node).line) + "): " +
+                       quote_for_message(shorter) + " cannot be both a value and an object");
+      collides = true;
+      break;
+    }
+    if (collides) continue;
     if (auto expression = parse_expression(reader, entry.value, field_path)) {
       expression->field = field;
       expression->location = reader.location(entry.key_node);

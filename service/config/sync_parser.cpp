@@ -183,6 +183,19 @@ void parse_type_options(YamlReader& reader, const MapFields& fields, const YAML:
       }
       continue;
     }
+    if (!spec->choices.empty()) {
+      // A value the type does not take is said as an unsupported mode is,
+      // with the values it supports.
+      auto text = reader.non_empty_string(*value, key_path);
+      if (!text) continue;
+      if (std::find(spec->choices.begin(), spec->choices.end(), *text) == spec->choices.end()) {
+        reader.error(*value, key_path,
+                     spec->name + " " + quote_for_message(*text) + " is not supported by " + type.name +
+                         " destinations (supported: " + text::join(spec->choices, ", ") + ")",
+                     text::nearest(*text, spec->choices));
+        continue;
+      }
+    }
     if (auto parsed = parse_option(reader, *spec, *value, key_path)) {
       if (spec->name == "object") {
         destination.object = parsed->get<std::string>();

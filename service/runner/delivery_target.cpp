@@ -24,7 +24,8 @@ class JournaledTarget final : public DeliveryTarget {
                                                context.sync.mapping,
                                                context.model_columns,
                                                *jobs_,
-                                               [&journal = context.journal] { return change_count(journal.record()); }};
+                                               [&journal = context.journal] { return change_count(journal.record()); },
+                                               context.journal.record().started_at_ms};
     inner_ = type.make_target(target_context);
   }
 

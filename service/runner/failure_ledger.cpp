@@ -42,13 +42,16 @@ bool FailureLedger::failed(const std::string& key_id, const Row& key_values, con
   }
   state::FailedRecord entry = state::FailureStore(*db_).record_failure(sync_, key_id, run_id_, message, max_attempts_);
   failing_ids_.insert(key_id);
+  // Kept for dead records too: an operator's retry revives them as retry
+  // keys, and a record that died on its first failure (max_attempts 1) has
+  // no values from an earlier one.
+  state::FailedKeyValues(*db_).put(sync_, key_id, key_values);
   if (entry.dead) {
     result.status = "dead";
     result.message = message + " (dead after " + std::to_string(entry.attempts) + " attempts)";
     keep(result);
     return false;
   }
-  state::FailedKeyValues(*db_).put(sync_, key_id, key_values);
   keep(result);
   return true;
 }

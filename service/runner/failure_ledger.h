@@ -30,9 +30,11 @@ class FailureLedger {
   const std::unordered_set<std::string>& retry_ids() const { return retry_ids_; }
 
   // A record that failed in this run: `status` is rejected | undelivered |
-  // invalid. Returns true when it is to be kept out of the commit (sent
-  // again next run), false when it just became dead (committed as is, so it
-  // waits for its row to change or an operator's retry).
+  // invalid. Its typed key values are kept, a dead record's too, so that
+  // retry_keys() finds it once an operator revives it. Returns true when it
+  // is to be kept out of the commit (sent again next run), false when it just
+  // became dead (committed as is, so it waits for its row to change or an
+  // operator's retry).
   bool failed(const std::string& key_id, const Row& key_values, const std::string& op, const std::string& status,
               long http_status, const std::string& message);
   // A record that reached the destination: forgotten by the failure store.

@@ -611,7 +611,7 @@ RunReport SyncRunner::run(const RunRequest& request) {
     record.started_at_ms = now_ms();
   } else {
     if (runs == nullptr) runs = &own_runs.emplace(*db_);
-    state::RecordStore(*db_).purge_started_before(now_ms() - sync->retention.count());
+    runs->purge_finished_before(sync->name, now_ms() - sync->retention.count());
     if (request.existing_run) {
       record = *request.existing_run;
       if (record.phase != RunPhase::Queued && resumable(*sync, record) && !record.full_resync) {
