@@ -269,6 +269,28 @@ TEST_CASE("GET /runs/{id}/errors groups a run's failed records by status and mes
   CHECK(api.get("/api/v1/runs/run-55555555/errors").status == 404);
 }
 
+TEST_CASE("GET /syncs/{name}/records/{key} tells one record's story across runs, newest first", "[api]") {
+  ApiFixture api;
+  auto first = api.add_finished_run("contacts", RunPhase::Partial, counts(0, 0, 0, 1), now_ms() - 60'000);
+  auto second = api.add_finished_run("contacts", RunPhase::Succeeded, counts(0, 0, 0, 0), now_ms());
+  const std::string key = R"({"id":17})";
+  api.records->add(first.id, first.started_at_ms, {{key, "added", "rejected", 400, "email is invalid"}}, true);
+  api.records->add(second.id, second.started_at_ms, {{key, "changed", "accepted", 200, ""}}, true);
+  api.records->add(second.id, second.started_at_ms, {{R"({"id":18})", "added", "accepted", 200, ""}}, true);
+  auto reply = api.get("/api/v1/syncs/contacts/records/%7B%22id%22%3A17%7D");
+  REQUIRE(reply.status == 200);
+  json body = reply.json();
+  CHECK(body["key"] == key);
+  REQUIRE(body["history"].size() == 2);
+  CHECK(body["history"][0]["run_id"] == second.id);
+  CHECK(body["history"][0]["status"] == "accepted");
+  CHECK(body["history"][1]["run_id"] == first.id);
+  CHECK(body["history"][1]["message"] == "email is invalid");
+  CHECK(body["history"][1]["run_phase"] == "partial");
+  CHECK(api.get("/api/v1/syncs/contacts/records/nope").json()["history"].empty());
+  CHECK(api.get("/api/v1/syncs/ghost/records/x").status == 404);
+}
+
 TEST_CASE("POST /syncs/{name}/records/retry revives the sync's dead records", "[api]") {
   ApiFixture api;
   api.failures->record_failure("contacts", "[1]", "run-1", "HTTP 400", 1);

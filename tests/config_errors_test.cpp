@@ -313,7 +313,7 @@ TEST_CASE("bad config: an unknown key is reported with the nearest valid key", "
   CHECK(errors_of("unknown_key.yaml") ==
         std::vector<std::string>{
             "unknown_key.yaml:15:5: error: syncs.contacts.schedul: unknown key 'schedul' (valid keys: source, "
-            "destination, mapping, schedule, diff, guard, retry, retention, outcome) (did you mean 'schedule'?)",
+            "destination, mapping, schedule, diff, guard, retry, retention, outcome, record_log) (did you mean 'schedule'?)",
         });
 }
 

@@ -5,6 +5,8 @@
 
 #include "service/runner/guard_check.h"
 #include "service/runner/run_outcome.h"
+#include "state/record_store.h"
+#include "state/state_db.h"
 #include "tests/runner_support.h"
 
 using namespace backflow;
@@ -224,6 +226,28 @@ TEST_CASE("runner: rejections above outcome.max_rejected_pct fail the run, a syn
   settings.outcome = "max_rejected_pct: 25";
   auto harness = lenient.harness(settings);
   CHECK(harness.run().record.phase == RunPhase::Partial);
+}
+
+TEST_CASE("runner: record_log all keeps accepted results beside the failures", "[outcome][runner]") {
+  OutcomeSetup setup("outcome-record-log", 12);
+  SyncSettings settings;
+  settings.record_log = "all";
+  auto harness = setup.harness(settings);
+  setup.receiver.set_rejected({key(5)});
+  auto report = harness.run();
+  auto db = state::StateDb::open(harness.state_dir() / "state");
+  state::RecordStore records(*db);
+  CHECK(records.list(report.record.id, std::string("accepted"), 100).records.size() == 11);
+  CHECK(records.list(report.record.id, std::string("rejected"), 100).records.size() == 1);
+  auto accepted = records.find(report.record.id, "3");
+  REQUIRE(accepted.has_value());
+  CHECK(accepted->status == "accepted");
+
+  OutcomeSetup plain("outcome-record-log-default", 12);
+  auto default_harness = plain.harness();
+  auto default_report = default_harness.run();
+  auto default_db = state::StateDb::open(default_harness.state_dir() / "state");
+  CHECK(state::RecordStore(*default_db).list(default_report.record.id, std::nullopt, 100).records.empty());
 }
 
 TEST_CASE("runner: an emptied model is blocked by default and allow_empty lets it through", "[outcome][runner]") {

@@ -187,6 +187,7 @@ RunnerHarness::RunnerHarness(const std::string& label, const std::string& connec
       << "    retry: { max_attempts: " << s.max_attempts << " }\n";
   if (!s.guard.empty()) out << "    guard: { " << s.guard << " }\n";
   if (!s.outcome.empty()) out << "    outcome: { " << s.outcome << " }\n";
+  if (!s.record_log.empty()) out << "    record_log: " << s.record_log << "\n";
   out.close();
   config_ = config::load_config_or_throw(config_file_);
 }

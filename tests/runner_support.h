@@ -117,6 +117,7 @@ struct SyncSettings {
   std::string send = "all_fields";
   std::string guard;  // YAML flow map body, e.g. "max_removed_pct: 20"
   std::string outcome;  // YAML flow map body, e.g. "max_rejected_pct: 50"
+  std::string record_log;  // "all" or "failures"; unset when empty
   std::string source = "table: people";
   std::uint32_t max_attempts = 3;
   std::uint32_t batch_size = 10;

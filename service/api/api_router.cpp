@@ -218,6 +218,8 @@ std::vector<ApiRouter::Route> ApiRouter::make_routes() {
       {{"runs", "*"}, "GET", "/api/v1/runs/{id}", false, [this](Request, Path p) { return get_run(p[1]); }},
       {{"runs", "*", "cancel"}, "POST", "/api/v1/runs/{id}/cancel", false,
        [this](Request r, Path p) { return cancel_run(p[1], r.body); }},
+      {{"syncs", "*", "records", "*"}, "GET", "/api/v1/syncs/{name}/records/{key}", false,
+       [this](Request, Path p) { return record_history(p[1], p[3]); }},
       {{"runs", "*", "errors"}, "GET", "/api/v1/runs/{id}/errors", false,
        [this](Request, Path p) { return error_groups(p[1]); }},
       {{"runs", "*", "records"}, "GET", "/api/v1/runs/{id}/records", false,
@@ -365,6 +367,25 @@ ApiResponse ApiRouter::cancel_run(const std::string& id, const std::string& body
   parse_body(body, {});
   controller_.cancel(id);
   return json_response(202, {{"run_id", id}, {"cancel_requested", true}});
+}
+
+// One record's story: its result in each of the sync's recent runs that kept
+// one (failures always; accepted records with record_log: all), newest first.
+ApiResponse ApiRouter::record_history(const std::string& sync, const std::string& key) const {
+  constexpr std::size_t kRunsSearched = 200;
+  if (!controller_.find_sync(sync)) throw no_sync(sync);
+  nlohmann::json items = nlohmann::json::array();
+  const std::vector<state::RunRecord> runs = runs_.list(sync, kRunsSearched);
+  for (const state::RunRecord& run : runs) {
+    std::optional<state::RecordResult> result = records_.find(run.id, key);
+    if (!result) continue;
+    nlohmann::json item = record_to_json(*result);
+    item["run_id"] = run.id;
+    item["run_phase"] = state::to_string(run.phase);
+    item["run_started_at_ms"] = run.started_at_ms;
+    items.push_back(std::move(item));
+  }
+  return json_response(200, {{"sync", sync}, {"key", key}, {"runs_searched", runs.size()}, {"history", std::move(items)}});
 }
 
 // A run's failed records grouped by status and message, largest group first:

@@ -70,6 +70,7 @@ class ApiRouter {
   ApiResponse cancel_run(const std::string& id, const std::string& body) const;
   ApiResponse list_records(const std::string& run_id, const std::string& query) const;
   ApiResponse error_groups(const std::string& run_id) const;
+  ApiResponse record_history(const std::string& sync, const std::string& key) const;
   ApiResponse retry_dead(const std::string& name, const std::string& body) const;
   ApiResponse request_log(const std::string& destination) const;
   ApiResponse reload_config(const std::string& body) const;

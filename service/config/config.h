@@ -131,6 +131,10 @@ struct Sync {
   Guard guard;
   RunOutcomePolicy outcome;
   SyncRetry retry;
+  // Which per-record results a run keeps (API, dashboard, a record's
+  // history): only the failed ones, or every record's, accepted included.
+  enum class RecordLog { failures, all };
+  RecordLog record_log = RecordLog::failures;
   std::chrono::milliseconds retention = std::chrono::hours(24 * 30);  // how long run history is kept
   SourceLocation location;                                            // of the sync's name
 };

@@ -14,7 +14,8 @@ using destinations::DestinationType;
 using destinations::Requirement;
 
 const std::vector<std::string> kSyncKeys = {"source", "destination", "mapping", "schedule",
-                                            "diff",   "guard",       "retry",   "retention", "outcome"};
+                                            "diff",   "guard",       "retry",   "retention", "outcome",
+                                            "record_log"};
 const std::vector<std::string> kSourceKeys = {"warehouse", "table", "query", "primary_key"};
 const std::vector<std::string> kMatchOnKeys = {"field", "column"};
 const std::vector<std::string> kModes = {"upsert", "update", "insert", "mirror", "append"};
@@ -321,6 +322,11 @@ Sync parse_sync(YamlReader& reader, const MapEntry& entry, const SyncContext& co
   if (auto node = fields->get("diff")) parse_diff(reader, *node, path + ".diff", sync.diff);
   if (auto node = fields->get("guard")) sync.guard = parse_guard(reader, *node, path + ".guard");
   if (auto node = fields->get("outcome")) sync.outcome = parse_outcome(reader, *node, path + ".outcome");
+  if (auto node = fields->get("record_log")) {
+    if (auto log = reader.choice(*node, path + ".record_log", {"failures", "all"})) {
+      sync.record_log = *log == "all" ? Sync::RecordLog::all : Sync::RecordLog::failures;
+    }
+  }
   if (auto node = fields->get("retry")) {
     if (auto retry = reader.map(*node, path + ".retry", &kRetryKeys)) {
       if (auto value = retry->get("max_attempts")) {

@@ -3,13 +3,14 @@
 namespace backflow::runner {
 
 FailureLedger::FailureLedger(state::StateDb* db, std::string sync, std::string run_id, std::int64_t run_started_ms,
-                             std::uint32_t max_attempts, std::size_t sample_limit)
+                             std::uint32_t max_attempts, std::size_t sample_limit, bool keep_accepted)
     : db_(db),
       sync_(std::move(sync)),
       run_id_(std::move(run_id)),
       run_started_ms_(run_started_ms),
       max_attempts_(max_attempts),
-      sample_limit_(sample_limit) {
+      sample_limit_(sample_limit),
+      keep_accepted_(keep_accepted) {
   if (db_ == nullptr) return;
   state::FailureStore(*db_).for_each(sync_, false, [&](const state::FailedRecord& record) {
     failing_ids_.insert(record.key);
@@ -54,6 +55,13 @@ bool FailureLedger::failed(const std::string& key_id, const Row& key_values, con
   }
   keep(result);
   return true;
+}
+
+void FailureLedger::accepted(const std::string& key_id, const std::string& op, long http_status) {
+  if (db_ == nullptr || !keep_accepted_) return;
+  state::RecordStore(*db_).add(run_id_, run_started_ms_,
+                               {state::RecordResult{key_id, op, "accepted", static_cast<int>(http_status), ""}},
+                               /*durable=*/false);
 }
 
 void FailureLedger::delivered(const std::string& key_id) {

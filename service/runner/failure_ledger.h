@@ -21,8 +21,9 @@ namespace backflow::runner {
 class FailureLedger {
  public:
   // `db` may be null. It must outlive the ledger.
+  // `keep_accepted`: accepted() persists a result too (record_log: all).
   FailureLedger(state::StateDb* db, std::string sync, std::string run_id, std::int64_t run_started_ms,
-                std::uint32_t max_attempts, std::size_t sample_limit);
+                std::uint32_t max_attempts, std::size_t sample_limit, bool keep_accepted = false);
 
   // Typed keys of failed records that are not dead: DiffSpec::retry_keys.
   std::vector<Row> retry_keys() const;
@@ -39,6 +40,9 @@ class FailureLedger {
               long http_status, const std::string& message);
   // A record that reached the destination: forgotten by the failure store.
   void delivered(const std::string& key_id);
+  // Any record the destination accepted, append runs' included: persisted
+  // as an `accepted` result when the ledger keeps accepted records.
+  void accepted(const std::string& key_id, const std::string& op, long http_status);
   // An invalid row of the diff (NULL or duplicate key): persisted only.
   void invalid_row(const std::string& key_id, const std::string& message);
 
@@ -56,6 +60,7 @@ class FailureLedger {
   std::int64_t run_started_ms_;
   std::uint32_t max_attempts_;
   std::size_t sample_limit_;
+  bool keep_accepted_;
   std::unordered_set<std::string> retry_ids_;
   std::unordered_set<std::string> failing_ids_;  // every key with a failure entry, dead included
   std::vector<state::RecordResult> sample_;

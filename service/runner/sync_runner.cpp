@@ -95,7 +95,7 @@ class RunExecution {
         journal_(journal),
         resumed_(resumed),
         ledger_(request.dry_run ? nullptr : db, sync.name, journal.record().id, journal.record().started_at_ms,
-                sync.retry.max_attempts, request.sample_limit),
+                sync.retry.max_attempts, request.sample_limit, sync.record_log == config::Sync::RecordLog::all),
         warehouse_(*config.find_warehouse(sync.source.warehouse)),
         destination_(*config.find_destination(sync.destination.name)),
         dialect_(dialect_of(warehouse_)) {}
@@ -462,6 +462,8 @@ class RunExecution {
       ++record.counts.sent;
       if (outcome.status == destinations::RecordStatus::Accepted) {
         ++record.counts.accepted;
+        ledger_.accepted(outcome.key, sent.op.empty() ? std::string(destinations::to_string(outcome.op)) : sent.op,
+                         outcome.http_status);
         if (!append_mode()) ledger_.delivered(outcome.key);
       } else {
         const bool rejected = outcome.status == destinations::RecordStatus::Rejected;
