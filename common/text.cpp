@@ -159,4 +159,10 @@ std::vector<std::string> echoed_forms(std::string_view secret) {
   return forms;
 }
 
+std::string percent_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f%%", value);
+  return text;
+}
+
 }  // namespace backflow::text

@@ -26,6 +26,9 @@ std::string trim(std::string_view text, bool all_space = false);
 // "a, b, c" for join({"a","b","c"}, ", ").
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
+// A share for a message: 12.5 -> "12.5%" (one decimal).
+std::string percent_text(double value);
+
 // `text` percent-encoded for a URL path segment or a form value: every
 // byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - _ . ~) as %XX.
 std::string percent_encode(std::string_view text);

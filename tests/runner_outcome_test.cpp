@@ -33,20 +33,7 @@ diff::DiffCounts diffed(std::uint64_t rows_read, std::uint64_t added, std::uint6
   return diff::DiffCounts{rows_read, added, changed, removed, 0};
 }
 
-struct OutcomeSetup {
-  std::filesystem::path dir;
-  std::string connection;
-  PeopleModel model;
-  ModelReceiver receiver;
-
-  OutcomeSetup(const std::string& label, std::size_t rows)
-      : dir(test::make_temp_dir(label)),
-        connection(test::sqlite_connection_string(dir / "model.db")),
-        model(odbc::Connection::open(connection, "model"), rows) {}
-  RunnerHarness harness(SyncSettings settings = {}) {
-    return RunnerHarness("outcome-" + dir.filename().string(), connection, "sqlite", receiver.url(), settings);
-  }
-};
+using OutcomeSetup = test::SqliteRunnerSetup;
 
 std::string key(int id) { return nlohmann::json({{"id", id}}).dump(); }
 

@@ -24,20 +24,7 @@ using state::RunPhase;
 
 namespace {
 
-struct SqliteSetup {
-  std::filesystem::path dir;
-  std::string connection;
-  PeopleModel model;
-  ModelReceiver receiver;
-
-  SqliteSetup(const std::string& label, std::size_t rows)
-      : dir(test::make_temp_dir(label)),
-        connection(test::sqlite_connection_string(dir / "model.db")),
-        model(odbc::Connection::open(connection, "model"), rows) {}
-  RunnerHarness harness(SyncSettings settings = {}) {
-    return RunnerHarness("runner-" + dir.filename().string(), connection, "sqlite", receiver.url(), settings);
-  }
-};
+using SqliteSetup = test::SqliteRunnerSetup;
 
 std::string key(int id) { return nlohmann::json({{"id", id}}).dump(); }
 

@@ -153,6 +153,22 @@ class RunnerHarness {
   config::Config config_;
 };
 
+// A SQLite people model of `rows` rows in a fresh directory, and a receiver.
+struct SqliteRunnerSetup {
+  std::filesystem::path dir;
+  std::string connection;
+  PeopleModel model;
+  ModelReceiver receiver;
+
+  SqliteRunnerSetup(const std::string& label, std::size_t rows)
+      : dir(make_temp_dir(label)),
+        connection(sqlite_connection_string(dir / "model.db")),
+        model(odbc::Connection::open(connection, "model"), rows) {}
+  RunnerHarness harness(SyncSettings settings = {}) {
+    return RunnerHarness("runner-" + dir.filename().string(), connection, "sqlite", receiver.url(), settings);
+  }
+};
+
 struct CrashCampaign {
   int kills = 0;
   int kills_while_sending = 0;  // at "ack" or "outcome": a batch may be in flight

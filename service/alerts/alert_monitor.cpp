@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/text.h"
+
 #include "service/scheduler/clock.h"
 #include "common/duration.h"
 
@@ -21,11 +23,6 @@ std::string target_id(const config::Alert& alert) {
   return hex;
 }
 
-std::string percent(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f%%", value);
-  return text;
-}
 
 std::string age_text(std::chrono::milliseconds age) {
   return backflow::format_duration(std::chrono::duration_cast<std::chrono::seconds>(age));
@@ -102,10 +99,10 @@ void AlertMonitor::run_finished(const state::RunRecord& run) {
                                                 static_cast<double>(run.counts.sent);
       bool above = share > target.alert.rejected_pct;
       std::string counts = std::to_string(run.counts.rejected) + " of " + std::to_string(run.counts.sent) +
-                           " sent, threshold " + percent(target.alert.rejected_pct);
+                           " sent, threshold " + text::percent_text(target.alert.rejected_pct);
       auto notice = notice_for(AlertCondition::RejectedRecords, above ? NoticeStatus::Firing : NoticeStatus::Resolved,
                                run,
-                               "sync " + sync + (above ? " had " : " is back to ") + percent(share) +
+                               "sync " + sync + (above ? " had " : " is back to ") + text::percent_text(share) +
                                    " of its records rejected (" + counts + ")" + run_clause(run));
       notice.details["rejected"] = run.counts.rejected;
       notice.details["sent"] = run.counts.sent;

@@ -2,17 +2,9 @@
 
 #include <cstdio>
 
+#include "common/text.h"
+
 namespace backflow::runner {
-
-namespace {
-
-std::string percent(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f%%", value);
-  return text;
-}
-
-}  // namespace
 
 std::optional<std::string> guard_violation(const config::Guard& guard, const diff::DiffCounts& counts) {
   const std::uint64_t valid = counts.rows_read > counts.invalid ? counts.rows_read - counts.invalid : 0;
@@ -41,7 +33,7 @@ std::optional<std::string> guard_violation(const config::Guard& guard, const dif
     const double share = 100.0 * static_cast<double>(counts.removed) / static_cast<double>(committed);
     if (share > max_removed_pct) {
       return "the run would remove " + std::to_string(counts.removed) + " of " + std::to_string(committed) +
-             " records (" + percent(share) + "), more than guard.max_removed_pct (" + percent(max_removed_pct) +
+             " records (" + text::percent_text(share) + "), more than guard.max_removed_pct (" + text::percent_text(max_removed_pct) +
              (default_removal_guard ? ", the default" : "") + ")";
     }
   }
@@ -49,8 +41,8 @@ std::optional<std::string> guard_violation(const config::Guard& guard, const dif
     const double share = 100.0 * static_cast<double>(counts.changed) / static_cast<double>(committed);
     if (share > *guard.max_changed_pct) {
       return "the run would change " + std::to_string(counts.changed) + " of " + std::to_string(committed) +
-             " records (" + percent(share) + "), more than guard.max_changed_pct (" +
-             percent(*guard.max_changed_pct) + ")";
+             " records (" + text::percent_text(share) + "), more than guard.max_changed_pct (" +
+             text::percent_text(*guard.max_changed_pct) + ")";
     }
   }
   return std::nullopt;

@@ -3,17 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/text.h"
+
 namespace backflow::runner {
-
-namespace {
-
-std::string percent(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f%%", value);
-  return text;
-}
-
-}  // namespace
 
 RunOutcome run_outcome(const config::RunOutcomePolicy& policy, const state::RunCounts& c) {
   const std::uint64_t not_accepted = c.rejected + c.undelivered + c.invalid;
@@ -25,7 +17,7 @@ RunOutcome run_outcome(const config::RunOutcomePolicy& policy, const state::RunC
                                           : 100.0 * static_cast<double>(not_accepted - known) /
                                                 static_cast<double>(meant - known);
   std::string summary = std::to_string(not_accepted) + " of " + std::to_string(meant) + " records were not accepted (" +
-                        percent(share) + ": " + std::to_string(c.rejected) + " rejected, " +
+                        text::percent_text(share) + ": " + std::to_string(c.rejected) + " rejected, " +
                         std::to_string(c.undelivered) + " undelivered, " + std::to_string(c.invalid) + " invalid";
   if (known > 0) summary += "; " + std::to_string(known) + " had failed before";
   if (c.dead > 0) summary += "; " + std::to_string(c.dead) + " now dead after retry.max_attempts";
@@ -36,7 +28,7 @@ RunOutcome run_outcome(const config::RunOutcomePolicy& policy, const state::RunC
   }
   if (new_share > policy.max_rejected_pct) {
     return {state::RunPhase::Failed, summary + ", more than outcome.max_rejected_pct (" +
-                                         percent(policy.max_rejected_pct) + ")" +
+                                         text::percent_text(policy.max_rejected_pct) + ")" +
                                          (known > 0 ? " of the records that had not failed before" : "")};
   }
   return {state::RunPhase::Partial, summary};
