@@ -16,6 +16,7 @@ struct Command {
   const char* name;
   const char* usage;
   const char* summary;
+  const char* details;  // what each option does, shown by `backflow COMMAND --help`
   Handler handler;  // empty: not built yet
   std::set<std::string> switches;  // flags without a value
   std::set<std::string> values;    // options that take a value
@@ -24,21 +25,57 @@ struct Command {
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"validate", "validate -c FILE [--check-sources]",
-       "check a config file and report every error with file, line and key", command_validate,
+       "check a config file and report every error with file, line and key",
+       "  -c, --config FILE   the config to check\n"
+       "  --check-sources     also connect to each warehouse and check that every sync's table or query,\n"
+       "                      primary key and mapped columns exist\n"
+       "exit codes: 0 valid, 2 errors (each printed as FILE:LINE:COL: error: KEY.PATH: message)\n",
+       command_validate,
        {"--check-sources"}, {"--config"}},
       {"preview", "preview -c FILE SYNC [--limit N]",
        "show the columns and first rows the sync's model reads from the warehouse",
+       "  -c, --config FILE   the sync config\n"
+       "  --limit N           rows to show (default 10)\n"
+       "Reads only; nothing is diffed, sent or recorded.\n",
        command_preview, {}, {"--config", "--limit"}},
       {"run", "run -c FILE SYNC [--full-resync] [--dry-run [--output CHANGES.jsonl]] [--force] [--json]",
-       "run one sync in the foreground", command_run, {"--full-resync", "--dry-run", "--force", "--json"},
+       "run one sync in the foreground",
+       "  -c, --config FILE          the sync config\n"
+       "  --full-resync              diff against an empty snapshot: every model row is sent again\n"
+       "  --dry-run                  diff and map, print counts and a sample of payloads; send, commit\n"
+       "                             and record nothing\n"
+       "  --output CHANGES.jsonl     with --dry-run: write every change, one JSON object per line\n"
+       "  --force                    run once past the sync's guards (removal and change limits,\n"
+       "                             empty model)\n"
+       "  --json                     print the run's record as JSON instead of the summary\n"
+       "An interrupted run of the sync is resumed from its checkpoint first. Refused while another\n"
+       "process runs the same sync.\n"
+       "exit codes: 0 succeeded, 4 partial, 1 failed, 2 usage or config error, 3 blocked by a guard\n",
+       command_run, {"--full-resync", "--dry-run", "--force", "--json"},
        {"--config", "--output"}},
-      {"status", "status -c FILE [SYNC] [--json]", "show the state and last runs of syncs", command_status,
+      {"status", "status -c FILE [SYNC] [--json]", "show the state and last runs of syncs",
+       "  -c, --config FILE   the sync config\n"
+       "  SYNC                only this sync, with its last runs\n"
+       "  --json              print JSON instead of a table\n"
+       "While `backflow serve` holds the state, asks it through its API (server.listen and\n"
+       "server.auth_token of the config).\n",
+       command_status,
        {"--json"}, {"--config"}},
       {"receive", "receive [--listen HOST:PORT] [--secret S] [--store FILE] [--require [SYNC:]FIELD,...]",
        "a webhook receiver that holds what a webhook destination sends (for demos and tests)",
+       "  --listen HOST:PORT         where to listen (default 127.0.0.1:8099)\n"
+       "  --secret S                 check each request's HMAC signature with this secret\n"
+       "  --store FILE               keep the received records in this file (one JSON object by key,\n"
+       "                             rewritten after every batch)\n"
+       "  --require [SYNC:]FIELD,... refuse, as a per-record error, upserts that lack one of these\n"
+       "                             fields (or hold it null or empty); SYNC: only that sync's records\n",
        command_receive, {}, {"--listen", "--secret", "--store", "--require"}},
       {"serve", "serve -c FILE [--shard i/n] [--listen HOST:PORT]",
-       "run the scheduler, the HTTP API and the dashboard", command_serve, {}, {"--config", "--shard", "--listen"}},
+       "run the scheduler, the HTTP API and the dashboard",
+       "  -c, --config FILE    the sync config; SIGHUP or POST /api/v1/config/reload reloads it\n"
+       "  --shard i/n          run only the syncs of shard i of n (several serve processes share the work)\n"
+       "  --listen HOST:PORT   where the API and dashboard listen (overrides server.listen)\n",
+       command_serve, {}, {"--config", "--shard", "--listen"}},
   };
   return table;
 }
@@ -90,7 +127,8 @@ int main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "-h" || a == "--help") {
-      out << "usage: backflow " << command->usage << "\n  " << command->summary << "\n";
+      out << "usage: backflow " << command->usage << "\n  " << command->summary << "\n\noptions:\n"
+          << command->details;
       return kExitOk;
     }
     if (a == "-c") a = "--config";

@@ -25,6 +25,34 @@ TEST_CASE("backflow --version and --help", "[cli]") {
   }
 }
 
+TEST_CASE("each command's --help explains every option its usage names", "[cli]") {
+  for (const char* command : {"validate", "preview", "run", "status", "receive", "serve"}) {
+    CAPTURE(command);
+    auto help = run_command(shell_quote(backflow_binary().string()) + " " + command + " --help");
+    CHECK(help.exit_code == 0);
+    const std::string usage_line = help.output.substr(0, help.output.find('\n'));
+    const auto options_at = help.output.find("\noptions:\n");
+    REQUIRE(options_at != std::string::npos);
+    const std::string details = help.output.substr(options_at);
+    std::istringstream words(usage_line);
+    std::string word;
+    while (words >> word) {
+      const auto dash = word.find("--");
+      if (dash == std::string::npos) continue;
+      std::string option = word.substr(dash);
+      option = option.substr(0, option.find_first_of(" ]"));
+      CAPTURE(option);
+      // Explained on its own line: "  --option ARG   what it does".
+      const auto line = details.find("\n  " + option);
+      const auto short_form = details.find(", " + option);
+      CHECK((line != std::string::npos || short_form != std::string::npos));
+    }
+  }
+  auto run_help = run_command(shell_quote(backflow_binary().string()) + " run --help");
+  CHECK_THAT(run_help.output, Catch::Contains("--full-resync              diff against an empty snapshot"));
+  CHECK_THAT(run_help.output, Catch::Contains("exit codes: 0 succeeded, 4 partial"));
+}
+
 TEST_CASE("unknown commands and commands not built yet exit 2", "[cli]") {
   auto unknown = run_command(shell_quote(backflow_binary().string()) + " frobnicate");
   CHECK(unknown.exit_code == 2);

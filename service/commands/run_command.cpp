@@ -1,6 +1,7 @@
-// `backflow run -c FILE SYNC [--full-resync] [--dry-run] [--force] [--json]`:
-// one run in the foreground (docs/runner.md). Exit codes: 0 succeeded
-// (rejections counted), 1 failed or refused, 2 usage/config error, 3 blocked.
+// `backflow run -c FILE SYNC [--full-resync] [--dry-run [--output FILE]]
+// [--force] [--json]`: one run in the foreground (docs/runner.md). Exit
+// codes: 0 succeeded, 4 partial, 1 failed or refused, 2 usage/config error,
+// 3 blocked.
 #include <unistd.h>
 
 #include <atomic>
@@ -167,7 +168,7 @@ int run_through_service(const std::string& api_url, const config::Config& config
 
 int command_run(const Args& args, std::ostream& out, std::ostream& err) {
   if (!args.has("--config") || args.positional.size() != 1) {
-    err << "usage: backflow run -c FILE SYNC [--full-resync] [--dry-run] [--force] [--json]\n";
+    err << "usage: backflow run -c FILE SYNC [--full-resync] [--dry-run [--output CHANGES.jsonl]] [--force] [--json]\n";
     return kExitUsage;
   }
   auto loaded = config::load_config(args.get("--config"));
