@@ -57,6 +57,7 @@ async function openBrowser({ executable, profileRoot, screenshots }) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1360, height: 860 },
+    timezoneId: 'Asia/Kolkata',  // not UTC, so that a time shown in the wrong zone is seen
   });
   const page = context.pages()[0] || await context.newPage();
   const pageErrors = [];

@@ -129,6 +129,33 @@ async function main() {
     await waitForText(page.locator('h1'), expected.run_with_rejections, 'run page after reload');
     assert.equal(await page.locator('#login').isVisible(), false, 'no sign-in after reload');
 
+    step('times show in UTC, or in the browser\'s zone when asked');
+    const started = page.locator('dl.facts dt', { hasText: /^Started$/ }).locator('xpath=following-sibling::dd[1]');
+    await waitForText(started, ' UTC', 'start time in UTC');
+    const utcText = (await started.textContent()).trim();
+    await page.getByRole('button', { name: 'Times: UTC' }).click();
+    // ICU may name the zone by its older alias.
+    await waitForText(page.locator('#time-zone'), (text) => /^Times: Asia\/(Kolkata|Calcutta)$/.test(text.trim()),
+      'time zone choice');
+    // The browser runs in Asia/Kolkata (browser.js): UTC+05:30, no daylight saving.
+    const kolkata = new Date(Date.parse(utcText.replace(' UTC', 'Z').replace(' ', 'T')) + 330 * 60000)
+      .toISOString().replace('T', ' ').slice(0, 19);
+    await waitForText(started, kolkata, 'start time in the browser\'s zone');
+    assert.ok(!(await started.textContent()).includes('UTC'), 'no UTC label on a local time');
+    await page.reload({ waitUntil: 'load' });
+    await waitForText(started, kolkata, 'the zone choice kept across a reload');
+    await page.locator('#time-zone').click();
+    await waitForText(started, utcText, 'back to UTC');
+
+    step('a banner says when the service does not answer, and goes when it answers again');
+    await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
+    await waitForText(page.locator('#unreachable'), 'The backflow service is not answering', 'unreachable banner');
+    assert.ok(await page.locator('h1', { hasText: expected.run_with_rejections }).isVisible(),
+      'the last loaded page stays on screen');
+    await shot('04b-unreachable');
+    await page.unroute('**/api/v1/**');
+    await page.locator('#unreachable').waitFor({ state: 'hidden', timeout: TIMEOUT });
+
     step('the queued run can be cancelled from its page');
     await page.goto(`${expected.url}/#/runs/${newRunId}`);
     await waitForText(page.locator('h1'), newRunId, 'queued run page');

@@ -3,6 +3,7 @@
 // current page every few seconds while the tab is visible.
 import { ApiError, AuthRequired, forgetToken, storedToken, storeToken } from './api.js';
 import { h, replaceChildren } from './dom.js';
+import { absoluteTime, setShowsLocalTime, showsLocalTime, timeZoneLabel } from './format.js';
 import { runPage } from './run_page.js';
 import { syncPage } from './sync_page.js';
 import { syncsPage } from './syncs_page.js';
@@ -17,11 +18,43 @@ const tokenInput = document.getElementById('token-input');
 const refreshStatus = document.getElementById('refresh-status');
 const signOut = document.getElementById('sign-out');
 const toasts = document.getElementById('toasts');
+const unreachable = document.getElementById('unreachable');
+const timeZone = document.getElementById('time-zone');
 
 let page = null;
 let refreshing = null;
 let lastRefreshed = 0;
 let updateFailed = '';
+let unreachableSince = 0;
+
+// The service did not answer: the network failed (fetch threw), or a proxy
+// in front of it answered 502, 503 or 504. Other errors are the service's own
+// answers and are shown where they belong.
+function isUnreachable(error) {
+  if (error instanceof AuthRequired) return false;
+  if (error instanceof ApiError) return error.status === 502 || error.status === 503 || error.status === 504;
+  return true;
+}
+
+function showUnreachable(error) {
+  if (!unreachableSince) unreachableSince = Date.now();
+  unreachable.hidden = false;
+  unreachable.textContent = `The backflow service is not answering (since ${absoluteTime(unreachableSince)}: ` +
+    `${error.message || String(error)}). ` +
+    (lastRefreshed ? `What you see was loaded at ${absoluteTime(lastRefreshed)}; ` : '') +
+    `retrying every ${REFRESH_MS / 1000} s.`;
+}
+
+function hideUnreachable() {
+  unreachableSince = 0;
+  unreachable.hidden = true;
+  unreachable.textContent = '';
+}
+
+function showTimeZone() {
+  timeZone.textContent = `Times: ${timeZoneLabel()}`;
+  timeZone.setAttribute('aria-pressed', showsLocalTime() ? 'true' : 'false');
+}
 
 function toast(message, kind = 'ok') {
   const node = h('div', { class: `toast toast-${kind}` }, message);
@@ -87,11 +120,13 @@ async function refresh() {
       main.hidden = false;
       lastRefreshed = Date.now();
       updateFailed = '';
+      hideUnreachable();
       main.dataset.loaded = 'true';
       signOut.hidden = !storedToken();
       updateRefreshStatus();
     } catch (error) {
       if (current !== page) return;
+      if (isUnreachable(error)) showUnreachable(error);
       if (error instanceof AuthRequired) {
         fail(error);
       } else if ((error instanceof ApiError && error.status === 404) || !main.dataset.loaded) {
@@ -145,6 +180,12 @@ signOut.addEventListener('click', () => {
   showLogin(false);
 });
 
+timeZone.addEventListener('click', () => {
+  setShowsLocalTime(!showsLocalTime());
+  showTimeZone();
+  navigate();  // every page draws its times again
+});
+
 window.addEventListener('hashchange', navigate);
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) refresh();
@@ -154,4 +195,5 @@ setInterval(() => {
   updateRefreshStatus();
 }, REFRESH_MS);
 
+showTimeZone();
 navigate();

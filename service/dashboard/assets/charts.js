@@ -1,7 +1,7 @@
 // Inline SVG charts: a sparkline of recent runs, records over time, and a
 // bar of phase timings. No library; sizes in viewBox units, scaled by CSS.
 import { s, h } from './dom.js';
-import { absoluteTime, count, duration } from './format.js';
+import { absoluteTime, clockTime, count, duration, timeZoneLabel } from './format.js';
 
 const PHASE_CLASSES = ['succeeded', 'partial', 'failed', 'blocked', 'cancelled'];
 
@@ -106,8 +106,7 @@ export function recordsChart(history) {
     svg.append(group);
     const every = Math.ceil(history.length / 6);
     if (i % every === 0 || i === history.length - 1) {
-      const d = new Date(point.started_at_ms);
-      const text = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+      const text = clockTime(point.started_at_ms);
       svg.append(s('text', { x: (x + barW / 2).toFixed(1), y: height - 8, class: 'tick', 'text-anchor': 'middle' },
         text));
     }
@@ -117,7 +116,7 @@ export function recordsChart(history) {
     h('figcaption', { class: 'legend' },
       SERIES.map(([key, name]) => h('span', { class: 'legend-item' },
         h('span', { class: `swatch series-${key}`, 'aria-hidden': 'true' }), name)),
-      h('span', { class: 'legend-item muted' }, 'times in UTC; a dot marks a run that did not succeed')));
+      h('span', { class: 'legend-item muted' }, `times in ${timeZoneLabel()}; a dot marks a run that did not succeed`)));
 }
 
 const PHASE_ORDER = ['queued', 'preflight', 'snapshot', 'diff', 'guard', 'deliver', 'commit'];

@@ -6,10 +6,49 @@ export function count(n) {
   return numberFormat.format(n || 0);
 }
 
+// Absolute times are shown in UTC (the logs' and the API's zone) or, by the
+// operator's choice kept in this browser, in the browser's own zone.
+const ZONE_KEY = 'backflow.timeZone';
+
+export function showsLocalTime() {
+  try {
+    return localStorage.getItem(ZONE_KEY) === 'local';
+  } catch {
+    return false;  // storage disabled: UTC
+  }
+}
+
+export function setShowsLocalTime(local) {
+  try {
+    localStorage.setItem(ZONE_KEY, local ? 'local' : 'utc');
+  } catch {
+    // storage disabled: the choice lasts until the page reloads
+  }
+}
+
+// "UTC" or the browser's IANA zone ("Europe/Berlin").
+export function timeZoneLabel() {
+  return showsLocalTime() ? Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time' : 'UTC';
+}
+
+const localParts = new Intl.DateTimeFormat('en-CA', {
+  year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  hourCycle: 'h23', timeZoneName: 'short',
+});
+
 export function absoluteTime(ms) {
   if (!ms) return '';
   const d = new Date(ms);
-  return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  if (!showsLocalTime()) return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const part = Object.fromEntries(localParts.formatToParts(d).map(({ type, value }) => [type, value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second} ${part.timeZoneName}`;
+}
+
+// "HH:MM" in the chosen zone, for chart axes.
+export function clockTime(ms) {
+  const d = new Date(ms);
+  const [hours, minutes] = showsLocalTime() ? [d.getHours(), d.getMinutes()] : [d.getUTCHours(), d.getUTCMinutes()];
+  return `${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
 }
 
 export function relativeTime(ms, now = Date.now()) {
