@@ -60,7 +60,7 @@ function row(ctx, sync) {
     countCell(ended, 'changed'),
     countCell(ended, 'removed'),
     countCell(ended, 'rejected', true),
-    h('td', null, historySparkline(sync.history)),
+    h('td', { class: 'recent-runs' }, historySparkline(sync.history)),
     h('td', { class: 'actions' },
       actionButton(ctx, 'Trigger', async () => {
         const result = await api(`/syncs/${seg(sync.name)}/trigger`, { method: 'POST', body: {} });
@@ -99,7 +99,7 @@ export function syncsPage(ctx) {
             h('th', { scope: 'col', class: 'num' }, 'Changed'),
             h('th', { scope: 'col', class: 'num' }, 'Removed'),
             h('th', { scope: 'col', class: 'num' }, 'Rejected'),
-            h('th', { scope: 'col' }, 'Recent runs'),
+            h('th', { scope: 'col', class: 'recent-runs' }, 'Recent runs'),
             h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
           h('tbody', null, syncs.map((sync) => row(ctx, sync))))));
     },
