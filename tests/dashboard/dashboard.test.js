@@ -7,6 +7,7 @@
 
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const { parse: parseCsv } = require('csv-parse/sync');
 const { parseArgs, step, waitForText, waitForCount, openBrowser } = require('./browser');
 
 const args = parseArgs(process.argv, ['describe', 'token', 'chromium', 'screenshots', 'profile-root']);
@@ -106,6 +107,30 @@ async function main() {
     assert.equal((await found.locator('th').textContent()).trim(), expected.rejected_key);
     assert.equal((await found.locator('td.message').textContent()).trim(), expected.rejected_message);
     await shot('04-run');
+
+    step('the run\'s rejected records download as CSV, every one of them');
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: TIMEOUT }),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `${expected.run_with_rejections}-rejected-records.csv`);
+    const csvRows = parseCsv(fs.readFileSync(await download.path(), 'utf8'), { columns: true });
+    assert.equal(csvRows.length, 3, 'one CSV row per rejected record');
+    const csvRow = csvRows.find((row) => row.key === expected.rejected_key);
+    assert.ok(csvRow, 'the rejected record is in the CSV');
+    assert.deepEqual(csvRow, {
+      run_id: expected.run_with_rejections, key: expected.rejected_key, op: csvRow.op, status: 'rejected',
+      http_status: '409', message: expected.rejected_message,
+    });
+    // Hostile text survives the round trip through a reference parser, and
+    // what a spreadsheet would run as a formula is defused.
+    const hostile = ['a,b', 'say "hi"', 'two\r\nlines', '=HYPERLINK("http://x")', '@SUM(A1)', '-5', '+1.5', '-x'];
+    const hostileCsv = await page.evaluate(async (values) => {
+      const { toCsv } = await import('/assets/csv.js');
+      return toCsv(values.map((v) => ({ v })), [['value', (r) => r.v]]);
+    }, hostile);
+    assert.deepEqual(parseCsv(hostileCsv, { columns: true }).map((row) => row.value),
+      ['a,b', 'say "hi"', 'two\r\nlines', '\'=HYPERLINK("http://x")', '\'@SUM(A1)', '-5', '+1.5', '\'-x']);
 
     step('errors are grouped by message, and a group opens its example record');
     const groupRows = page.locator('table.error-groups tbody tr');

@@ -1,6 +1,7 @@
 // One run: its counts, phase timings and error, and its per-record results
 // (rejected, invalid, ...) with the destination's message, searchable by key.
 import { api, seg } from './api.js';
+import { downloadCsv, toCsv } from './csv.js';
 import { h, replaceChildren } from './dom.js';
 import { absoluteTime, count, duration, runDuration } from './format.js';
 import { phaseBar } from './charts.js';
@@ -83,7 +84,8 @@ export function runPage(ctx, runId) {
     h('div', { class: 'field' }, h('label', { for: 'record-status' }, 'Status'), statusSelect),
     h('div', { class: 'field grow' }, h('label', { for: 'record-search' }, 'Find by key'), search),
     h('button', { type: 'submit' }, 'Find'),
-    h('button', { type: 'button', class: 'link-button', onclick: () => clearSearch() }, 'Clear'));
+    h('button', { type: 'button', class: 'link-button', onclick: () => clearSearch() }, 'Clear'),
+    h('button', { type: 'button', class: 'link-button', onclick: () => exportCsv().catch(ctx.fail) }, 'Download CSV'));
 
   const recordsCard = h('div', { class: 'card table-card' },
     h('h2', null, 'Records'), searchForm, recordsBody);
@@ -111,6 +113,25 @@ export function runPage(ctx, runId) {
     state.cursor = page.next_cursor;
     state.loadedPages = append ? state.loadedPages + 1 : 1;
     renderRecords();
+  }
+
+  // Every record of the chosen status (not only the loaded pages), fetched
+  // page by page at the API's largest page size.
+  async function exportCsv() {
+    const all = [];
+    let cursor = null;
+    do {
+      const params = [statusQuery(), 'limit=1000', cursor ? `cursor=${encodeURIComponent(cursor)}` : ''];
+      const page = await api(`/runs/${seg(runId)}/records?${params.filter(Boolean).join('&')}`);
+      all.push(...page.records);
+      cursor = page.next_cursor;
+    } while (cursor);
+    const text = toCsv(all, [
+      ['run_id', () => runId], ['key', (r) => r.key], ['op', (r) => r.op], ['status', (r) => r.status],
+      ['http_status', (r) => r.http_status], ['message', (r) => r.message],
+    ]);
+    downloadCsv(`${runId}-${state.status || 'all'}-records.csv`, text);
+    ctx.toast(`Downloaded ${count(all.length)} ${state.status || ''} records as CSV.`.replace('  ', ' '));
   }
 
   function renderRecords() {
