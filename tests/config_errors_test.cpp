@@ -230,7 +230,7 @@ TEST_CASE("bad config: every error of a file is reported, in file order", "[conf
   CHECK(errors_of("many_errors.yaml") ==
         std::vector<std::string>{
             "many_errors.yaml:2:1: error: stat_dir: unknown key 'stat_dir' (valid keys: version, state_dir, server, "
-            "warehouses, destinations, syncs, alerts) (did you mean 'state_dir'?)",
+            "warehouses, destinations, syncs, alerts, writeback) (did you mean 'state_dir'?)",
             "many_errors.yaml:3:19: error: server.listen: expected host:port with a port from 1 to 65535, found "
             "'localhost'",
             "many_errors.yaml:7:14: error: warehouses.analytics.dialect: expected one of postgres, sqlite, mysql, "
@@ -313,7 +313,7 @@ TEST_CASE("bad config: an unknown key is reported with the nearest valid key", "
   CHECK(errors_of("unknown_key.yaml") ==
         std::vector<std::string>{
             "unknown_key.yaml:15:5: error: syncs.contacts.schedul: unknown key 'schedul' (valid keys: source, "
-            "destination, mapping, schedule, diff, guard, retry, retention, outcome, record_log) (did you mean 'schedule'?)",
+            "destination, mapping, schedule, diff, guard, retry, retention, outcome, record_log, writeback) (did you mean 'schedule'?)",
         });
 }
 

@@ -175,8 +175,12 @@ RunnerHarness::RunnerHarness(const std::string& label, const std::string& connec
   out << "version: 1\n"
       << "state_dir: " << (dir_ / "state").string() << "\n"
       << "warehouses:\n  model:\n    connection: " << nlohmann::json(connection).dump() << "\n    dialect: " << dialect
-      << "\n    bookkeeping_schema: " << s.bookkeeping_schema << "\n"
-      << "destinations:\n  " << s.destination << ":\n    type: webhook\n    url: \"" << url << "\"\n    batch_size: " << s.batch_size
+      << "\n    bookkeeping_schema: " << s.bookkeeping_schema << "\n";
+  if (!s.logs_connection.empty()) {
+    out << "  logs:\n    connection: " << nlohmann::json(s.logs_connection).dump() << "\n    dialect: " << s.logs_dialect
+        << "\n";
+  }
+  out << "destinations:\n  " << s.destination << ":\n    type: webhook\n    url: \"" << url << "\"\n    batch_size: " << s.batch_size
       << "\n    max_concurrency: " << s.max_concurrency << "\n    retry: { max_attempts: " << s.delivery_attempts
       << ", base_delay: 10ms, max_delay: 20ms }\n"
       << "syncs:\n  people_sync:\n    source: { warehouse: model, " << s.source << ", primary_key: id }\n"
@@ -188,6 +192,7 @@ RunnerHarness::RunnerHarness(const std::string& label, const std::string& connec
   if (!s.guard.empty()) out << "    guard: { " << s.guard << " }\n";
   if (!s.outcome.empty()) out << "    outcome: { " << s.outcome << " }\n";
   if (!s.record_log.empty()) out << "    record_log: " << s.record_log << "\n";
+  if (!s.writeback.empty()) out << "    writeback: { " << s.writeback << " }\n";
   out.close();
   config_ = config::load_config_or_throw(config_file_);
 }

@@ -129,6 +129,10 @@ struct SyncSettings {
   // MySQL/MariaDB schemas are databases, shared by every test: give each
   // test its own.
   std::string bookkeeping_schema = "backflow_test";
+  // The sync's `writeback:` flow map body, e.g. "warehouse: logs, schema: x".
+  std::string writeback;
+  // A second warehouse named `logs` (for writeback): connection and dialect.
+  std::string logs_connection, logs_dialect;
 };
 
 // A config in its own directory (state_dir inside it) syncing `people` to a

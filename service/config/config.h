@@ -116,6 +116,14 @@ struct RunOutcomePolicy {
   double max_rejected_pct = 10;  // 0-100: above this share of records not accepted, the run failed
 };
 
+// Where a sync writes its run history and every record's outcome, as the
+// tables sync_runs and sync_changelog of a warehouse (docs/writeback.md).
+struct Writeback {
+  std::string warehouse;  // a configured warehouse's name
+  std::string schema;     // default: that warehouse's bookkeeping_schema
+  SourceLocation location;
+};
+
 struct SyncRetry {
   std::uint32_t max_attempts = 10;  // per record, across runs, before it is dead
 };
@@ -136,6 +144,9 @@ struct Sync {
   enum class RecordLog { failures, all };
   RecordLog record_log = RecordLog::failures;
   std::chrono::milliseconds retention = std::chrono::hours(24 * 30);  // how long run history is kept
+  // The sync's own `writeback:`, else the top-level one; unset when neither
+  // is given or the sync says `writeback: false`.
+  std::optional<Writeback> writeback;
   SourceLocation location;                                            // of the sync's name
 };
 
@@ -157,6 +168,7 @@ struct Config {
   std::vector<Destination> destinations;
   std::vector<Sync> syncs;
   std::vector<Alert> alerts;
+  std::optional<Writeback> writeback;  // the top-level default for every sync
 
   // Lookups by name; null when absent. Pointers live as long as the Config.
   const Warehouse* find_warehouse(std::string_view name) const;

@@ -15,7 +15,7 @@ namespace backflow::config {
 namespace {
 
 const std::vector<std::string> kTopLevelKeys = {"version",      "state_dir", "server", "warehouses",
-                                                "destinations", "syncs",     "alerts"};
+                                                "destinations", "syncs",     "alerts", "writeback"};
 
 LoadResult failure(std::vector<Diagnostic> diagnostics) {
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -83,8 +83,9 @@ Config build(YamlReader& reader, const YAML::Node& root) {
   if (auto node = section("server")) config.server = parse_server(reader, *node);
   if (auto node = section("warehouses")) config.warehouses = parse_warehouses(reader, *node);
   if (auto node = section("destinations")) config.destinations = parse_destinations(reader, *node);
+  if (auto node = section("writeback")) config.writeback = parse_writeback(reader, *node, "writeback", config.warehouses).writeback;
   if (auto node = section("syncs")) {
-    config.syncs = parse_syncs(reader, *node, config.warehouses, config.destinations);
+    config.syncs = parse_syncs(reader, *node, config.warehouses, config.destinations, config.writeback);
     check_after_cycles(reader, config.syncs);
   }
   if (auto node = section("alerts")) config.alerts = parse_alerts(reader, *node);

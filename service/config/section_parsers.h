@@ -28,10 +28,20 @@ std::vector<Destination> parse_destinations(YamlReader& reader, const YAML::Node
 std::optional<nlohmann::json> parse_option(YamlReader& reader, const destinations::OptionSpec& spec,
                                            const YAML::Node& node, const std::string& path);
 
+// What a `writeback:` says: a table location, or (`false`) none.
+struct WritebackSetting {
+  bool off = false;
+  std::optional<Writeback> writeback;  // unset when off or invalid
+};
+WritebackSetting parse_writeback(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                                 const std::vector<Warehouse>& warehouses);
+
 // Needs the parsed warehouses and destinations to check references, and the
-// names of all syncs (even ones with errors) for `after:`.
+// names of all syncs (even ones with errors) for `after:`. A sync without
+// `writeback:` gets `default_writeback`.
 std::vector<Sync> parse_syncs(YamlReader& reader, const YAML::Node& node, const std::vector<Warehouse>& warehouses,
-                              const std::vector<Destination>& destinations);
+                              const std::vector<Destination>& destinations,
+                              const std::optional<Writeback>& default_writeback);
 
 // A sync's mapping, in file order.
 mappers::MappingSpec parse_mapping(YamlReader& reader, const YAML::Node& node, const std::string& path);

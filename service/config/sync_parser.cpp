@@ -15,7 +15,7 @@ using destinations::Requirement;
 
 const std::vector<std::string> kSyncKeys = {"source", "destination", "mapping", "schedule",
                                             "diff",   "guard",       "retry",   "retention", "outcome",
-                                            "record_log"};
+                                            "record_log", "writeback"};
 const std::vector<std::string> kSourceKeys = {"warehouse", "table", "query", "primary_key"};
 const std::vector<std::string> kMatchOnKeys = {"field", "column"};
 const std::vector<std::string> kModes = {"upsert", "update", "insert", "mirror", "append"};
@@ -39,6 +39,7 @@ struct SyncContext {
   const std::vector<Destination>& destinations;
   const std::vector<std::string>& sync_names;  // in file order, for messages
   const std::set<std::string>& sync_name_set;  // for lookups
+  const std::optional<Writeback>& default_writeback;
 };
 
 SyncSource parse_source(YamlReader& reader, const YAML::Node& node, const std::string& path,
@@ -345,20 +346,26 @@ Sync parse_sync(YamlReader& reader, const MapEntry& entry, const SyncContext& co
       }
     }
   }
+  sync.writeback = context.default_writeback;
+  if (auto node = fields->get("writeback")) {
+    WritebackSetting setting = parse_writeback(reader, *node, path + ".writeback", context.warehouses);
+    sync.writeback = setting.off ? std::nullopt : setting.writeback;
+  }
   return sync;
 }
 
 }  // namespace
 
 std::vector<Sync> parse_syncs(YamlReader& reader, const YAML::Node& node, const std::vector<Warehouse>& warehouses,
-                              const std::vector<Destination>& destinations) {
+                              const std::vector<Destination>& destinations,
+                              const std::optional<Writeback>& default_writeback) {
   std::vector<Sync> syncs;
   auto all = reader.map(node, "syncs", nullptr);
   if (!all) return syncs;
   std::vector<std::string> sync_names;
   for (const auto& entry : all->entries) sync_names.push_back(entry.key);
   const std::set<std::string> sync_name_set(sync_names.begin(), sync_names.end());
-  const SyncContext context{warehouses, destinations, sync_names, sync_name_set};
+  const SyncContext context{warehouses, destinations, sync_names, sync_name_set, default_writeback};
   for (const auto& entry : all->entries) {
     check_name(reader, entry, join_path("syncs", entry.key), "sync");
     syncs.push_back(parse_sync(reader, entry, context));

@@ -63,10 +63,10 @@ bool ChangeFeed::next(destinations::DeliveryRecord& record) {
     }
     changes_passed_ = item.index + 1;
     if (item.translation.kind != Translation::Kind::Send) {
-      if (on_not_sent_) on_not_sent_(item.change, item.translation);
+      if (on_not_sent_) on_not_sent_(item.change, item.translation, item.index);
       continue;
     }
-    if (on_sent_) on_sent_(item.change, item.translation.record);
+    if (on_sent_) on_sent_(item.change, item.translation.record, item.index);
     unsettled_.push_back(item.index);
     ++records_returned_;
     record = std::move(item.translation.record);

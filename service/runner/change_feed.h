@@ -29,10 +29,12 @@ class ChangeFeed final : public destinations::RecordFeed {
  public:
   // Pushes every change of the stream, in a deterministic order, to the sink.
   using Producer = std::function<void(const diff::ChangeSink&)>;
-  // A change that is not sent, with its translation (Skip or Invalid).
-  using NotSent = std::function<void(const diff::Change&, const Translation&)>;
-  // A change that is sent (for samples and counts), before the engine sees it.
-  using Sent = std::function<void(const diff::Change&, const destinations::DeliveryRecord&)>;
+  // A change that is not sent, with its translation (Skip or Invalid) and
+  // its index in the stream.
+  using NotSent = std::function<void(const diff::Change&, const Translation&, std::uint64_t index)>;
+  // A change that is sent (for samples and counts), with its index in the
+  // stream, before the engine sees it.
+  using Sent = std::function<void(const diff::Change&, const destinations::DeliveryRecord&, std::uint64_t index)>;
 
   // Starts the producer at once. The first `skip_changes` changes are passed
   // over silently (they were settled before a resume). `translator` must

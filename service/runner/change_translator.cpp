@@ -38,13 +38,15 @@ ChangeTranslator::ChangeTranslator(const config::Sync& sync, const mappers::Comp
       run_id_(std::move(run_id)),
       retry_ids_(std::move(retry_ids)) {}
 
-nlohmann::json ChangeTranslator::key_json(const Row& key_values) const {
+nlohmann::json key_object(const std::vector<std::string>& primary_key, const Row& key_values) {
   nlohmann::json key = nlohmann::json::object();
-  for (std::size_t i = 0; i < primary_key_.size() && i < key_values.size(); ++i) {
-    key[primary_key_[i]] = mappers::value_to_json(key_values[i]);
+  for (std::size_t i = 0; i < primary_key.size() && i < key_values.size(); ++i) {
+    key[primary_key[i]] = mappers::value_to_json(key_values[i]);
   }
   return key;
 }
+
+nlohmann::json ChangeTranslator::key_json(const Row& key_values) const { return key_object(primary_key_, key_values); }
 
 nlohmann::json ChangeTranslator::cleared_fields() const {
   nlohmann::json fields = nlohmann::json::object();

@@ -22,6 +22,9 @@ struct Translation {
   std::string reason;                   // Kind::Invalid: the mapper's reason
 };
 
+// A primary key's values as the payload's "key" object: {"customer_id": 42}.
+nlohmann::json key_object(const std::vector<std::string>& primary_key, const Row& key_values);
+
 class ChangeTranslator {
  public:
   // `mapping` was compiled against the diff's mapped columns, in their order,

@@ -14,7 +14,10 @@ FailureLedger::FailureLedger(state::StateDb* db, std::string sync, std::string r
   if (db_ == nullptr) return;
   state::FailureStore(*db_).for_each(sync_, false, [&](const state::FailedRecord& record) {
     failing_ids_.insert(record.key);
-    if (!record.dead) retry_ids_.insert(record.key);
+    if (!record.dead) {
+      retry_ids_.insert(record.key);
+      earlier_failures_[record.key] = record.attempts;
+    }
     return true;
   });
 }
@@ -34,12 +37,17 @@ void FailureLedger::keep(const state::RecordResult& result) {
   if (db_ != nullptr) state::RecordStore(*db_).add(run_id_, run_started_ms_, {result}, /*durable=*/false);
 }
 
-bool FailureLedger::failed(const std::string& key_id, const Row& key_values, const std::string& op,
-                           const std::string& status, long http_status, const std::string& message) {
+std::uint32_t FailureLedger::attempt(const std::string& key_id) const {
+  auto it = earlier_failures_.find(key_id);
+  return it == earlier_failures_.end() ? 1 : it->second + 1;
+}
+
+FailureLedger::Failure FailureLedger::failed(const std::string& key_id, const Row& key_values, const std::string& op,
+                                             const std::string& status, long http_status, const std::string& message) {
   state::RecordResult result{key_id, op, status, static_cast<int>(http_status), message};
   if (db_ == nullptr) {
     keep(result);
-    return true;
+    return Failure{true, attempt(key_id)};
   }
   state::FailedRecord entry = state::FailureStore(*db_).record_failure(sync_, key_id, run_id_, message, max_attempts_);
   failing_ids_.insert(key_id);
@@ -51,10 +59,10 @@ bool FailureLedger::failed(const std::string& key_id, const Row& key_values, con
     result.status = "dead";
     result.message = message + " (dead after " + std::to_string(entry.attempts) + " attempts)";
     keep(result);
-    return false;
+    return Failure{false, entry.attempts};
   }
   keep(result);
-  return true;
+  return Failure{true, entry.attempts};
 }
 
 void FailureLedger::accepted(const std::string& key_id, const std::string& op, long http_status) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -30,14 +31,21 @@ class FailureLedger {
   // Key ids of retry_keys().
   const std::unordered_set<std::string>& retry_ids() const { return retry_ids_; }
 
+  struct Failure {
+    // True when the record is to be kept out of the commit (sent again next
+    // run), false when it just became dead (committed as is, so it waits for
+    // its row to change or an operator's retry).
+    bool retry = true;
+    std::uint32_t attempts = 1;  // failures of this record so far, this one included
+  };
   // A record that failed in this run: `status` is rejected | undelivered |
   // invalid. Its typed key values are kept, a dead record's too, so that
-  // retry_keys() finds it once an operator revives it. Returns true when it
-  // is to be kept out of the commit (sent again next run), false when it just
-  // became dead (committed as is, so it waits for its row to change or an
-  // operator's retry).
-  bool failed(const std::string& key_id, const Row& key_values, const std::string& op, const std::string& status,
-              long http_status, const std::string& message);
+  // retry_keys() finds it once an operator revives it.
+  Failure failed(const std::string& key_id, const Row& key_values, const std::string& op, const std::string& status,
+                 long http_status, const std::string& message);
+  // Which attempt at delivering the record this run's is: 1 plus its earlier
+  // failures (those known when the run started).
+  std::uint32_t attempt(const std::string& key_id) const;
   // A record that reached the destination: forgotten by the failure store.
   void delivered(const std::string& key_id);
   // Any record the destination accepted, append runs' included: persisted
@@ -62,6 +70,7 @@ class FailureLedger {
   std::size_t sample_limit_;
   bool keep_accepted_;
   std::unordered_set<std::string> retry_ids_;
+  std::unordered_map<std::string, std::uint32_t> earlier_failures_;  // of retry_ids_
   std::unordered_set<std::string> failing_ids_;  // every key with a failure entry, dead included
   std::vector<state::RecordResult> sample_;
 };

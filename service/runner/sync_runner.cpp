@@ -31,6 +31,7 @@
 #include "service/runner/run_outcome.h"
 #include "service/runner/sync_plan.h"
 #include "service/runner/warehouse_connection.h"
+#include "service/writeback/run_writeback.h"
 #include "state/sync_lock.h"
 #include "common/text.h"
 
@@ -98,7 +99,9 @@ class RunExecution {
                 sync.retry.max_attempts, request.sample_limit, sync.record_log == config::Sync::RecordLog::all),
         warehouse_(*config.find_warehouse(sync.source.warehouse)),
         destination_(*config.find_destination(sync.destination.name)),
-        dialect_(dialect_of(warehouse_)) {}
+        dialect_(dialect_of(warehouse_)),
+        writeback_warehouse_(sync.writeback && !request.dry_run ? config.find_warehouse(sync.writeback->warehouse)
+                                                                : nullptr) {}
 
   RunReport execute() {
     RunReport report;
@@ -112,6 +115,7 @@ class RunExecution {
     } catch (const std::exception& e) {
       fail(e.what());
     }
+    finish_writeback();
     report.record = journal_.record();
     report.failures = ledger_.sample();
     return report;
@@ -224,6 +228,54 @@ class RunExecution {
       throw RunFailure("mapping of sync '" + sync_.name + "': " + e.what());
     }
     target_ = make_delivery_target(DeliveryTargetContext{destination_, sync_, columns, db_, journal_});
+    if (writeback_warehouse_ != nullptr) open_writeback();
+  }
+
+  // Connects to the writeback warehouse and creates its tables: a run that
+  // cannot keep its sync log fails here, before anything is sent.
+  void open_writeback() {
+    const config::Warehouse& warehouse = *writeback_warehouse_;
+    const Dialect dialect = dialect_of(warehouse);
+    try {
+      writeback_.emplace(open_warehouse(warehouse), writeback::writeback_tables(dialect, sync_.writeback->schema),
+                         sync_.name, journal_.record().id);
+      if (resumed_) writeback_->begin_resumed(journal_.record().checkpoint.changes_acked);
+    } catch (const odbc::Error& e) {
+      throw RunFailure("warehouse writeback of sync '" + sync_.name + "' to warehouse '" + warehouse.name +
+                       "' (schema '" + sync_.writeback->schema + "'): " + e.driver_message() + " (SQLSTATE " +
+                       e.sqlstate() + "); nothing was sent");
+    }
+    writeback_->write_run(journal_.record());
+    if (!writeback_->error().empty()) throw RunFailure(writeback_->error() + "; nothing was sent");
+  }
+
+  void add_to_changelog(std::int64_t index, const std::string& op, std::string key_json, const std::string& status,
+                        bool dead, std::uint32_t attempt, long http_status, const std::string& message) {
+    if (!writeback_) return;
+    writeback_->add(writeback::ChangelogEntry{index, op, std::move(key_json), status, dead, attempt,
+                                              static_cast<int>(http_status), message, now_ms()});
+  }
+
+  std::string key_json_text(const Row& key_values) const {
+    if (key_values.empty()) return "null";
+    return mappers::to_json_text(key_object(sync_.source.primary_key, key_values));
+  }
+
+  // The run's last writeback: the changelog's rest, retention, and the run's
+  // final row. A run whose records arrived but whose log could not be
+  // written is not `succeeded`: it says so, as `partial`.
+  void finish_writeback() {
+    if (!writeback_) return;
+    writeback_->flush();
+    const state::RunRecord& record = journal_.record();
+    if (state::is_terminal(record.phase)) writeback_->apply_retention(now_ms() - sync_.retention.count());
+    writeback_->write_run(record);
+    if (writeback_->error().empty() || !state::is_terminal(record.phase)) return;
+    if (record.phase == RunPhase::Succeeded) {
+      journal_.finish(RunPhase::Partial, writeback_->error() + "; every record was delivered", "commit");
+    } else if (record.phase == RunPhase::Partial) {
+      journal_.finish(RunPhase::Partial, record.error + "; " + writeback_->error(), record.error_phase);
+    }
   }
 
   void snapshot() {
@@ -323,7 +375,13 @@ class RunExecution {
     c.removed = counts.removed;
     c.invalid = counts.invalid;
     c.model_rows = model_rows_;
-    for (const diff::InvalidRow& row : pending_->invalid_sample()) ledger_.invalid_row(row.key_id, row.reason);
+    std::int64_t index = 0;
+    for (const diff::InvalidRow& row : pending_->invalid_sample()) {
+      ledger_.invalid_row(row.key_id, row.reason);
+      add_to_changelog(--index, "", row.key_id.empty() ? "null" : mappers::to_json_text(nlohmann::json(row.key_id)),
+                       "invalid", false, 1, 0, row.reason);
+    }
+    if (writeback_) writeback_->flush();
     journal_.save();
   }
 
@@ -370,7 +428,7 @@ class RunExecution {
     };
   }
 
-  void not_sent(const diff::Change& change, const Translation& translation) {
+  void not_sent(const diff::Change& change, const Translation& translation, std::uint64_t index) {
     state::RunCounts& c = journal_.mutable_record().counts;
     if (translation.kind == Translation::Kind::Skip) {
       ++c.skipped;
@@ -378,11 +436,15 @@ class RunExecution {
     }
     ++c.invalid;
     if (ledger_.retry_ids().count(change.key.id)) ++c.failed_again;
-    if (ledger_.failed(change.key.id, change.key.values, op_name(change.op), "invalid", 0, translation.reason)) {
+    const FailureLedger::Failure failure =
+        ledger_.failed(change.key.id, change.key.values, op_name(change.op), "invalid", 0, translation.reason);
+    if (failure.retry) {
       excluded_.push_back(change.key.values);
     } else {
       ++c.dead;
     }
+    add_to_changelog(static_cast<std::int64_t>(index), op_name(change.op), key_json_text(change.key.values), "invalid",
+                     !failure.retry, failure.attempts, 0, translation.reason);
   }
 
   void dry_run(RunReport& report) {
@@ -421,6 +483,7 @@ class RunExecution {
   struct InFlight {
     Row key_values;
     std::string op;
+    std::uint64_t index = 0;  // in the change stream
   };
 
   bool resumable_sync() const { return !append_mode() && !request_.dry_run; }
@@ -433,18 +496,21 @@ class RunExecution {
     ChangeTranslator translator(sync_, *mapping_, journal_.record().id, ledger_.retry_ids());
     state::RunRecord& record = journal_.mutable_record();
     const std::uint64_t skip = record.checkpoint.changes_acked;
-    std::unordered_map<std::string, InFlight> in_flight;
+    // Append runs' event keys may repeat within a run: a multimap.
+    std::unordered_multimap<std::string, InFlight> in_flight;
+    const bool track_in_flight = !append_mode() || writeback_.has_value();
     // Counted on the feed's consumer thread (on_sent) and the engine's
     // callback thread: atomics, compared once delivery has ended.
     std::atomic<std::uint64_t> records_handed_over{0}, outcomes{0};
     const std::optional<std::uint64_t> drop_outcome = fault_setting("drop_outcome");
     const auto& retry_ids = ledger_.retry_ids();
     ChangeFeed feed(
-        producer(), translator, skip, [&](const diff::Change& change, const Translation& t) { not_sent(change, t); },
-        [&](const diff::Change& change, const destinations::DeliveryRecord& sent) {
+        producer(), translator, skip,
+        [&](const diff::Change& change, const Translation& t, std::uint64_t index) { not_sent(change, t, index); },
+        [&](const diff::Change& change, const destinations::DeliveryRecord& sent, std::uint64_t index) {
           ++records_handed_over;
           if (retry_ids.count(change.key.id)) ++record.counts.retried;
-          if (!append_mode()) in_flight[sent.key] = InFlight{change.key.values, op_name(change.op)};
+          if (track_in_flight) in_flight.emplace(sent.key, InFlight{change.key.values, op_name(change.op), index});
         });
 
     destinations::DeliveryRun run{sync_.name, record.id, sync_.destination.mode,
@@ -455,25 +521,35 @@ class RunExecution {
       if (drop_outcome && ++dropped_outcome_count_ == *drop_outcome) return;
       ++outcomes;
       InFlight sent;
+      bool known = false;
       if (auto it = in_flight.find(outcome.key); it != in_flight.end()) {
         sent = std::move(it->second);
         in_flight.erase(it);
+        known = true;
       }
+      const std::string op = sent.op.empty() ? std::string(destinations::to_string(outcome.op)) : sent.op;
       ++record.counts.sent;
       if (outcome.status == destinations::RecordStatus::Accepted) {
         ++record.counts.accepted;
-        ledger_.accepted(outcome.key, sent.op.empty() ? std::string(destinations::to_string(outcome.op)) : sent.op,
-                         outcome.http_status);
+        ledger_.accepted(outcome.key, op, outcome.http_status);
         if (!append_mode()) ledger_.delivered(outcome.key);
+        if (known) {
+          add_to_changelog(static_cast<std::int64_t>(sent.index), op, key_json_text(sent.key_values), "accepted",
+                           false, ledger_.attempt(outcome.key), outcome.http_status, "");
+        }
       } else {
         const bool rejected = outcome.status == destinations::RecordStatus::Rejected;
+        const char* status = rejected ? "rejected" : "undelivered";
         ++(rejected ? record.counts.rejected : record.counts.undelivered);
         if (retry_ids.count(outcome.key)) ++record.counts.failed_again;
-        const bool excluded =
-            ledger_.failed(outcome.key, sent.key_values, sent.op.empty() ? std::string(destinations::to_string(outcome.op)) : sent.op,
-                           rejected ? "rejected" : "undelivered", outcome.http_status, outcome.message);
-        if (!excluded) ++record.counts.dead;
-        if (excluded && !append_mode()) excluded_.push_back(sent.key_values);
+        const FailureLedger::Failure failure =
+            ledger_.failed(outcome.key, sent.key_values, op, status, outcome.http_status, outcome.message);
+        if (!failure.retry) ++record.counts.dead;
+        if (failure.retry && !append_mode()) excluded_.push_back(sent.key_values);
+        if (known) {
+          add_to_changelog(static_cast<std::int64_t>(sent.index), op, key_json_text(sent.key_values), status,
+                           !failure.retry, failure.attempts, outcome.http_status, outcome.message);
+        }
       }
       kill_point("outcome");
     };
@@ -484,6 +560,8 @@ class RunExecution {
         record.checkpoint.changes_acked = acked;
         record.checkpoint.batches_acked = max_batch;
       }
+      // What the checkpoint covers is in the sync log before it is saved.
+      if (writeback_) writeback_->flush();
       journal_.save();
       progress();
       kill_point("ack");
@@ -528,6 +606,7 @@ class RunExecution {
     }
     record.checkpoint.changes_acked = feed.changes_passed();
     record.checkpoint.batches_acked = max_batch;
+    if (writeback_) writeback_->flush();
     journal_.save();
   }
 
@@ -556,6 +635,7 @@ class RunExecution {
   const config::Warehouse& warehouse_;
   const config::Destination& destination_;
   const Dialect dialect_;
+  const config::Warehouse* writeback_warehouse_;  // null: no writeback (or a dry run)
 
   std::optional<odbc::Connection> connection_;
   diff::DiffSpec spec_;
@@ -566,6 +646,7 @@ class RunExecution {
   std::shared_ptr<diff::local::SnapshotStore> snapshots_;
   std::optional<diff::local::LocalDiffEngine> local_;
   std::unique_ptr<diff::PendingSnapshot> pending_;  // declared after the store and connection it uses
+  std::optional<writeback::RunWriteback> writeback_;
   std::vector<Row> excluded_;
   std::atomic<std::uint64_t> rows_read_{0};
   std::uint64_t model_rows_ = 0;
